@@ -1,0 +1,292 @@
+"""Compile properties into monitor state, so every engine checks plain state predicates.
+
+Positions. A run is s0 -a1-> s1 -a2-> ... -an-> sn. A *state* formula
+(invariant, lemma, state cover or assume) is evaluated at positions 0..n:
+unprimed variables read s_i and ``host.write(t)`` asks whether a_i was that
+action instance (false at position 0). A *step* formula (``always``, a cover or
+assume with primes or a bare action pattern) is evaluated at positions 1..n:
+unprimed variables read s_{i-1}, primed ones s_i, and actions match a_i.
+
+Every past-time node P gets a monitor m_P holding P's value at the current
+position, updated inside every step from the pre-state monitors and the
+step itself (no unrolling): ``once a``: m' = m or a; ``historically a``:
+m' = m and a; ``a since b``: m' = b or (a and m); ``prev a``: m' = a at the
+previous position. A node with free variables (``once host.psc(p)`` under
+``forall p``) gets a map from their types to bool.
+
+A step property ``always f`` becomes a monitor ``ok`` with ``ok' = f`` at each
+step; the obligation is then the state predicate ``ok``. A step cover becomes
+``hit' = c`` and the reach goal ``hit``. After compilation an obligation is a
+transition system plus one state predicate: every engine needs nothing more.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rmpcheck import ir
+from rmpcheck.ir import (
+    BOOL,
+    ActionIs,
+    BinOp,
+    BoolLit,
+    BoundVar,
+    Expr,
+    MapType,
+    Model,
+    Past,
+    Property,
+    PropertySet,
+    Quant,
+    Select,
+    StateDecl,
+    StateVar,
+)
+
+Context = Literal["state", "step"]
+
+
+@dataclass(frozen=True, slots=True)
+class Monitor:
+    """Extra state that a property needs: a bool, or a map from ``params``' types to bool.
+
+    ``init`` is its value in the initial state (unprimed vocabulary, may read
+    monitors listed before it). ``next`` is its value after a step: it may read
+    the pre-state (unprimed), the post-state including the post-values of
+    monitors listed before it (primed), and the step itself (``ActionIs``).
+    Both are expressions over ``params``.
+    """
+
+    decl: StateDecl
+    params: tuple[BoundVar, ...]
+    init: Expr
+    next: Expr
+    origin: str = ""
+
+    def ref(self, primed: bool = False) -> Expr:
+        v = self.decl.ref(primed)
+        return Select(v, self.params) if self.params else v
+
+
+@dataclass(frozen=True, slots=True)
+class System:
+    """The model plus monitors and assumptions: the transition system engines check.
+
+    Its state is ``model.state`` followed by the monitors' variables. Runs
+    count only where every state satisfies ``state_assumes`` and every step
+    ``step_assumes`` (a transition predicate in the vocabulary of ``Monitor.next``).
+    """
+
+    model: Model
+    monitors: tuple[Monitor, ...] = ()
+    state_assumes: tuple[Expr, ...] = ()
+    step_assumes: tuple[Expr, ...] = ()
+
+    @property
+    def state(self) -> tuple[StateDecl, ...]:
+        return self.model.state + tuple(m.decl for m in self.monitors)
+
+
+@dataclass(frozen=True, slots=True)
+class Obligation:
+    """One question for an engine.
+
+    ``safety``: ``target`` holds in every reachable state (proved/refuted).
+    ``reach``: some reachable state satisfies ``target`` (covered/uncoverable).
+    ``lemmas`` are state predicates over the same system that a prover may
+    assume as strengthening; each is its own obligation too, so using them is
+    sound only once they are all proved (the gate checks that).
+    """
+
+    system: System
+    prop: Property
+    kind: Literal["safety", "reach"]
+    target: Expr
+    lemmas: tuple[tuple[str, Expr], ...] = field(default=())
+
+    @property
+    def model(self) -> Model:
+        return self.system.model
+
+
+def context_of(prop: Property) -> Context:
+    """``always`` is a step formula; a cover or assume is one when it needs a step."""
+    if prop.kind == "always":
+        return "step"
+    if prop.kind in ("cover", "assume") and _needs_step(prop.formula):
+        return "step"
+    return "state"
+
+
+def _needs_step(e: Expr) -> bool:
+    """Primes or an action pattern outside any past-time operator."""
+    if isinstance(e, StateVar):
+        return e.primed
+    if isinstance(e, ActionIs):
+        return True
+    if isinstance(e, Past):
+        return False
+    return any(_needs_step(c) for c in ir.children(e))
+
+
+class _Compiler:
+    def __init__(self, taken: set[str]) -> None:
+        self.monitors: list[Monitor] = []
+        self.taken = taken
+
+    def fresh(self, base: str) -> str:
+        name, i = f"__{base}", 0
+        while name in self.taken:
+            i += 1
+            name = f"__{base}_{i}"
+        self.taken.add(name)
+        return name
+
+    def new_monitor(
+        self, base: str, params: tuple[BoundVar, ...], init: Expr, nxt: Expr, origin: str
+    ) -> Monitor:
+        name = self.fresh(base)
+        t = MapType(tuple(p.type for p in params), BOOL) if params else BOOL
+        m = Monitor(StateDecl(name, t), params, init, nxt, origin)
+        self.monitors.append(m)
+        return m
+
+    def at_step(self, e: Expr, ctx: Context, origin: str) -> Expr:
+        """``e`` at position i as a transition predicate (pre = s_{i-1}, post = s_i)."""
+
+        def f(x: Expr) -> Expr | None:
+            if isinstance(x, Past):
+                return self.past(x, ctx, origin).ref(primed=True)
+            if isinstance(x, StateVar) and ctx == "state":
+                return ir.prime(x)
+            return None
+
+        return ir.transform(e, f)
+
+    def at_init(self, e: Expr, origin: str) -> Expr:
+        """A state formula at position 0: no step has run, so no action matches."""
+
+        def f(x: Expr) -> Expr | None:
+            if isinstance(x, Past):
+                return self.past(x, "state", origin).ref()
+            if isinstance(x, ActionIs):
+                return BoolLit(False, x.span)
+            return None
+
+        return ir.transform(e, f)
+
+    def at_state(self, e: Expr, origin: str) -> Expr:
+        """A state formula at the current position, as a predicate on the extended state."""
+
+        def f(x: Expr) -> Expr | None:
+            if isinstance(x, Past):
+                return self.past(x, "state", origin).ref()
+            return None
+
+        return ir.transform(e, f)
+
+    def past(self, p: Past, ctx: Context, origin: str) -> Monitor:
+        params = tuple(sorted(ir.free_vars(p), key=lambda v: v.name))
+        a = p.args[0]
+        now = self.at_step(a, ctx, origin)
+        first = self.at_init(a, origin) if ctx == "state" else None
+        if p.op == "once":
+            init = first if first is not None else BoolLit(False)
+            return self.new_monitor("once", params, init, _or(_self_ref(params), now), origin)
+        if p.op == "historically":
+            init = first if first is not None else BoolLit(True)
+            return self.new_monitor("hist", params, init, _and(_self_ref(params), now), origin)
+        if p.op == "since":
+            b = p.args[1]
+            b_now = self.at_step(b, ctx, origin)
+            init = self.at_init(b, origin) if ctx == "state" else BoolLit(False)
+            return self.new_monitor(
+                "since", params, init, _or(b_now, _and(now, _self_ref(params))), origin
+            )
+        assert p.op == "prev"
+        if ctx == "state" and not ir.has(a, (ActionIs, Past)):
+            # a's value one position back is a itself read in the pre-state
+            return self.new_monitor("prev", params, BoolLit(False), a, origin)
+        last_init = first if first is not None else BoolLit(False)
+        last = self.new_monitor("last", params, last_init, now, origin)
+        return self.new_monitor("prev", params, BoolLit(False), last.ref(), origin)
+
+
+# A monitor's own pre-value, written before its name exists; see _resolve_self.
+_SELF = "__self__"
+
+
+def _self_ref(params: tuple[BoundVar, ...]) -> Expr:
+    if not params:
+        return StateVar(_SELF, BOOL)
+    return Select(StateVar(_SELF, MapType(tuple(p.type for p in params), BOOL)), params)
+
+
+def _or(a: Expr, b: Expr) -> Expr:
+    return BinOp("or", a, b, BOOL)
+
+
+def _and(a: Expr, b: Expr) -> Expr:
+    return BinOp("and", a, b, BOOL)
+
+
+def _resolve_self(m: Monitor) -> Monitor:
+    def f(x: Expr) -> Expr | None:
+        if isinstance(x, StateVar) and x.name == _SELF:
+            return StateVar(m.decl.name, m.decl.type, False, x.span)
+        return None
+
+    return Monitor(m.decl, m.params, m.init, ir.transform(m.next, f), m.origin)
+
+
+def _close(prop: Property, body: Expr) -> Expr:
+    if not prop.free:
+        return body
+    kind: Literal["forall", "exists"] = "exists" if prop.kind == "cover" else "forall"
+    return Quant(kind, prop.free, body, prop.span)
+
+
+def compile_obligation(
+    model: Model, props: PropertySet, name: str, use_lemmas: bool = True
+) -> Obligation:
+    """The obligation for property ``name``: its monitors, the set's assumptions,
+    and (if ``use_lemmas``) the set's lemmas other than itself."""
+    prop = props.get(name)
+    if prop.kind == "assume":
+        raise ValueError(f"{name} is an assumption, not a claim")
+    comp = _Compiler({d.name for d in model.state})
+
+    state_assumes: list[Expr] = []
+    step_assumes: list[Expr] = []
+    for a in props.properties:
+        if a.kind != "assume":
+            continue
+        f = _close(a, a.formula)
+        if context_of(a) == "step":
+            step_assumes.append(comp.at_step(f, "step", a.name))
+        else:
+            state_assumes.append(comp.at_state(f, a.name))
+
+    lemmas: list[tuple[str, Expr]] = []
+    if use_lemmas:
+        for lem in props.properties:
+            if lem.kind == "lemma" and lem.name != name:
+                lemmas.append((lem.name, comp.at_state(_close(lem, lem.formula), lem.name)))
+
+    formula = _close(prop, prop.formula)
+    kind: Literal["safety", "reach"] = "reach" if prop.kind == "cover" else "safety"
+    if context_of(prop) == "step":
+        # ok (or hit) records whether the last step satisfied the formula
+        step_value = comp.at_step(formula, "step", prop.name)
+        if kind == "safety":
+            flag = comp.new_monitor("ok", (), BoolLit(True), step_value, prop.name)
+        else:
+            flag = comp.new_monitor("hit", (), BoolLit(False), step_value, prop.name)
+        target = flag.ref()
+    else:
+        target = comp.at_state(formula, prop.name)
+
+    monitors = tuple(_resolve_self(m) for m in comp.monitors)
+    system = System(model, monitors, tuple(state_assumes), tuple(step_assumes))
+    return Obligation(system, prop, kind, target, tuple(lemmas))
