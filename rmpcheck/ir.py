@@ -354,7 +354,25 @@ class Instance:
 
 
 @dataclass(frozen=True, slots=True)
+class Def:
+    """A ``def`` macro. Already inlined at every use; kept so property files can use it."""
+
+    name: str
+    params: tuple[BoundVar, ...]
+    type: ScalarType
+    body: Expr
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Model:
+    """A transition system.
+
+    ``defs`` and ``includes`` (the names of the models whose files this one
+    includes, for ``properties for NAME``) serve property files only: no
+    engine reads them and they take no part in equality or hashing.
+    """
+
     name: str
     doc: str
     sorts: tuple[SortType, ...]
@@ -366,6 +384,8 @@ class Model:
     instances: tuple[Instance, ...] = ()
     file: str = ""
     span: Span = field(default=NO_SPAN, compare=False)
+    defs: tuple[Def, ...] = field(default=(), compare=False)
+    includes: tuple[str, ...] = field(default=(), compare=False)
 
     def action(self, full_name: str) -> Action:
         for a in self.actions:
