@@ -31,6 +31,10 @@ class ActionCode:
     choice_vars: list[ir.BoundVar]
     choice_domains: list[tuple[Any, ...]]
     source: str = ""
+    # every enabled instance at once: s -> [(args, choices, post-state)]; see Compiler.expander
+    expand: (
+        Callable[[tuple[Any, ...]], list[tuple[tuple[Any, ...], tuple[Any, ...], Any]]] | None
+    ) = None
 
 
 @dataclass
@@ -176,7 +180,7 @@ class Compiler:
         header = f"def _step({', '.join(['s', *params, *choice_names])}):"
         src = header + "\n" + "\n".join("    " + ln for ln in lines) + "\n"
         fn = _exec(src, "_step")
-        return ActionCode(
+        code = ActionCode(
             a,
             fn,
             [tuple(self.sizes.domain(p.type).values) for p in a.params],
@@ -184,6 +188,59 @@ class Compiler:
             [self.choice_domain(c, over) for c, over, _ in choices],
             src,
         )
+        code.expand = self.expander(code, ctx)
+        return code
+
+    def expander(self, code: ActionCode, ctx: _Ctx) -> Callable[..., Any]:
+        """All enabled instances of an action from one state, in one call.
+
+        The explicit engine's hot loop. A top-level ``require`` is an
+        unconditional guard that reads only the pre-state, so it is tested as
+        soon as the parameters it mentions are bound, pruning whole inner loops
+        (``translate(t, p)`` tests ``step[t] == idle`` once per t, not per p).
+        The step function still runs every guard, so the hoisted tests only
+        filter and cannot change the semantics. Post-states are deduplicated
+        per argument tuple, as :meth:`Instance.successors` does.
+        """
+        a = code.action
+        params = list(ctx.action_args)
+        level: dict[ir.BoundVar, int] = {p: i for i, p in enumerate(a.params)}
+        guards: list[list[str]] = [[] for _ in range(len(params) + 1)]
+        for st in a.body:
+            if not isinstance(st, ir.Require):
+                continue
+            free = ir.free_vars(st.cond)
+            if all(v in level for v in free):  # else it reads a choice: leave it to fn
+                deps = [level[v] for v in free]
+                guards[max(deps) + 1 if deps else 0].append(self.expr(st.cond, ctx))
+        lines = ["out = []"]
+        pad = ""
+        for g in guards[0]:
+            lines.append(f"if not {g}: return out")
+        for i, (p, name) in enumerate(zip(a.params, params, strict=True)):
+            lines.append(f"{pad}for {name} in {self.domain_src(p.type)}:")
+            pad += "    "
+            for g in guards[i + 1]:
+                lines.append(f"{pad}if not {g}: continue")
+        args = "(" + "".join(f"{n}, " for n in params) + ")"
+        call = ", ".join(["s", *params])
+        if not code.choice_domains:
+            lines.append(f"{pad}t = fn({call})")
+            lines.append(f"{pad}if t is not None: out.append(({args}, (), t))")
+        else:
+            lines.append(f"{pad}seen = set()")
+            lines.append(f"{pad}for ch in product(*cdoms):")
+            lines.append(f"{pad}    t = fn({call}, *ch)")
+            lines.append(f"{pad}    if t is not None and t not in seen:")
+            lines.append(f"{pad}        seen.add(t)")
+            lines.append(f"{pad}        out.append(({args}, ch, t))")
+        lines.append("return out")
+        # a closure, so the step function and domains are fast local lookups
+        body = "\n".join("        " + ln for ln in lines)
+        src = f"def _make(fn, cdoms, product):\n    def _expand(s):\n{body}\n    return _expand\n"
+        expand = _exec(src, "_make")(code.fn, code.choice_domains, itertools.product)
+        expand.source = src
+        return expand  # type: ignore[no-any-return]
 
     def choice_domain(self, c: ir.BoundVar, over: list[ir.BoundVar]) -> tuple[Any, ...]:
         """A choice's values; under a forall, one value per element (a tuple over them)."""

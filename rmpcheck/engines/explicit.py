@@ -1,0 +1,308 @@
+"""Explicit-state breadth-first search on one finite instance.
+
+The interpreter is the semantics, so this engine is the reference the others
+are tested against. Every reachable state (one per symmetry orbit, see
+symmetry.py) is generated and the obligation's target is evaluated on it, so
+exhausting the state space *is* the proof for this instance: the certificate is
+the explored state space. States are checked when first discovered, in BFS
+order, so the first violation found is at minimal depth and its trace is a
+shortest one. Any limit (time, states, memory) gives "unknown", never "proved".
+"""
+
+from __future__ import annotations
+
+import gc
+import resource
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from rmpcheck.engines.base import Deadline, Options, instance_scope, unknown, verdict_for
+from rmpcheck.engines.symmetry import Symmetry
+from rmpcheck.errors import InternalError
+from rmpcheck.interp import Instance, State
+from rmpcheck.monitor import Obligation
+from rmpcheck.result import Certificate, Result
+from rmpcheck.trace.replay import build_trace
+
+ENGINE = "explicit"
+
+# The deadline is polled once per this many expanded states (time.monotonic
+# per state would cost more than the check itself on small states).
+POLL_EVERY = 256
+
+Edge = tuple[int, tuple[Any, ...], tuple[Any, ...]]  # action index, args, choices
+
+
+@dataclass
+class Space:
+    """What a search found: the states (representatives), BFS parent pointers, limits."""
+
+    inst: Instance
+    symmetry: Symmetry | None
+    states: list[State] = field(default_factory=list)
+    parent: list[int] = field(default_factory=list)
+    via: list[Edge | None] = field(default_factory=list)
+    depth: list[int] = field(default_factory=list)
+    hit: int | None = None  # first state violating the claim (or reaching the cover)
+    stopped: str = ""  # why the search stopped early, "" if it finished
+    transitions: int = 0
+    edges: list[tuple[int, int, Edge]] | None = None
+
+    @property
+    def diameter(self) -> int:
+        return self.depth[-1] if self.depth else 0
+
+
+def explore(
+    inst: Instance,
+    ob: Obligation,
+    opts: Options,
+    deadline: Deadline,
+    *,
+    stop_at_hit: bool = True,
+    record_edges: bool = False,
+) -> Space:
+    """Breadth-first search from the initial states, checking the target on each state."""
+    sym = Symmetry(inst, (ob.target,)) if opts.symmetry else None
+    if sym is not None and not sym.active:
+        sym = None
+    space = Space(inst, sym, edges=[] if record_edges else None)
+    max_states = opts.extra.get("max_states")
+    target = inst.predicate(ob.target)
+    bad = ob.kind == "reach"  # the value of target that ends the search
+    expanders = [c.expand for c in inst.actions]
+    index: dict[State, int] = {}
+    cache: dict[State, State] = {}  # concrete successor -> representative
+    canon = sym.canon if sym is not None else None
+    states, parent, via, depth = space.states, space.parent, space.via, space.depth
+    edges = space.edges
+
+    def add(s: State, par: int, edge: Edge | None, d: int) -> int:
+        i = len(states)
+        index[s] = i
+        states.append(s)
+        parent.append(par)
+        via.append(edge)
+        depth.append(d)
+        if space.hit is None and bool(target(s)) == bad:
+            space.hit = i
+        return i
+
+    try:
+        for s in inst.initial_states():
+            r = canon(s) if canon is not None else s
+            if r not in index:
+                add(r, -1, None, 0)
+        head = 0
+        while head < len(states):
+            if space.hit is not None and stop_at_hit:
+                break
+            if head % POLL_EVERY == 0:
+                if deadline.expired():
+                    space.stopped = f"timeout after {deadline.elapsed():.1f} s"
+                    break
+                if max_states is not None and len(states) >= max_states:
+                    space.stopped = f"state limit of {max_states:,} reached"
+                    break
+            s, d = states[head], depth[head] + 1
+            for a, expand in enumerate(expanders):
+                assert expand is not None
+                for args, ch, t in expand(s):
+                    space.transitions += 1
+                    if canon is not None:
+                        r = cache.get(t)
+                        if r is None:
+                            r = cache[t] = canon(t)
+                        t = r
+                    j = index.get(t)
+                    if j is None:
+                        j = add(t, head, (a, args, ch), d)
+                    if edges is not None:
+                        edges.append((head, j, (a, args, ch)))
+            head += 1
+        if max_states is not None and len(states) > max_states and not space.stopped:
+            space.stopped = f"state limit of {max_states:,} reached"
+    except MemoryError:
+        cache.clear()
+        index.clear()
+        gc.collect()
+        space.stopped = "out of memory"
+    return space
+
+
+def check(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:
+    """Decide ``ob`` on the instance ``sizes`` by exhaustive search."""
+    deadline = Deadline(opts.timeout_s)
+    inst = Instance(ob.system, sizes)
+    start = time.perf_counter()
+    space = explore(inst, ob, opts, deadline)
+    elapsed = time.perf_counter() - start
+    stats = _stats(space, elapsed)
+    if space.hit is not None:
+        trace = build_trace(inst, ob, *concrete_run(space, space.hit), ENGINE)
+        return Result(
+            ob.model.name,
+            ob.prop.name,
+            ob.prop.kind,
+            verdict_for(ob, True),
+            ENGINE,
+            scope=instance_scope(sizes),
+            trace=trace,
+            time_s=deadline.elapsed(),
+            stats=stats,
+        )
+    if space.stopped:
+        return unknown(ob, ENGINE, space.stopped, deadline, **stats)
+    reduced = " (one per symmetry orbit)" if space.symmetry is not None else ""
+    return Result(
+        ob.model.name,
+        ob.prop.name,
+        ob.prop.kind,
+        verdict_for(ob, False),
+        ENGINE,
+        scope=instance_scope(sizes),
+        certificate=Certificate(
+            "state-space",
+            (),
+            rechecked=True,
+            detail=f"{len(space.states):,} states explored{reduced}, diameter {space.diameter}",
+        ),
+        time_s=deadline.elapsed(),
+        stats=stats,
+    )
+
+
+def concrete_run(space: Space, i: int) -> tuple[list[State], list[tuple[str, tuple[Any, ...]]]]:
+    """The states and actions of a real run from an initial state to (a member of the
+    orbit of) state ``i``, by following parent pointers.
+
+    Without symmetry the stored states are the run. With it, each stored step
+    r -> t has t only in the orbit of the next representative r' = pi(t). We
+    keep sigma with the concrete state c = sigma(r); the same action renamed by
+    sigma leads from c to sigma(t), which is the next concrete state, and then
+    sigma' = sigma . pi^-1. The resulting states are matched to real
+    successors here and replayed once more by build_trace.
+    """
+    chain = []
+    while i >= 0:
+        chain.append(i)
+        i = space.parent[i]
+    chain.reverse()
+    inst, sym = space.inst, space.symmetry
+    names = [c.action.full_name for c in inst.actions]
+    states: list[State] = [space.states[chain[0]]]
+    actions: list[tuple[str, tuple[Any, ...]]] = []
+    sigma = sym.identity if sym is not None else None
+    for prev, nxt in zip(chain, chain[1:], strict=False):
+        edge = space.via[nxt]
+        assert edge is not None
+        a, args, ch = edge
+        # the stored step, re-run from its representative
+        t = _post(inst, space.states[prev], a, args, ch)
+        if sym is None or sigma is None:
+            states.append(t)
+            actions.append((names[a], args))
+            continue
+        want = sym.apply(t, sigma)
+        step = _find_successor(inst, states[-1], a, want)
+        if step is None:
+            raise InternalError("explicit: a symmetric trace could not be made concrete")
+        states.append(step[1])
+        actions.append((names[a], step[0]))
+        # canon is deterministic, so this is the permutation that stored states[nxt]
+        rep, pi = sym.canon_perm(t)
+        if rep != space.states[nxt]:
+            raise InternalError("explicit: representative is not the successor's canon")
+        sigma = sym.compose(sigma, sym.inverse(pi))
+    return states, actions
+
+
+def _post(inst: Instance, s: State, a: int, args: tuple[Any, ...], ch: tuple[Any, ...]) -> State:
+    t = inst.actions[a].fn(s, *args, *ch)
+    if t is None:
+        raise InternalError("explicit: a stored step is not enabled on replay")
+    return t
+
+
+def _find_successor(
+    inst: Instance, s: State, a: int, want: State
+) -> tuple[tuple[Any, ...], State] | None:
+    expand = inst.actions[a].expand
+    assert expand is not None
+    for args, _, t in expand(s):
+        if t == want:
+            return args, t
+    return None
+
+
+def state_graph(ob: Obligation, sizes: Mapping[str, int], opts: Options | None = None) -> Any:
+    """The reachable state graph as a networkx DiGraph (for DOT export).
+
+    Nodes are 0..N-1 with attributes ``state`` (display values of the model's
+    variables), ``initial``, ``depth`` and ``violates`` (the claim fails there,
+    or the cover holds); edges carry ``action``, ``args`` and a ``label``. With
+    symmetry on (the default) a node stands for its whole orbit. Graph
+    attributes record the model, property, sizes and whether the search
+    finished (``complete``). Built only on request: it costs memory.
+    """
+    import networkx as nx
+
+    opts = opts or Options()
+    deadline = Deadline(opts.timeout_s)
+    inst = Instance(ob.system, sizes)
+    space = explore(inst, ob, opts, deadline, stop_at_hit=False, record_edges=True)
+    target = inst.predicate(ob.target)
+    bad = ob.kind == "reach"
+    n = len(inst.model.state)
+    g = nx.DiGraph(
+        model=ob.model.name,
+        property=ob.prop.name,
+        sizes=dict(sizes),
+        symmetry=space.symmetry is not None,
+        complete=not space.stopped,
+    )
+    for i, s in enumerate(space.states):
+        shown = {
+            d.name: inst.sizes.show(d.type, v) for d, v in zip(inst.decls[:n], s[:n], strict=True)
+        }
+        g.add_node(
+            i,
+            state=shown,
+            initial=space.parent[i] < 0,
+            depth=space.depth[i],
+            violates=bool(target(s)) == bad,
+        )
+    assert space.edges is not None
+    for u, v, (a, args, _) in space.edges:
+        code = inst.actions[a]
+        shown_args = {
+            p.name: inst.sizes.show(p.type, x)
+            for p, x in zip(code.action.params, args, strict=True)
+        }
+        label = f"{code.action.full_name}({', '.join(map(str, shown_args.values()))})"
+        g.add_edge(u, v, action=code.action.full_name, args=shown_args, label=label)
+    return g
+
+
+def _stats(space: Space, elapsed: float) -> dict[str, Any]:
+    n = len(space.states)
+    out: dict[str, Any] = {
+        "states": n,
+        "transitions": space.transitions,
+        "states_per_s": round(n / elapsed) if elapsed > 0 else n,
+        "diameter": space.diameter,
+        "peak_rss_mb": round(_peak_rss_mb(), 1),
+        "symmetry": space.symmetry is not None,
+    }
+    if space.symmetry is not None:
+        out["symmetry_sorts"] = [s.name for s in space.symmetry.sorts]
+    return out
+
+
+def _peak_rss_mb() -> float:
+    # ru_maxrss is KiB on Linux, bytes on macOS
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
