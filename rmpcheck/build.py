@@ -143,7 +143,12 @@ def exists(vs: Sequence[E], body: object) -> E:
 
 def ite(c: object, a: object, b: object) -> E:
     ea = lift(a)
-    return E(ir.Ite(lift(c), ea, lift(b, like=ea.type), ea.type))
+    eb = lift(b, like=ea.type)
+    t = ea.type
+    if isinstance(t, IntType) and isinstance(eb.type, IntType):
+        # wide enough for either branch, as the type checker makes it
+        t = IntType(min(t.lo, eb.type.lo), max(t.hi, eb.type.hi))
+    return E(ir.Ite(lift(c), ea, eb, t))
 
 
 def enum_value(t: EnumType, member: str) -> E:
