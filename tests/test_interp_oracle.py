@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rmpcheck import ir
@@ -283,7 +283,11 @@ def states() -> st.SearchStrategy[dict[str, Any]]:
     return st.fixed_dictionaries({d.name: value(d.type) for d in DECLS})
 
 
-@settings(max_examples=300, deadline=None)
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(body=st.one_of(stmts((P,), 2), choose_first()), s=states(), arg=st.integers(0, SIZE - 1))
 def test_compiled_steps_agree_with_the_oracle(body, s, arg):
     action = ir.Action("env", "act", (P,), body)
@@ -293,7 +297,11 @@ def test_compiled_steps_agree_with_the_oracle(body, s, arg):
     assert got == oracle_posts(action, s, arg)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(e=exprs(BOOL, (), 3), s=states())
 def test_compiled_predicates_agree_with_the_oracle(e, s):
     model = ir.Model("oracle", "", (S,), (E,), DECLS, (), (), ())
