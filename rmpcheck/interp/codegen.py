@@ -240,7 +240,7 @@ class Compiler:
         src = f"def _make(fn, cdoms, product):\n    def _expand(s):\n{body}\n    return _expand\n"
         expand = _exec(src, "_make")(code.fn, code.choice_domains, itertools.product)
         expand.source = src
-        return expand  # type: ignore[no-any-return]
+        return expand
 
     def choice_domain(self, c: ir.BoundVar, over: list[ir.BoundVar]) -> tuple[Any, ...]:
         """A choice's values; under a forall, one value per element (a tuple over them)."""

@@ -1,0 +1,185 @@
+"""The small public API: load a model and its properties, prove every claim.
+
+    >>> from rmpcheck import load_model, load_properties, prove
+    >>> model = load_model("models/race.rmp")
+    >>> results = prove(model, load_properties("properties/race.prop", model))
+    >>> [r.describe() for r in results]
+
+Everything the CLI's ``prove`` does without a subprocess lives here, so tests
+and scripts call it directly.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Mapping, Sequence
+
+from rmpcheck import ir
+from rmpcheck.engines import registry
+from rmpcheck.engines.base import Deadline, Options, unknown
+from rmpcheck.errors import ConfigError, EngineError
+from rmpcheck.lang import load_model, load_properties
+from rmpcheck.monitor import Obligation, compile_obligation
+from rmpcheck.result import Result
+from rmpcheck.trace.model import Trace
+
+CLAIM_KINDS = ("invariant", "always", "cover", "lemma")
+
+PathOr = str | os.PathLike[str]
+
+__all__ = [
+    "CLAIM_KINDS",
+    "Options",
+    "Result",
+    "Trace",
+    "claims",
+    "load_model",
+    "load_properties",
+    "prove",
+    "resolve_sizes",
+    "select",
+]
+
+
+def claims(props: ir.PropertySet) -> list[ir.Property]:
+    """The properties that are questions (assumptions restrict runs; they are not asked)."""
+    return [p for p in props.properties if p.kind in CLAIM_KINDS]
+
+
+def select(props: ir.PropertySet, names: Sequence[str] | str | None) -> list[ir.Property]:
+    """The claims named (all of them for None), in file order; a ConfigError with a
+    did-you-mean for a name that is not a claim of the set."""
+    every = claims(props)
+    if names is None:
+        return every
+    wanted = [names] if isinstance(names, str) else list(names)
+    have = {p.name: p for p in every}
+    for name in wanted:
+        if name in have:
+            continue
+        if any(p.name == name for p in props.properties):
+            raise ConfigError(f"{name!r} is an assumption, not a claim: there is nothing to prove")
+        close = difflib.get_close_matches(name, list(have), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        valid = ", ".join(have) or "none"
+        raise ConfigError(f"no property named {name!r}{hint} (claims: {valid})")
+    return [p for p in every if p.name in wanted]
+
+
+def resolve_sizes(
+    model: ir.Model,
+    props: ir.PropertySet | None = None,
+    sizes: Mapping[str, int] | None = None,
+    instance: str | None = None,
+) -> dict[str, int]:
+    """The sizes to check at.
+
+    Start from the named instance (looked up in the property file, then the
+    model) or, without a name, the first instance block of the property file,
+    else of the model; then ``sizes`` override single sorts. A model without
+    sorts needs no sizes. A ConfigError says what to add when a sort is left
+    without a size.
+    """
+    blocks = list(props.instances if props is not None else ()) + list(model.instances)
+    base: dict[str, int] = {}
+    if instance is not None:
+        found = next((b for b in blocks if b.name == instance), None)
+        if found is None:
+            names = [b.name for b in blocks]
+            close = difflib.get_close_matches(instance, names, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ConfigError(
+                f"no instance named {instance!r}{hint} (instances: {', '.join(names) or 'none'})"
+            )
+        base = found.as_dict()
+    elif blocks and not _covers(model, sizes):
+        base = blocks[0].as_dict()
+    out = {**base, **(sizes or {})}
+    sorts = {s.name for s in model.sorts}
+    unknown_sorts = sorted(set(out) - sorts)
+    if unknown_sorts:
+        raise ConfigError(
+            f"unknown sort {unknown_sorts[0]!r} in sizes (the model has: "
+            f"{', '.join(sorted(sorts)) or 'no sorts'})"
+        )
+    missing = [s.name for s in model.sorts if s.name not in out]
+    if missing:
+        example = " ".join(f"--size {m}=3" for m in missing)
+        raise ConfigError(
+            f"no size for sort{'s' if len(missing) > 1 else ''} {', '.join(missing)}: "
+            f"give {example}, or add an instance block such as "
+            f"'instance small {{ {', '.join(f'{m} = 3' for m in missing)} }}'"
+        )
+    return out
+
+
+def _covers(model: ir.Model, sizes: Mapping[str, int] | None) -> bool:
+    return sizes is not None and all(s.name in sizes for s in model.sorts)
+
+
+def prove(
+    model: ir.Model | PathOr,
+    props: ir.PropertySet | PathOr,
+    *,
+    property: Sequence[str] | str | None = None,  # noqa: A002 - the user-facing word
+    engine: str = "auto",
+    sizes: Mapping[str, int] | None = None,
+    instance: str | None = None,
+    options: Options = Options(),  # noqa: B008 - frozen, so a shared default is safe
+) -> list[Result]:
+    """One Result per claim (invariant, always, cover, lemma), in file order.
+
+    Lemmas are proved on their own. Other claims may use the lemmas, which is
+    sound only if every lemma holds; when one does not, each claim that was
+    proved with lemmas available is proved again without them.
+    """
+    if not isinstance(model, ir.Model):
+        model = load_model(model)
+    if not isinstance(props, ir.PropertySet):
+        props = load_properties(props, model)
+    registry.resolve(engine)  # a bad engine name fails before any work
+    chosen = select(props, property)
+    at = resolve_sizes(model, props, sizes, instance)
+    results: dict[str, Result] = {}
+    with_lemmas: set[str] = set()
+    for p in chosen:
+        lemma = p.kind == "lemma"
+        ob = compile_obligation(model, props, p.name, use_lemmas=not lemma)
+        if ob.lemmas:
+            with_lemmas.add(p.name)
+        results[p.name] = _run(engine, ob, at, options)
+    lemmas = [p.name for p in props.properties if p.kind == "lemma"]
+    if with_lemmas and not all(
+        _lemma_holds(model, props, n, results, engine, at, options) for n in lemmas
+    ):
+        for name in with_lemmas:
+            if results[name].verdict in ("proved", "uncoverable"):
+                ob = compile_obligation(model, props, name, use_lemmas=False)
+                results[name] = _run(engine, ob, at, options)
+    return [results[p.name] for p in chosen]
+
+
+def _lemma_holds(
+    model: ir.Model,
+    props: ir.PropertySet,
+    name: str,
+    results: dict[str, Result],
+    engine: str,
+    sizes: Mapping[str, int],
+    options: Options,
+) -> bool:
+    r = results.get(name)
+    if r is None:  # not selected by the user, but a claim leaned on it
+        ob = compile_obligation(model, props, name, use_lemmas=False)
+        r = _run(engine, ob, sizes, options)
+    return r.verdict == "proved"
+
+
+def _run(engine: str, ob: Obligation, sizes: Mapping[str, int], options: Options) -> Result:
+    """One obligation; an engine that cannot handle the input answers unknown, with why."""
+    deadline = Deadline(options.timeout_s)
+    try:
+        return registry.run(engine, ob, sizes, options)
+    except EngineError as e:
+        return unknown(ob, engine, str(e), deadline)

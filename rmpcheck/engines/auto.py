@@ -1,0 +1,188 @@
+"""The portfolio: bmc and a prover race in separate processes; the first decisive answer wins.
+
+bmc finds short counterexamples fast; a prover (pdr by default, or kind via
+``opts.extra["prover"]``) finds proofs. Each runs in its own process so a
+winner can stop the other, and so a time or memory limit can be enforced from
+outside: the memory limit is an address-space rlimit set in the child, and
+the wall-clock limit is checked by the parent (the children get it too, and
+normally stop by themselves). A child that crashes, runs out of memory or
+overruns answers "unknown" with the reason. When nobody is decisive the most
+informative answer is returned: bounded-safe before unknown.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import resource
+import signal
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from rmpcheck.engines import registry
+from rmpcheck.engines.base import Deadline, Options, unknown
+from rmpcheck.monitor import Obligation
+from rmpcheck.result import Result
+
+ENGINE = "auto"
+
+# Extra time the parent allows a child past the deadline to report its own
+# timeout before it is terminated.
+GRACE_S = 2.0
+
+# Preference among non-decisive answers.
+_RANK = {"bounded-safe": 1, "unknown": 0}
+
+
+@dataclass(frozen=True, slots=True)
+class _Member:
+    engine: str
+    process: Any
+    conn: Connection
+
+
+def members(opts: Options) -> list[str]:
+    """The engines the portfolio runs: bmc and the prover (pdr unless told kind)."""
+    prover = str(opts.extra.get("prover", "pdr"))
+    return ["bmc", prover] if prover != "bmc" else ["bmc"]
+
+
+def check(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:
+    """Run the portfolio on one obligation."""
+    deadline = Deadline(opts.timeout_s)
+    names = members(opts)
+    for name in names:
+        registry.resolve(name)  # an unknown or missing engine fails here, in the parent
+    child_opts = replace(opts, progress=None)  # callbacks do not cross processes
+    ctx: Any = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    running: list[_Member] = []
+    answers: dict[str, Result] = {}
+    try:
+        for name in names:
+            parent_end, child_end = ctx.Pipe(duplex=False)
+            proc = ctx.Process(
+                target=_child,
+                args=(name, ob, dict(sizes), child_opts, opts.memory_mb, child_end),
+                name=f"rmpcheck-{name}",
+                daemon=True,
+            )
+            proc.start()
+            child_end.close()
+            running.append(_Member(name, proc, parent_end))
+        winner = _collect(ob, running, answers, deadline, opts)
+    finally:
+        _stop(running)
+    if winner is not None:
+        return _tag(winner, answers, deadline)
+    if not answers:
+        return unknown(ob, ENGINE, "no engine answered", deadline)
+    best = max(answers.values(), key=lambda r: _RANK.get(r.verdict, 0))
+    if best.verdict == "unknown":
+        reasons = "; ".join(f"{r.engine}: {r.reason}" for r in answers.values())
+        best = replace(best, engine=ENGINE, reason=reasons)
+    return _tag(best, answers, deadline)
+
+
+def _collect(
+    ob: Obligation,
+    running: list[_Member],
+    answers: dict[str, Result],
+    deadline: Deadline,
+    opts: Options,
+) -> Result | None:
+    """Wait for answers until one is decisive, all are in, or time is up."""
+    pending: dict[Any, _Member] = {m.conn: m for m in running}
+    by_sentinel: dict[Any, _Member] = {m.process.sentinel: m for m in running}
+    while pending:
+        left = deadline.remaining()
+        timeout = None if left is None else left + GRACE_S
+        ready = wait([*pending, *(m.process.sentinel for m in pending.values())], timeout)
+        if not ready:
+            for m in pending.values():
+                answers[m.engine] = unknown(
+                    ob, m.engine, f"timeout after {deadline.elapsed():.1f} s", deadline
+                )
+            return None
+        for obj in ready:
+            m = pending.get(obj) or by_sentinel.get(obj)
+            if m is None or m.conn not in pending:
+                continue
+            result = _receive(ob, m, deadline, opts)
+            del pending[m.conn]
+            answers[m.engine] = result
+            if result.decisive:
+                return result
+    return None
+
+
+def _receive(ob: Obligation, m: _Member, deadline: Deadline, opts: Options) -> Result:
+    """The member's answer, or unknown saying how it died."""
+    try:
+        if m.conn.poll():
+            status, payload = m.conn.recv()
+            if status == "ok":
+                assert isinstance(payload, Result)
+                return payload
+            return unknown(ob, m.engine, str(payload), deadline)
+    except (EOFError, OSError):
+        pass
+    m.process.join(1.0)
+    code = m.process.exitcode
+    why = f"{m.engine} process died (exit code {code})"
+    if opts.memory_mb is not None:
+        why += f"; it may have exceeded the memory limit of {opts.memory_mb} MB"
+    return unknown(ob, m.engine, why, deadline)
+
+
+def _child(
+    engine: str,
+    ob: Obligation,
+    sizes: dict[str, int],
+    opts: Options,
+    memory_mb: int | None,
+    conn: Connection,
+) -> None:
+    """Entry point of a portfolio process: run one engine, send back its Result."""
+    # Ctrl-C reaches the whole process group; the parent decides and stops us.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if memory_mb is not None:
+        limit = memory_mb * 1024 * 1024
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        conn.send(("ok", registry.run(engine, ob, sizes, opts)))
+    except MemoryError:
+        conn.send(("error", f"out of memory (limit {memory_mb} MB)"))
+    except BaseException as e:  # noqa: BLE001 - every failure becomes a reason, never a verdict
+        msg = str(e)
+        if memory_mb is not None and ("memory" in msg.lower() or "alloc" in msg.lower()):
+            msg = f"out of memory (limit {memory_mb} MB): {msg}"
+        conn.send(("error", f"{engine} failed: {type(e).__name__}: {msg}"))
+    finally:
+        conn.close()
+
+
+def _stop(running: list[_Member]) -> None:
+    """Terminate every member still alive, escalating to SIGKILL."""
+    for m in running:
+        if m.process.is_alive():
+            m.process.terminate()
+    end = time.monotonic() + 2.0
+    for m in running:
+        m.process.join(max(0.0, end - time.monotonic()))
+        if m.process.is_alive():
+            m.process.kill()
+            m.process.join(1.0)
+        m.conn.close()
+
+
+def _tag(result: Result, answers: dict[str, Result], deadline: Deadline) -> Result:
+    """Record the portfolio's view: who answered what, and the total time."""
+    stats = dict(result.stats)
+    stats["portfolio"] = {name: r.verdict for name, r in answers.items()}
+    return replace(result, stats=stats, time_s=deadline.elapsed())
