@@ -107,12 +107,12 @@ def _collect(
                 )
             return None
         for obj in ready:
-            m = pending.get(obj) or by_sentinel.get(obj)
-            if m is None or m.conn not in pending:
+            who = pending.get(obj) or by_sentinel.get(obj)
+            if who is None or who.conn not in pending:
                 continue
-            result = _receive(ob, m, deadline, opts)
-            del pending[m.conn]
-            answers[m.engine] = result
+            result = _receive(ob, who, deadline, opts)
+            del pending[who.conn]
+            answers[who.engine] = result
             if result.decisive:
                 return result
     return None
