@@ -109,7 +109,7 @@ class ExprChecker:
             return None
         if n in scope:
             v = scope[n].var
-            return ir.BoundVar(v.name, v.type, e.span)
+            return None if v is None else ir.BoundVar(v.name, v.type, e.span)
         if n in self.g.state:
             return self._state_read(e, n, primed=False)
         if n in self.g.defs:

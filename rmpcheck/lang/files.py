@@ -40,8 +40,12 @@ def check_files(paths: list[str]) -> Checked:
     prop_paths = [p for p in paths if p.endswith(PROPERTY_SUFFIX)]
     for p in paths:
         if p not in model_paths and p not in prop_paths:
+            what = "a directory" if os.path.isdir(p) else "not named .rmp or .prop"
             out.diagnostics.append(
-                Diagnostic(Span(p, 1, 1), "expected a model file (.rmp) or a property file (.prop)")
+                Diagnostic(
+                    Span(p, 1, 1),
+                    f"{p} is {what}: expected a model file (.rmp) or a property file (.prop)",
+                )
             )
     failed_models = 0
     for p in model_paths:

@@ -85,18 +85,13 @@ def check_defs(ex: ExprChecker) -> tuple[ir.Def, ...]:
     return tuple(out)
 
 
-def check_instances(
-    g: Globals, rep: Reporter, decls: list[S.Decl], taken: dict[str, Span]
-) -> tuple[ir.Instance, ...]:
-    """Instances; ``taken`` holds instance names declared elsewhere (the model's)."""
+def check_instances(g: Globals, rep: Reporter, decls: list[S.Decl]) -> tuple[ir.Instance, ...]:
     out = []
     for d in decls:
         if not isinstance(d, S.InstanceD):
             continue
-        if d.name in taken:
-            rep.error(d.span, f"instance '{d.name}' is already declared at {taken[d.name]}")
+        if not g.declare(rep, "instance", d.name, "an instance", d.span):
             continue
-        taken[d.name] = d.span
         sizes: dict[str, int] = {}
         ok = True
         for sort, n, span in d.sizes:
@@ -151,7 +146,7 @@ class ModelChecker:
         actions = tuple(
             a for d in decls if isinstance(d, S.ActionD) if (a := self._action(d)) is not None
         )
-        instances = check_instances(g, rep, decls, {})
+        instances = check_instances(g, rep, decls)
         return ir.Model(
             header.name,
             header.doc,

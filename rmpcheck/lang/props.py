@@ -14,7 +14,7 @@ from rmpcheck.lang.source import Reporter, did_you_mean
 _STATE_KINDS = ("invariant", "lemma")
 
 
-def model_globals(model: ir.Model, rep: Reporter) -> Globals:
+def model_globals(model: ir.Model) -> Globals:
     """The names a model declares, as the property checker looks them up."""
     g = Globals()
     for s in model.sorts:
@@ -36,12 +36,14 @@ def model_globals(model: ir.Model, rep: Reporter) -> Globals:
         g.actors[a.name] = a
     for act in model.actions:
         g.actions[act.full_name] = act.params
+    for i in model.instances:
+        g.where[("instance", i.name)] = ("an instance of the model", i.span)
     return g
 
 
 def check_properties(flat: Flat, model: ir.Model, rep: Reporter) -> ir.PropertySet:
     _check_for_clauses(flat, model, rep)
-    g = model_globals(model, rep)
+    g = model_globals(model)
     for d in flat.decls:
         if isinstance(d, MODEL_ONLY):
             rep.error(
@@ -60,8 +62,7 @@ def check_properties(flat: Flat, model: ir.Model, rep: Reporter) -> ir.PropertyS
             p = _property(ex, d)
             if p is not None:
                 props.append(p)
-    taken = {i.name: i.span for i in model.instances}
-    instances = check_instances(g, rep, flat.decls, taken)
+    instances = check_instances(g, rep, flat.decls)
     return ir.PropertySet(model.name, tuple(props), flat.root.path, instances)
 
 
@@ -90,7 +91,7 @@ def _property(ex: ExprChecker, d: S.PropertyD) -> ir.Property | None:
         return None
     if d.kind in _STATE_KINDS and not _state_formula(ex.rep, d.kind, f):
         return None
-    free = tuple(sorted((loc.var for loc in scope.values()), key=lambda v: v.name))
+    free = tuple(sorted((v for loc in scope.values() if (v := loc.var)), key=lambda v: v.name))
     return ir.Property(d.kind, d.name, f, free, d.doc, d.span)  # type: ignore[arg-type]
 
 
@@ -99,34 +100,38 @@ def _implicit_vars(ex: ExprChecker, formula: S.Expr) -> Scope | None:
 
     Collected before checking, so they may be used anywhere in the formula
     (``!assigned[target[t]] || !host.write(t)``). Each takes the type of the
-    action parameter it stands for.
+    action parameter it stands for. In a pattern that is itself wrong (unknown
+    action, wrong arity) such names get no type and are not reported again.
     """
-    found: dict[str, tuple[ir.ScalarType, Span, str]] = {}
+    found: dict[str, tuple[ir.ScalarType | None, Span, str]] = {}
     ok = True
 
-    def visit(e: S.Expr, bound: frozenset[str]) -> None:
+    def note(a: S.Name, t: ir.ScalarType | None, action: str) -> None:
         nonlocal ok
+        prev = found.get(a.name)
+        if prev is None or prev[0] is None:
+            found[a.name] = (t, a.span, action)
+        elif t is not None and prev[0] != t:
+            ex.rep.error(
+                a.span,
+                f"'{a.name}' stands for a {t} here, but for a "
+                f"{prev[0]} in {prev[2]} at {prev[1].line}:{prev[1].col}",
+                "use two names",
+            )
+            ok = False
+
+    def visit(e: S.Expr, bound: frozenset[str]) -> None:
         if isinstance(e, S.QuantE):
             visit(e.body, bound | {b.name for b in e.binders})
             return
         if isinstance(e, S.Pattern):
-            params = ex.g.actions.get(e.full_name, ())
-            for a, p in zip(e.args, params, strict=False):
+            params = ex.g.actions.get(e.full_name)
+            broken = params is None or len(params) != len(e.args)
+            for i, a in enumerate(e.args):
                 if not isinstance(a, S.Name) or a.name == "_" or a.name in bound:
                     continue
-                if ex.g.global_value(a.name) is not None:
-                    continue
-                prev = found.get(a.name)
-                if prev is None:
-                    found[a.name] = (p.type, a.span, e.full_name)
-                elif prev[0] != p.type:
-                    ex.rep.error(
-                        a.span,
-                        f"'{a.name}' stands for a {p.type} here, but for a "
-                        f"{prev[0]} in {prev[2]} at {prev[1].line}:{prev[1].col}",
-                        "use two names",
-                    )
-                    ok = False
+                if ex.g.global_value(a.name) is None:
+                    note(a, None if broken or params is None else params[i].type, e.full_name)
         for child in _children(e):
             visit(child, bound)
 
@@ -134,7 +139,9 @@ def _implicit_vars(ex: ExprChecker, formula: S.Expr) -> Scope | None:
     if not ok:
         return None
     return {
-        n: Local(ir.BoundVar(n, t, span), f"implicit variable of {act}", span)
+        n: Local(
+            None if t is None else ir.BoundVar(n, t, span), f"implicit variable of {act}", span
+        )
         for n, (t, span, act) in found.items()
     }
 

@@ -33,7 +33,7 @@ class DefInfo:
 
 @dataclass(frozen=True, slots=True)
 class Local:
-    var: ir.BoundVar
+    var: ir.BoundVar | None  # None: a name whose error is reported already; stay silent
     what: str  # "parameter", "quantified variable", ... for messages
     span: Span
 
