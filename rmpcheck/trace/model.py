@@ -6,8 +6,12 @@ names, maps as dicts. Monitor variables are not shown; replay recomputes them.
 
 from __future__ import annotations
 
+import builtins
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from rmpcheck import __version__
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,16 +42,32 @@ class Trace:
     property_file: str = ""
     summary: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
+    # the claim's kind (invariant, always, cover, lemma): replay and reports use it
+    property_kind: str = ""
+    versions: dict[str, str] = field(default_factory=lambda: tool_versions())
 
-    @property
+    @builtins.property  # the field named property shadows the builtin here
     def length(self) -> int:
         """Number of actions (the initial state is not a step)."""
         return len(self.steps) - 1
 
-    @property
+    @builtins.property
     def actors(self) -> tuple[str, ...]:
         seen: dict[str, None] = {}
         for s in self.steps:
             if s.actor is not None:
                 seen[s.actor] = None
         return tuple(seen)
+
+
+def tool_versions() -> dict[str, str]:
+    """rmpcheck's version, and z3's only if some engine already imported it
+    (importing z3 here would slow every command that never needs it)."""
+    out = {"rmpcheck": __version__}
+    z3 = sys.modules.get("z3")
+    if z3 is not None:
+        try:
+            out["z3"] = str(z3.get_version_string())
+        except Exception:  # a partially imported or stub module; the version is optional
+            pass
+    return out

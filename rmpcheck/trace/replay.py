@@ -9,7 +9,7 @@ cover). A run that does not replay is an InternalError, never a result.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 from rmpcheck.errors import InternalError
 from rmpcheck.interp import ActionInstance, Instance, State
@@ -86,7 +86,9 @@ def trace_of_run(
                 )
             )
         prev = shown
-    kind = "witness" if ob.kind == "reach" else "counterexample"
+    kind: Literal["counterexample", "witness"] = (
+        "witness" if ob.kind == "reach" else "counterexample"
+    )
     what = "is reached" if ob.kind == "reach" else "is violated"
     return Trace(
         model=model.name,
@@ -97,6 +99,7 @@ def trace_of_run(
         steps=tuple(steps),
         model_file=model.file,
         summary=f"{ob.prop.kind} {ob.prop.name} {what} after {len(run) - 1} step(s)",
+        property_kind=ob.prop.kind,
     )
 
 

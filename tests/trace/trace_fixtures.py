@@ -1,0 +1,64 @@
+"""Real traces for the trace tests: DESIGN.md's race, searched on the interpreter.
+
+The model is tests/trace/data/race.rmp and its properties race.prop. Traces
+come from a breadth-first search over rmpcheck.interp and trace_of_run (the
+path every engine's traces take), so exporters are tested on what engines
+hand them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from rmpcheck import ir
+from rmpcheck.interp import Instance
+from rmpcheck.lang import load_model, load_properties, parse_model, parse_properties
+from rmpcheck.monitor import Obligation, compile_obligation
+from rmpcheck.trace.model import Trace
+from rmpcheck.trace.replay import trace_of_run
+from rmpcheck.trace.simplify import shortest_run
+
+DATA = Path(__file__).parent / "data"
+MODEL = DATA / "race.rmp"
+PROPS = DATA / "race.prop"
+SIZES = {"Page": 1, "Thread": 1}
+
+# the fix: the guest may not take a page private while a host write is pending
+FIX = (
+    "  require !psc_lock\n  assigned[p] := true",
+    "  require !psc_lock\n  require forall t: Thread. step[t] != consulted\n  assigned[p] := true",
+)
+
+
+def race_model() -> ir.Model:
+    return load_model(MODEL)
+
+
+def race_properties(model: ir.Model) -> ir.PropertySet:
+    return load_properties(PROPS, model)
+
+
+def variant(old: str, new: str, name: str = "race_variant.rmp") -> ir.Model:
+    """The race model with one piece of text replaced (a model that changed)."""
+    text = MODEL.read_text()
+    assert old in text, old
+    return parse_model(text.replace(old, new), str(DATA / name))
+
+
+def variant_properties(model: ir.Model) -> ir.PropertySet:
+    return parse_properties(PROPS.read_text(), model, str(PROPS))
+
+
+def obligation(model: ir.Model, name: str, props: ir.PropertySet | None = None) -> Obligation:
+    return compile_obligation(model, props or variant_properties(model), name)
+
+
+def search_trace(
+    model: ir.Model, name: str, sizes: Mapping[str, int] = SIZES, engine: str = "explicit"
+) -> Trace:
+    ob = obligation(model, name)
+    inst = Instance(ob.system, sizes)
+    run = shortest_run(inst, ob, 12)
+    assert run is not None, f"no trace for {name}"
+    return trace_of_run(inst, ob, run, engine)
