@@ -8,6 +8,7 @@ hand them.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -62,3 +63,20 @@ def search_trace(
     run = shortest_run(inst, ob, 12)
     assert run is not None, f"no trace for {name}"
     return trace_of_run(inst, ob, run, engine)
+
+
+GOLDEN = Path(__file__).parent.parent / "golden" / "traces"
+REGEN = os.environ.get("RMPCHECK_REGEN_GOLDEN") == "1"
+
+
+def check_golden(name: str, actual: str) -> None:
+    """Compare with tests/golden/traces/NAME; RMPCHECK_REGEN_GOLDEN=1 rewrites it first."""
+    path = GOLDEN / name
+    if REGEN:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+    assert path.exists(), f"no {path}: run with RMPCHECK_REGEN_GOLDEN=1"
+    assert actual == path.read_text(encoding="utf-8"), (
+        f"{name} differs from the golden file; if the change is intended, "
+        "regenerate with RMPCHECK_REGEN_GOLDEN=1"
+    )
