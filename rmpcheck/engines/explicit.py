@@ -110,13 +110,14 @@ def explore(
             s, d = states[head], depth[head] + 1
             for a, expand in enumerate(expanders):
                 assert expand is not None
-                for args, ch, t in expand(s):
-                    space.transitions += 1
+                succ = expand(s)
+                space.transitions += len(succ)
+                for args, ch, t in succ:
                     if canon is not None:
-                        r = cache.get(t)
-                        if r is None:
-                            r = cache[t] = canon(t)
-                        t = r
+                        rep = cache.get(t)
+                        if rep is None:
+                            rep = cache[t] = canon(t)
+                        t = rep
                     j = index.get(t)
                     if j is None:
                         j = add(t, head, (a, args, ch), d)
