@@ -26,6 +26,7 @@ from rmpcheck.trace.model import Step, Trace
 WIDTH = 100
 _SEP = " | "
 _MAX_COL = 44  # two actors should not stretch across the whole page
+_MIN_COL = 8
 
 Show = Literal["changed", "all"]
 
@@ -35,14 +36,13 @@ def render(trace: Trace, show: Show = "changed", width: int = WIDTH) -> str:
     cols = layout.columns(trace)
     gutter = max(2, len(str(trace.length)))
     lead = gutter + 2
-    n = max(1, len(cols))
-    colw = min(_MAX_COL, max(8, (width - lead - len(_SEP) * (n - 1)) // n))
+    widths = _widths(trace, cols, width - lead - len(_SEP) * max(0, len(cols) - 1))
     out = _wrap(layout.headline(trace), width, "", "  ")
     out += [_elide(layout.instance_line(trace), width), ""]
     if cols:
-        titles = _SEP.join(_elide(c.title, colw).ljust(colw) for c in cols)
+        titles = _SEP.join(_elide(c.title, w).ljust(w) for c, w in zip(cols, widths, strict=True))
         out.append("#".rjust(gutter) + "  " + titles)
-        out.append("-" * gutter + "  " + _SEP.join("-" * colw for _ in cols))
+        out.append("-" * gutter + "  " + _SEP.join("-" * w for w in widths))
     where = {c.actor: i for i, c in enumerate(cols)}
     detail = lead + 2
     for i, step in enumerate(trace.steps):
@@ -53,7 +53,7 @@ def render(trace: Trace, show: Show = "changed", width: int = WIDTH) -> str:
             out += _pack(items, width, " " * detail)
             continue
         else:
-            out += _row(num, step, where.get(step.actor or "", 0), n, colw)
+            out += _row(num, step, where.get(step.actor or "", 0), widths)
             lines = [str(c) for c in layout.changes(trace.steps[i - 1], step)]
             if step.choices:
                 lines.insert(0, f"(chose {layout.choices(step)})")
@@ -71,16 +71,35 @@ def render(trace: Trace, show: Show = "changed", width: int = WIDTH) -> str:
     return "\n".join(ln.rstrip() for ln in out) + "\n"
 
 
-def _row(num: str, step: Step, col: int, ncols: int, colw: int) -> list[str]:
+def _row(num: str, step: Step, col: int, widths: list[int]) -> list[str]:
     """The step's number and its call in its actor's column, wrapped to the column."""
-    cell = _fill(_tokens(step), colw)
+    cell = _fill(_tokens(step), widths[col])
     blank = " " * len(num)
     rows = []
     for j, text in enumerate(cell):
-        parts = [" " * colw] * ncols
-        parts[col] = text.ljust(colw)
+        parts = [" " * w for w in widths]
+        parts[col] = text.ljust(widths[col])
         rows.append((num if j == 0 else blank) + _SEP.join(parts))
     return rows
+
+
+def _widths(trace: Trace, cols: list[layout.Column], room: int) -> list[int]:
+    """Column widths: what each actor's longest call needs, capped at _MAX_COL; when
+    they do not fit in ``room``, the widest are cut down to a common cap first, so
+    a column of short calls never wraps to make room for a long one."""
+    if not cols:
+        return []
+    need = {c.actor: max(_MIN_COL, min(len(c.title), _MAX_COL)) for c in cols}
+    for s in trace.steps:
+        if s.actor in need:
+            need[s.actor] = max(need[s.actor], min(_MAX_COL, len(layout.call(s, False))))
+    want = [need[c.actor] for c in cols]
+    if sum(want) <= room:
+        return want
+    cap = max(_MIN_COL, room // len(cols))
+    while cap < max(want) and sum(min(w, cap + 1) for w in want) <= room:
+        cap += 1
+    return [min(w, cap) for w in want]
 
 
 def _tokens(step: Step) -> list[str]:
@@ -97,22 +116,28 @@ def _tokens(step: Step) -> list[str]:
 
 
 def _fill(tokens: list[str], width: int) -> list[str]:
-    """Greedy fill; continuation lines indent by two; a token too long is elided."""
+    """Greedy fill; continuation lines indent by two; a token too long for a line is
+    split (after an underscore where possible), never dropped."""
     lines: list[str] = []
     cur = ""
     for tok in tokens:
         room = width - (2 if lines else 0)
         if cur and len(cur) + len(tok.rstrip()) > room:
             lines.append(cur.rstrip())
-            cur = ""
-            room = width - 2
+            cur, room = "", width - 2
         cur += tok
-        if len(cur.rstrip()) > room:
-            lines.append(_elide(cur.rstrip(), room))
-            cur = ""
-    if cur:
+        while len(cur.rstrip()) > room:
+            cut = _cut(cur, room)
+            lines.append(cur[:cut])
+            cur, room = cur[cut:], width - 2
+    if cur.strip():
         lines.append(cur.rstrip())
     return [ln if j == 0 else "  " + ln for j, ln in enumerate(lines)]
+
+
+def _cut(text: str, room: int) -> int:
+    under = text.rfind("_", 1, room)
+    return under + 1 if under >= room // 2 else max(1, room)
 
 
 def _elide(text: str, width: int) -> str:

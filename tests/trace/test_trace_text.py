@@ -99,3 +99,41 @@ def test_markdown_cells_escape_pipes(cex: Trace):
     weird = dataclasses.replace(cex, summary="a | b")
     head = markdown.render(weird).splitlines()[0]
     assert "a \\| b" in head
+
+
+def _five_actor_trace(cex: Trace) -> Trace:
+    """cex's states under five actors, listed device first, with long names and args."""
+    roles = [("iommu", "device"), ("fw", "firmware"), ("host", "host_thread"),
+             ("kvm", "hypervisor"), ("guest", "guest")]
+    steps = [cex.steps[0]]
+    base = cex.steps[1]
+    for i, (actor, role) in enumerate(roles, start=1):
+        steps.append(dataclasses.replace(
+            base, index=i, actor=actor, role=role,
+            action=f"{actor}.handle_page_state_change_request_{i}",
+            args={"gpa": f"Gpa{i}", "operation": "psc_to_private_with_validation", "n": i},
+        ))
+    return dataclasses.replace(cex, steps=tuple(steps))
+
+
+def test_five_columns_in_role_order_fit_and_lose_nothing(cex: Trace):
+    trace = _five_actor_trace(cex)
+    out = text.render(trace)
+    lines = out.splitlines()
+    assert all(len(ln) <= 100 for ln in lines)
+    header = lines[3]
+    order = [header.index(a) for a in ("guest", "kvm", "host", "fw", "iommu")]
+    assert order == sorted(order)
+    # each call, read back from its column, is complete (wrapped, never elided)
+    bars = [i for i, ch in enumerate(lines[4]) if ch == "|"]
+    edges = [4, *(b + 2 for b in bars), 10**6]
+    for step in trace.steps[1:]:
+        col = [c.actor for c in layout.columns(trace)].index(step.actor or "")
+        start = next(j for j, ln in enumerate(lines) if ln[:3].strip() == str(step.index))
+        cell = []
+        for ln in lines[start:]:
+            if ln[:3].strip() not in ("", str(step.index)) or "|" not in ln:
+                break
+            cell.append(ln[edges[col] : edges[col + 1] - 3])
+        joined = "".join(c.strip() for c in cell).replace(" ", "")
+        assert joined == layout.call(step, with_actor=False).replace(" ", ""), joined
