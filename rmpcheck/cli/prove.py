@@ -11,6 +11,7 @@ import sys
 import click
 
 from rmpcheck.cli.common import EXIT_DIFFERS, EXIT_OK, reports_errors
+from rmpcheck.cli.gate import GATE_HELP, check_single_mode, gate_options, run_gate_mode
 from rmpcheck.cli.sizes import instance_option, resolve, size_option
 from rmpcheck.engines.registry import ENGINES
 from rmpcheck.errors import ConfigError
@@ -19,7 +20,7 @@ from rmpcheck.errors import ConfigError
 SETTLED = frozenset({"proved", "covered"})
 
 
-@click.command()
+@click.command(epilog=GATE_HELP)
 @click.argument("model_file", metavar="[MODEL]", required=False, type=click.Path(dir_okay=False))
 @click.argument("props_file", metavar="[PROPS]", required=False, type=click.Path(dir_okay=False))
 @click.option(
@@ -57,6 +58,7 @@ SETTLED = frozenset({"proved", "covered"})
 )
 @click.option("--no-symmetry", is_flag=True, help="explicit: do not reduce by sort symmetry")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON document instead")
+@gate_options
 @reports_errors
 def prove(
     model_file: str | None,
@@ -70,6 +72,7 @@ def prove(
     memory: int | None,
     no_symmetry: bool,
     as_json: bool,
+    **gate: object,
 ) -> None:
     """Prove each claim of PROPS about MODEL, or refute it with a replayed trace.
 
@@ -88,8 +91,10 @@ def prove(
 
     Without MODEL and PROPS, runs the project's configured gate.
     """
+    ctx = click.get_current_context()
     if model_file is None:
-        sys.exit(_gate())
+        sys.exit(run_gate_mode(ctx, names, as_json))
+    check_single_mode(ctx)
     if props_file is None:
         raise click.UsageError("missing PROPS: give a property file after the model")
     from rmpcheck import api
@@ -117,15 +122,3 @@ def prove(
     else:
         report.show(model, at, engine, results)
     sys.exit(code)
-
-
-def _gate() -> int:
-    """``rmpcheck prove`` with no arguments: the configured gate (pyproject.toml).
-
-    The gate engineer plugs the matrix runner in here; until then it is a
-    usage error, so nobody mistakes an empty run for a passing gate.
-    """
-    raise click.UsageError(
-        "gate mode (rmpcheck prove without arguments) is not available yet; "
-        "give MODEL and PROPS, e.g. rmpcheck prove models/race.rmp properties/race.prop"
-    )

@@ -1,0 +1,77 @@
+"""A content-addressed store of results: ``<dir>/<key[:2]>/<key>.json``.
+
+The key (see :mod:`rmpcheck.gate.fingerprint`) covers everything that can
+change a verdict, so an entry is never stale: an edit gives new keys and the
+old entries are simply never read again (delete the directory to reclaim the
+space). Writes are atomic (temporary file, then rename), so a run killed
+mid-write leaves no half entry; an entry that cannot be read back anyway is
+a miss and is overwritten by the next result.
+
+What is stored: every verdict except "unknown". Unknowns mostly come from
+time and memory limits, which depend on the machine and its load: caching
+one would make a slow CI run's give-up permanent.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from rmpcheck.gate import codec
+from rmpcheck.result import Result
+
+_README = """This directory is rmpcheck's cache of proof results (see docs/ci.md).
+It is safe to delete. Keep it out of version control.
+"""
+
+
+@dataclass(frozen=True)
+class Cache:
+    directory: Path
+    read: bool = True  # --no-cache turns reading off; results are still written
+
+    def path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> Result | None:
+        """The stored result for ``key``, or None (absent, unreadable or corrupt)."""
+        if not self.read:
+            return None
+        try:
+            text = self.path(key).read_text(encoding="utf-8")
+            doc = json.loads(text)
+            if doc.get("key") != key:
+                return None
+            return codec.result_from_json(doc["result"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, codec.CodecError):
+            return None
+
+    def put(self, key: str, result: Result) -> bool:
+        """Store ``result`` (unless its verdict is unknown); False if it was not stored."""
+        if result.verdict == "unknown":
+            return False
+        target = self.path(key)
+        doc = {"key": key, "result": codec.result_to_json(result)}
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._readme()
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=target.parent)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as f:
+                    json.dump(doc, f, sort_keys=True)
+                os.replace(tmp, target)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError:
+            return False  # a read-only or full disk costs a re-run later, never the verdict
+        return True
+
+    def _readme(self) -> None:
+        for name, text in (("README", _README), (".gitignore", "*\n")):
+            p = self.directory / name
+            if not p.exists():
+                p.write_text(text, encoding="utf-8")

@@ -1,0 +1,178 @@
+"""Results to JSON and back, losslessly, so a cached refutation still has its trace.
+
+Display values in traces are bools, ints, strings, tuples and dicts whose keys
+may be tuples (maps with several keys); JSON has neither tuples nor non-string
+keys, so those two are tagged: ``{"#tup": [...]}`` and ``{"#map": [[k, v], ...]}``.
+Anything malformed raises :class:`CodecError`; the cache treats that as a miss.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, get_args
+
+from rmpcheck.result import Certificate, Result, Scope, Verdict
+from rmpcheck.trace.model import Step, Trace
+
+VERDICTS: tuple[str, ...] = get_args(Verdict)
+
+
+class CodecError(Exception):
+    """A stored result that cannot be read back (corrupt, or from another format)."""
+
+
+def encode(v: Any) -> Any:
+    if isinstance(v, (bool, int, float, str)) or v is None:
+        return v
+    if isinstance(v, tuple):
+        return {"#tup": [encode(x) for x in v]}
+    if isinstance(v, list):
+        return [encode(x) for x in v]
+    if isinstance(v, dict):
+        if all(isinstance(k, str) and not k.startswith("#") for k in v):
+            return {k: encode(x) for k, x in v.items()}
+        return {"#map": [[encode(k), encode(x)] for k, x in v.items()]}
+    return str(v)  # engine statistics may hold odd objects; their text is enough
+
+
+def decode(v: Any) -> Any:
+    if isinstance(v, list):
+        return [decode(x) for x in v]
+    if isinstance(v, dict):
+        if set(v) == {"#tup"}:
+            return tuple(decode(x) for x in v["#tup"])
+        if set(v) == {"#map"}:
+            return {_hashable(decode(k)): decode(x) for k, x in v["#map"]}
+        return {k: decode(x) for k, x in v.items()}
+    return v
+
+
+def _hashable(k: Any) -> Any:
+    return tuple(_hashable(x) for x in k) if isinstance(k, list) else k
+
+
+def trace_to_json(t: Trace) -> dict[str, Any]:
+    return {
+        "model": t.model,
+        "property": t.property,
+        "kind": t.kind,
+        "sizes": dict(t.sizes),
+        "engine": t.engine,
+        "steps": [
+            {
+                "index": s.index,
+                "action": s.action,
+                "actor": s.actor,
+                "role": s.role,
+                "args": encode(s.args),
+                "choices": encode(s.choices),
+                "state": encode(s.state),
+                "changed": list(s.changed),
+            }
+            for s in t.steps
+        ],
+        "model_file": t.model_file,
+        "property_file": t.property_file,
+        "summary": t.summary,
+        "meta": encode(t.meta),
+        "property_kind": t.property_kind,
+        "versions": dict(t.versions),
+    }
+
+
+def trace_from_json(d: dict[str, Any]) -> Trace:
+    steps = tuple(
+        Step(
+            int(s["index"]),
+            s["action"],
+            s["actor"],
+            s["role"],
+            decode(s["args"]),
+            decode(s["choices"]),
+            decode(s["state"]),
+            tuple(s["changed"]),
+        )
+        for s in d["steps"]
+    )
+    return Trace(
+        model=d["model"],
+        property=d["property"],
+        kind=d["kind"],
+        sizes=dict(d["sizes"]),
+        engine=d["engine"],
+        steps=steps,
+        model_file=d["model_file"],
+        property_file=d["property_file"],
+        summary=d["summary"],
+        meta=decode(d["meta"]),
+        property_kind=d["property_kind"],
+        versions=dict(d["versions"]),
+    )
+
+
+def result_to_json(r: Result) -> dict[str, Any]:
+    return {
+        "model": r.model,
+        "property": r.property,
+        "kind": r.kind,
+        "verdict": r.verdict,
+        "engine": r.engine,
+        "scope": None
+        if r.scope is None
+        else {
+            "kind": r.scope.kind,
+            "sizes": [list(x) for x in r.scope.sizes],
+            "depth": r.scope.depth,
+        },
+        "trace": None if r.trace is None else trace_to_json(r.trace),
+        "certificate": None
+        if r.certificate is None
+        else {
+            "kind": r.certificate.kind,
+            "formulas": list(r.certificate.formulas),
+            "rechecked": r.certificate.rechecked,
+            "detail": r.certificate.detail,
+        },
+        "reason": r.reason,
+        "time_s": r.time_s,
+        "stats": encode(r.stats),
+    }
+
+
+def result_from_json(d: Any) -> Result:
+    if not isinstance(d, dict) or d.get("verdict") not in VERDICTS:
+        raise CodecError("not a stored result")
+    try:
+        sc, cert, tr = d["scope"], d["certificate"], d["trace"]
+        return Result(
+            model=d["model"],
+            property=d["property"],
+            kind=d["kind"],
+            verdict=d["verdict"],
+            engine=d["engine"],
+            scope=None
+            if sc is None
+            else Scope(sc["kind"], tuple((str(k), int(v)) for k, v in sc["sizes"]), sc["depth"]),
+            trace=None if tr is None else trace_from_json(tr),
+            certificate=None
+            if cert is None
+            else Certificate(
+                cert["kind"], tuple(cert["formulas"]), bool(cert["rechecked"]), cert["detail"]
+            ),
+            reason=d["reason"],
+            time_s=float(d["time_s"]),
+            stats=decode(d["stats"]),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
+        raise CodecError(f"malformed result: {e!r}") from None
+
+
+def dumps(r: Result) -> str:
+    return json.dumps(result_to_json(r), sort_keys=True)
+
+
+def loads(text: str) -> Result:
+    try:
+        return result_from_json(json.loads(text))
+    except json.JSONDecodeError as e:
+        raise CodecError(f"not JSON: {e}") from None

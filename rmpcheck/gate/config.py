@@ -1,0 +1,403 @@
+"""The gate's configuration: ``[tool.rmpcheck]`` in pyproject.toml, read and checked.
+
+::
+
+    [tool.rmpcheck]
+    engine = "auto"          # defaults for every check; each may override
+    timeout = 60             # seconds per obligation
+    memory_mb = 2048
+    depth = 30
+    instance = "small"       # a name below, or one the model file declares
+
+    [tool.rmpcheck.instances]
+    small = { Page = 3, Gpa = 2, Asid = 1, Thread = 2 }
+
+    [[tool.rmpcheck.check]]
+    model = "models/consult_under_lock.rmp"        # a path or glob, or a list
+    properties = "properties/host_write.prop"      # likewise
+    expect = { write_checked = "proved", bug_on_reachable = "uncoverable",
+               slow_one = { verdict = "proved", engine = "kind", timeout = 300 } }
+
+This module checks only what the TOML alone can tell (types, known keys,
+known verdicts, files that exist); :mod:`rmpcheck.gate.plan` checks the rest
+against the loaded models (every claim has an expectation and vice versa).
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, get_args
+
+from rmpcheck.engines.registry import ENGINES
+from rmpcheck.errors import ConfigError
+from rmpcheck.gate.locate import ConfigErrors, KeyPath, TomlText, syntax_error
+from rmpcheck.result import Verdict
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+VERDICTS: tuple[str, ...] = get_args(Verdict)
+SCOPES = ("instance", "all-sizes")
+
+_TOP = ("tool", "rmpcheck")
+_SETTINGS = ("engine", "timeout", "memory_mb", "depth", "instance")
+_TOP_KEYS = (*_SETTINGS, "instances", "check", "cache")
+_CHECK_KEYS = (*_SETTINGS, "model", "properties", "expect")
+_EXPECT_KEYS = (*_SETTINGS, "verdict", "scope")
+
+DEFAULT_CACHE = ".rmpcheck-cache"
+
+Sizes = tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceRef:
+    """An instance as the configuration names it: by name, or written inline."""
+
+    name: str
+    sizes: Sizes | None = None  # None: look the name up (config, then model, then props)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Engine, limits and instance; unset (None) fields inherit from the enclosing level."""
+
+    engine: str | None = None
+    timeout: float | None = None
+    memory_mb: int | None = None
+    depth: int | None = None
+    instance: InstanceRef | None = None
+
+    def over(self, base: Settings) -> Settings:
+        """These settings, falling back to ``base`` where unset."""
+        return Settings(
+            self.engine if self.engine is not None else base.engine,
+            self.timeout if self.timeout is not None else base.timeout,
+            self.memory_mb if self.memory_mb is not None else base.memory_mb,
+            self.depth if self.depth is not None else base.depth,
+            self.instance if self.instance is not None else base.instance,
+        )
+
+
+DEFAULTS = Settings(engine="auto", timeout=60.0, memory_mb=2048, depth=30)
+
+
+@dataclass(frozen=True, slots=True)
+class Expectation:
+    """What a claim must give: a verdict and, for proofs, the least scope that counts."""
+
+    verdict: str
+    scope: str = "instance"
+    settings: Settings = Settings()
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One ``[[tool.rmpcheck.check]]``: models x property files, each claim expected."""
+
+    index: int
+    models: tuple[Path, ...]
+    properties: tuple[Path, ...]
+    settings: Settings
+    expect: Mapping[str, Expectation]
+
+
+@dataclass(frozen=True)
+class GateConfig:
+    path: Path
+    root: Path  # the directory of the config file: paths in it are relative to this
+    source: TomlText
+    settings: Settings  # top-level defaults over DEFAULTS
+    instances: Mapping[str, Sizes]
+    checks: tuple[Check, ...]
+    cache_dir: Path
+    prefix: tuple[str, ...] = _TOP  # where the table sits in the file
+
+    def key(self, *parts: str | int) -> KeyPath:
+        """A key path inside the gate's table, for locating errors."""
+        return (*self.prefix, *parts)
+
+
+def find_config(start: Path | None = None) -> Path:
+    """The nearest pyproject.toml with a ``[tool.rmpcheck]`` table, from ``start`` upwards."""
+    here = (start or Path.cwd()).resolve()
+    first: Path | None = None
+    for d in (here, *here.parents):
+        p = d / "pyproject.toml"
+        if p.is_file():
+            first = first or p
+            if "[tool.rmpcheck" in p.read_text(encoding="utf-8", errors="replace"):
+                return p
+    if first is not None:
+        raise ConfigError(
+            f"{first}: no [tool.rmpcheck] table: the gate has nothing to check "
+            "(docs/ci.md shows the format; or give MODEL and PROPS to prove one file)"
+        )
+    raise ConfigError(
+        f"no pyproject.toml in {here} or any parent directory; "
+        "use --config FILE, or give MODEL and PROPS to prove one file"
+    )
+
+
+def load_config(path: str | os.PathLike[str]) -> GateConfig:
+    """Read and check the configuration in ``path``; every problem is a located ConfigError."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{p}: no such configuration file") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{p}: cannot read configuration: {e}") from None
+    source = TomlText(str(p), text)
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise syntax_error(source, e) from None
+    table = doc.get("tool", {}).get("rmpcheck")
+    if p.suffix == ".toml" and table is None and p.name != "pyproject.toml":
+        table = doc  # a stand-alone rmpcheck.toml may hold the table at top level
+        source_prefix: tuple[str, ...] = ()
+    else:
+        source_prefix = _TOP
+    if not isinstance(table, dict):
+        raise ConfigError(f"{p}: no [tool.rmpcheck] table: the gate has nothing to check")
+    return _Reader(p, source, source_prefix).read(table)
+
+
+class _Reader:
+    def __init__(self, path: Path, source: TomlText, prefix: tuple[str, ...]) -> None:
+        self.path = path
+        self.root = path.resolve().parent
+        self.source = source
+        self.prefix = prefix
+        self.errors = ConfigErrors(source)
+
+    def at(self, *parts: str | int) -> KeyPath:
+        return (*self.prefix, *parts)
+
+    def error(self, key: KeyPath, message: str, hint: str | None = None) -> None:
+        self.errors.add(key, message, hint)
+
+    def read(self, table: dict[str, Any]) -> GateConfig:
+        self.unknown_keys(table, _TOP_KEYS, self.at(), "[tool.rmpcheck]")
+        settings = self.settings(table, self.at()).over(DEFAULTS)
+        instances = self.instances(table.get("instances", {}))
+        checks_raw = table.get("check")
+        checks: list[Check] = []
+        if checks_raw is None:
+            self.error(
+                self.at(),
+                "no [[tool.rmpcheck.check]] entries: the gate has nothing to check",
+                "add one per model, with model = ..., properties = ... and expect = {...}",
+            )
+        elif not isinstance(checks_raw, list):
+            self.error(
+                self.at("check"), "'check' must be an array of tables ([[tool.rmpcheck.check]])"
+            )
+        else:
+            for i, c in enumerate(checks_raw):
+                check = self.check(i, c)
+                if check is not None:
+                    checks.append(check)
+        cache = table.get("cache", DEFAULT_CACHE)
+        if not isinstance(cache, str) or not cache:
+            self.error(self.at("cache"), "'cache' must be a directory name (a string)")
+            cache = DEFAULT_CACHE
+        self.errors.raise_if_any()
+        return GateConfig(
+            self.path,
+            self.root,
+            self.source,
+            settings,
+            instances,
+            tuple(checks),
+            self.root / cache,
+            self.prefix,
+        )
+
+    def unknown_keys(
+        self, table: Mapping[str, Any], allowed: tuple[str, ...], key: KeyPath, where: str
+    ) -> None:
+        from rmpcheck.lang.source import did_you_mean
+
+        for k in table:
+            if k not in allowed:
+                hint = did_you_mean(k, allowed) or f"known keys: {', '.join(allowed)}"
+                self.error((*key, k), f"unknown key '{k}' in {where}", hint)
+
+    # ------------------------------------------------------------- settings
+
+    def settings(self, t: Mapping[str, Any], key: KeyPath) -> Settings:
+        engine = t.get("engine")
+        if engine is not None and engine not in ENGINES:
+            self.error(
+                (*key, "engine"), f"unknown engine {engine!r}", f"one of: {', '.join(ENGINES)}"
+            )
+            engine = None
+        timeout = t.get("timeout")
+        if timeout is not None and (
+            isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0
+        ):
+            self.error((*key, "timeout"), "'timeout' must be a positive number of seconds")
+            timeout = None
+        memory = self.positive_int(t, "memory_mb", key, "a positive number of megabytes")
+        depth = t.get("depth")
+        if depth is not None and (
+            isinstance(depth, bool) or not isinstance(depth, int) or depth < 0
+        ):
+            self.error((*key, "depth"), "'depth' must be a whole number, 0 or more")
+            depth = None
+        inst = self.instance_ref(t.get("instance"), (*key, "instance"))
+        return Settings(engine, None if timeout is None else float(timeout), memory, depth, inst)
+
+    def positive_int(self, t: Mapping[str, Any], name: str, key: KeyPath, what: str) -> int | None:
+        v = t.get(name)
+        if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v <= 0):
+            self.error((*key, name), f"'{name}' must be {what}")
+            return None
+        return v
+
+    def instance_ref(self, v: Any, key: KeyPath) -> InstanceRef | None:
+        if v is None:
+            return None
+        if isinstance(v, str):
+            return InstanceRef(v)
+        if isinstance(v, dict):
+            sizes = self.sizes(v, key)
+            return InstanceRef("{" + ", ".join(f"{k}={n}" for k, n in sizes) + "}", sizes)
+        self.error(key, "'instance' must be a name (\"small\") or sizes ({ Page = 2, Thread = 2 })")
+        return None
+
+    def sizes(self, v: Mapping[str, Any], key: KeyPath) -> Sizes:
+        out: list[tuple[str, int]] = []
+        for sort, n in v.items():
+            if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+                self.error((*key, sort), f"the size of {sort} must be a whole number, 1 or more")
+            else:
+                out.append((sort, n))
+        return tuple(sorted(out))
+
+    def instances(self, v: Any) -> dict[str, Sizes]:
+        key = self.at("instances")
+        if not isinstance(v, dict):
+            self.error(key, "'instances' must be a table of name = { Sort = size, ... }")
+            return {}
+        out: dict[str, Sizes] = {}
+        for name, sizes in v.items():
+            if not isinstance(sizes, dict):
+                self.error((*key, name), f"instance {name} must be a table {{ Sort = size, ... }}")
+                continue
+            out[name] = self.sizes(sizes, (*key, name))
+        return out
+
+    # ---------------------------------------------------------------- checks
+
+    def check(self, i: int, c: Any) -> Check | None:
+        key = self.at("check", i)
+        if not isinstance(c, dict):
+            self.error(key, "each check must be a table")
+            return None
+        self.unknown_keys(c, _CHECK_KEYS, key, f"check #{i + 1}")
+        models = self.files(c, "model", key, i)
+        props = self.files(c, "properties", key, i)
+        settings = self.settings(c, key)
+        expect = self.expectations(c.get("expect"), (*key, "expect"), i)
+        if models is None or props is None or expect is None:
+            return None
+        return Check(i, models, props, settings, expect)
+
+    def files(
+        self, c: Mapping[str, Any], name: str, key: KeyPath, i: int
+    ) -> tuple[Path, ...] | None:
+        v = c.get(name)
+        if v is None:
+            self.error(
+                key,
+                f"check #{i + 1} has no '{name}'",
+                f'{name} = "path/or/*.glob" (or a list of them), relative to {self.path.name}',
+            )
+            return None
+        pats = [v] if isinstance(v, str) else v
+        if (
+            not isinstance(pats, list)
+            or not pats
+            or not all(isinstance(x, str) and x for x in pats)
+        ):
+            self.error((*key, name), f"'{name}' must be a path or glob, or a list of them")
+            return None
+        found: dict[Path, None] = {}
+        for pat in pats:
+            matches = _expand(self.root, pat)
+            if not matches:
+                what = "no file matches" if glob.has_magic(pat) else "no such file:"
+                self.error((*key, name), f"{what} {pat}", f"paths are relative to {self.root}")
+            for m in matches:
+                found[m] = None
+        return tuple(found) if found else None
+
+    def expectations(self, v: Any, key: KeyPath, i: int) -> dict[str, Expectation] | None:
+        if v is None:
+            self.error(
+                key[:-1],
+                f"check #{i + 1} has no 'expect'",
+                'every claim needs an expected verdict: expect = { name = "proved", ... }',
+            )
+            return None
+        if not isinstance(v, dict):
+            self.error(key, "'expect' must be a table: { claim = \"verdict\", ... }")
+            return None
+        out: dict[str, Expectation] = {}
+        for name, e in v.items():
+            exp = self.expectation(e, (*key, name), name)
+            if exp is not None:
+                out[name] = exp
+        return out
+
+    def expectation(self, e: Any, key: KeyPath, name: str) -> Expectation | None:
+        if isinstance(e, str):
+            return Expectation(e) if self.verdict(e, key, name) else None
+        if not isinstance(e, dict):
+            self.error(key, f"the expectation for {name} must be a verdict or a table")
+            return None
+        self.unknown_keys(e, _EXPECT_KEYS, key, f"the expectation for {name}")
+        verdict = e.get("verdict")
+        if not isinstance(verdict, str):
+            self.error(
+                key,
+                f"the expectation for {name} has no 'verdict'",
+                f'{name} = {{ verdict = "proved", ... }}',
+            )
+            return None
+        if not self.verdict(verdict, key, name):
+            return None
+        scope = e.get("scope", "instance")
+        if scope not in SCOPES:
+            self.error((*key, "scope"), f"unknown scope {scope!r}", f"one of: {', '.join(SCOPES)}")
+            return None
+        if scope != "instance" and verdict not in ("proved", "uncoverable"):
+            self.error((*key, "scope"), f"a scope applies to proved and uncoverable, not {verdict}")
+        return Expectation(verdict, scope, self.settings(e, key))
+
+    def verdict(self, v: str, key: KeyPath, name: str) -> bool:
+        if v in VERDICTS:
+            return True
+        from rmpcheck.lang.source import did_you_mean
+
+        hint = did_you_mean(v, VERDICTS) or f"one of: {', '.join(VERDICTS)}"
+        self.error(key, f"unknown verdict {v!r} for {name}", hint)
+        return False
+
+
+def _expand(root: Path, pattern: str) -> list[Path]:
+    """Files matching ``pattern`` (relative to ``root``), sorted, so runs are reproducible."""
+    full = pattern if os.path.isabs(pattern) else str(root / pattern)
+    if glob.has_magic(pattern):
+        return [Path(m) for m in sorted(glob.glob(full, recursive=True)) if os.path.isfile(m)]
+    return [Path(full)] if os.path.isfile(full) else []

@@ -1,0 +1,207 @@
+"""The gate for people: a live progress display, then the table, the differences, a summary.
+
+On a terminal (and not under CI) progress is a rich progress bar that
+redraws in place; otherwise one plain line per finished obligation, so CI
+logs stay readable. Progress goes to stderr and the report to stdout, so
+``--json`` output on stdout stays clean.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import IO, Any
+
+from rmpcheck.gate.judge import Outcome, expectation_text, judge
+from rmpcheck.gate.plan import Job
+from rmpcheck.gate.run import GateReport
+from rmpcheck.gate.runner import Events, Ran
+from rmpcheck.result import Result
+
+_MARK = {"ok": "ok", "mismatch": "DIFFERS", "error": "ERROR", "not-run": "not run"}
+_STYLE = {"ok": "green", "mismatch": "bold red", "error": "bold red", "not-run": "yellow"}
+
+
+def interactive(stream: IO[str]) -> bool:
+    """A person is watching: a terminal, and not a CI job (which sets CI=true)."""
+    ci = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+    return stream.isatty() and not ci
+
+
+class PlainProgress(Events):
+    """One line per finished obligation: ``[3/12] ok       lock::write_checked  proved``."""
+
+    def __init__(self, stream: IO[str] | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.total = self.done = 0
+
+    def begin(self, total: int) -> None:
+        self.total = total
+
+    def hit(self, job: Job, result: Result) -> None:
+        self._line(job, result, "", cached=True)
+
+    def finished(self, job: Job, ran: Ran) -> None:
+        self._line(job, ran.result, ran.error, cached=False)
+
+    def _line(self, job: Job, result: Result | None, error: str, cached: bool) -> None:
+        self.done += 1
+        status, note = judge(job, result, error)
+        width = len(str(self.total))
+        extra = " (cached)" if cached else f" ({result.time_s:.1f} s)" if result else ""
+        first = note.splitlines()[0] if note else ""
+        print(
+            f"[{self.done:>{width}}/{self.total}] {_MARK[status]:<8} {job.name}  {first}{extra}",
+            file=self.stream,
+            flush=True,
+        )
+
+
+class LiveProgress(Events):
+    """A rich progress bar, redrawn by us (no refresh thread: children are forked)."""
+
+    def __init__(self, stream: IO[str] | None = None) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self.console = Console(file=stream or sys.stderr)
+        self.progress = Progress(
+            TextColumn("[bold]proving"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.description}"),
+            console=self.console,
+            auto_refresh=False,
+            transient=True,
+        )
+        self.running: dict[str, None] = {}
+        self.task: Any = None
+
+    def begin(self, total: int) -> None:
+        self.progress.start()
+        self.task = self.progress.add_task("", total=total)
+
+    def hit(self, job: Job, result: Result) -> None:
+        self._advance(job, result, "")
+
+    def started(self, job: Job) -> None:
+        self.running[job.name] = None
+        self._describe()
+
+    def finished(self, job: Job, ran: Ran) -> None:
+        self.running.pop(job.name, None)
+        self._advance(job, ran.result, ran.error)
+
+    def _advance(self, job: Job, result: Result | None, error: str) -> None:
+        status, note = judge(job, result, error)
+        if status != "ok":
+            first = note.splitlines()[0] if note else ""
+            self.progress.console.print(f"[{_STYLE[status]}]{_MARK[status]}[/] {job.name}: {first}")
+        self.progress.advance(self.task)
+        self._describe()
+
+    def _describe(self) -> None:
+        names = list(self.running)
+        text = ", ".join(names[:2]) + (f" +{len(names) - 2}" if len(names) > 2 else "")
+        self.progress.update(self.task, description=text)
+        self.progress.refresh()
+
+    def tick(self) -> None:
+        self.progress.refresh()
+
+    def end(self) -> None:
+        self.progress.stop()
+
+
+def progress_for(stream: IO[str] | None = None) -> Events:
+    s = stream or sys.stderr
+    return LiveProgress(s) if interactive(s) else PlainProgress(s)
+
+
+# -------------------------------------------------------------------- report
+
+HEAD = ("model", "property", "expected", "got", "scope", "engine", "time", "cached")
+
+
+def rows(report: GateReport) -> list[tuple[str, ...]]:
+    out: list[tuple[str, ...]] = []
+    for o in report.outcomes:
+        r = o.result
+        time_s = "" if r is None else f"{r.time_s:.2f} s"
+        got = o.got if o.status != "error" else "error"
+        out.append(
+            (
+                o.job.model,
+                o.job.prop,
+                expectation_text(o.job.expect),
+                got,
+                o.scope,
+                r.engine if r else o.job.engine,
+                time_s,
+                "yes" if o.cached else "",
+            )
+        )
+    return out
+
+
+def summary(report: GateReport) -> str:
+    n = len(report.outcomes)
+    parts = [f"{report.count('ok')} as expected"]
+    for status, word in (
+        ("mismatch", "differ"),
+        ("error", "failed to run"),
+        ("not-run", "not run"),
+    ):
+        if report.count(status):
+            parts.append(f"{report.count(status)} {word}")
+    cached = sum(1 for o in report.outcomes if o.cached)
+    head = "interrupted: " if report.interrupted else ""
+    return (
+        f"{head}{n} obligation{'s' if n != 1 else ''}: {', '.join(parts)} "
+        f"({cached} from the cache) in {report.wall_s:.1f} s"
+    )
+
+
+def details(o: Outcome) -> str:
+    """What a reader needs about one obligation that is not as expected."""
+    lines = [f"== {o.job.name} [{o.job.instance or 'no sorts'}, {o.job.engine}]: {o.note}"]
+    r = o.result
+    if r is not None and r.reason and r.reason not in o.note:
+        lines.append(f"   reason: {r.reason}")
+    if r is not None and r.trace is not None:
+        from rmpcheck.trace import text
+
+        lines.append("")
+        lines.append(text.render(r.trace).rstrip("\n"))
+    return "\n".join(lines)
+
+
+def show(report: GateReport, stream: IO[str] | None = None) -> None:
+    """Print the table, the details of everything not as expected, and the summary."""
+    out = stream or sys.stdout
+    table = rows(report)
+    if interactive(out):
+        from rich.console import Console
+        from rich.table import Table
+
+        t = Table(*HEAD, box=None)
+        for o, row in zip(report.outcomes, table, strict=True):
+            t.add_row(*row, style=_STYLE[o.status] if o.status != "ok" else None)
+        Console(file=out).print(t)
+    else:
+        widths = [max(len(x) for x in col) for col in zip(HEAD, *table, strict=True)]
+        for row in (HEAD, *table):
+            print(
+                "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip(), file=out
+            )
+    for o in report.outcomes:
+        if o.status in ("mismatch", "error"):
+            print("\n" + details(o), file=out)
+    print("\n" + summary(report), file=out)

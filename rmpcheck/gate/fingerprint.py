@@ -1,0 +1,176 @@
+"""Everything that can change a verdict, hashed: the cache key of one obligation.
+
+The key covers the text of the model file and of every file it includes
+(recursively), the same for the property file, a structural digest of the
+checked IR (so an include we failed to spot still changes the key), the
+property's name, the instance sizes, the engine and all its options, and the
+versions of rmpcheck and z3. It leaves out what cannot change a verdict: where
+the checkout lives, file names, spans, timestamps.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import re
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from rmpcheck import __version__, ir
+
+# Bump when the cached payload's meaning changes, to retire every old entry at once.
+CACHE_FORMAT = 1
+
+# strings first, so that '#' or 'include' inside a string is neither a comment nor an include
+_TOKENS = re.compile(r'(?P<str>"(?:[^"\\\n]|\\.)*")|(?P<com>#[^\n]*)|(?P<word>\w+)')
+
+
+def _tokens(text: str) -> Iterator[tuple[str, str]]:
+    for m in _TOKENS.finditer(text):
+        kind = m.lastgroup
+        if kind == "com":
+            continue
+        assert kind is not None
+        yield kind, m.group(kind)
+
+
+def includes(text: str) -> list[str]:
+    """The paths named by ``include "..."`` in a model or property file, in order."""
+    out: list[str] = []
+    after_include = False
+    for kind, tok in _tokens(text):
+        if after_include and kind == "str":
+            out.append(tok[1:-1].replace('\\"', '"').replace("\\\\", "\\"))
+        after_include = kind == "word" and tok == "include"
+    return out
+
+
+def properties_for(text: str) -> str | None:
+    """The model a property file names in its ``properties for NAME`` header, if any."""
+    toks = [t for _, t in zip(range(3), _tokens(text), strict=False)]
+    if len(toks) == 3 and toks[0][1] == "properties" and toks[1][1] == "for":
+        return toks[2][1]
+    return None
+
+
+def file_closure(path: Path) -> list[Path]:
+    """``path`` and every file it includes, depth first, each once."""
+    seen: dict[Path, None] = {}
+
+    def visit(p: Path) -> None:
+        rp = p.resolve()
+        if rp in seen:
+            return
+        seen[rp] = None
+        try:
+            text = rp.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return  # the loader reports unreadable includes; here it only costs a cache miss
+        for inc in includes(text):
+            visit(rp.parent / inc)
+
+    visit(path)
+    return list(seen)
+
+
+@lru_cache(maxsize=4096)
+def _file_hash(path: Path, mtime_ns: int, size: int) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def file_hash(path: Path) -> str:
+    """sha256 of a file's bytes ('missing' if unreadable), memoised per (path, mtime, size)."""
+    try:
+        st = path.stat()
+        return _file_hash(path, st.st_mtime_ns, st.st_size)
+    except OSError:
+        return "missing"
+
+
+def texts_digest(path: Path) -> list[str]:
+    """The hashes of ``path`` and its includes, in include order (names deliberately left out)."""
+    return [file_hash(p) for p in file_closure(path)]
+
+
+def ir_digest(node: Any) -> str:
+    """A stable hash of an IR value: every compared field except spans and file names."""
+    h = hashlib.sha256()
+    _feed(h, node)
+    return h.hexdigest()
+
+
+def _feed(h: Any, x: Any) -> None:
+    if dataclasses.is_dataclass(x) and not isinstance(x, type):
+        h.update(f"<{type(x).__name__}".encode())
+        for f in dataclasses.fields(x):
+            if f.compare and f.name not in ("span", "file"):
+                h.update(f" {f.name}=".encode())
+                _feed(h, getattr(x, f.name))
+        h.update(b">")
+    elif isinstance(x, (tuple, list)):
+        h.update(b"(")
+        for item in x:
+            _feed(h, item)
+            h.update(b",")
+        h.update(b")")
+    elif isinstance(x, Mapping):
+        h.update(b"{")
+        for k in sorted(x, key=repr):
+            _feed(h, k)
+            h.update(b":")
+            _feed(h, x[k])
+        h.update(b"}")
+    else:
+        h.update(repr(x).encode())
+
+
+@lru_cache(maxsize=1)
+def z3_version() -> str:
+    try:
+        import z3
+    except ImportError:  # pragma: no cover - z3-solver is a dependency
+        return "none"
+    return str(z3.get_version_string())
+
+
+def obligation_key(
+    model_file: Path,
+    props_file: Path,
+    model: ir.Model,
+    props: ir.PropertySet,
+    prop: str,
+    sizes: tuple[tuple[str, int], ...],
+    engine: str,
+    options: Mapping[str, Any],
+) -> str:
+    """The cache key: a hex sha256 over everything listed in the module docstring."""
+    doc = {
+        "format": CACHE_FORMAT,
+        "rmpcheck": __version__,
+        "z3": z3_version(),
+        "model_texts": texts_digest(model_file),
+        "props_texts": texts_digest(props_file),
+        "model_ir": _model_digest(model),
+        "props_ir": ir_digest(props),
+        "property": prop,
+        "sizes": [list(s) for s in sizes],
+        "engine": engine,
+        "options": dict(sorted(options.items())),
+    }
+    return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+
+
+_model_digests: dict[int, tuple[ir.Model, str]] = {}
+
+
+def _model_digest(model: ir.Model) -> str:
+    # a model is shared by all its obligations: hash it once per object
+    hit = _model_digests.get(id(model))
+    if hit is not None and hit[0] is model:
+        return hit[1]
+    d = ir_digest(model)
+    _model_digests[id(model)] = (model, d)
+    return d

@@ -1,0 +1,316 @@
+"""Run obligations in parallel child processes, each under a time and a memory limit.
+
+Every obligation gets a fresh forked process (fork: the parsed models are
+already in memory, and a child costs milliseconds, not an interpreter start),
+which puts itself in its own process group (so killing it also kills any
+portfolio processes an engine starts) and caps its address space with
+RLIMIT_AS. The parent kills a child that overruns its timeout by more than a
+grace period. A child that dies gives "unknown" with the reason, never a
+verdict. SIGINT and SIGTERM only set a flag, checked between waits, so an
+interrupt never lands half-way through receiving a finished result: the
+runner kills the children, and returns what finished, marking it interrupted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import multiprocessing.connection
+import os
+import signal
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rmpcheck import ir
+from rmpcheck.engines.base import Options
+from rmpcheck.errors import InternalError, RmpcheckError
+from rmpcheck.gate import codec
+from rmpcheck.gate.plan import Job
+from rmpcheck.monitor import Obligation
+from rmpcheck.result import Result
+
+Solve = Callable[[str, Obligation, Mapping[str, int], Options], Result]
+
+# the parent's hard limit: the engine's own timeout, then this much more
+GRACE_S = 5.0
+GRACE_FRACTION = 0.25
+
+
+def engine_solve(engine: str, ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:
+    """The default: the engine registry."""
+    from rmpcheck.engines.registry import run
+
+    return run(engine, ob, sizes, opts)
+
+
+@dataclass(frozen=True, slots=True)
+class Ran:
+    """What one job gave: a result, or an error (bad input for the engine, or our bug)."""
+
+    result: Result | None
+    error: str = ""
+    wall_s: float = 0.0
+
+
+@dataclass
+class Batch:
+    """The outcome of :func:`run_jobs`: results by job index, and whether it was cut short."""
+
+    ran: dict[int, Ran] = field(default_factory=dict)
+    interrupted: bool = False
+
+
+@dataclass
+class _Child:
+    index: int
+    job: Job
+    process: Any  # multiprocessing.Process (from a context)
+    conn: multiprocessing.connection.Connection
+    started: float
+    payload: tuple[str, str] | None = None
+
+
+class Events:
+    """Progress hooks; the console display subclasses this. All run in the parent process."""
+
+    def begin(self, total: int) -> None:
+        """``total`` obligations are about to be looked up or run."""
+
+    def hit(self, job: Job, result: Result) -> None:
+        """``job``'s result came from the cache."""
+
+    def started(self, job: Job) -> None: ...
+
+    def finished(self, job: Job, ran: Ran) -> None: ...
+
+    def tick(self) -> None:
+        """Called a few times a second while children run."""
+
+    def end(self) -> None: ...
+
+
+def hard_limit(job: Job) -> float:
+    return job.timeout + max(GRACE_S, GRACE_FRACTION * job.timeout)
+
+
+def run_jobs(
+    jobs: Sequence[tuple[int, Job]],
+    inputs: Callable[[Job], tuple[ir.Model, ir.PropertySet]],
+    workers: int,
+    events: Events | None = None,
+    solve: Solve = engine_solve,
+) -> Batch:
+    """Run ``jobs`` (index, job) with at most ``workers`` at a time."""
+    events = events or Events()
+    batch = Batch()
+    pending = list(jobs)
+    running: dict[int, _Child] = {}
+    ctx = multiprocessing.get_context("fork")
+    with _interrupts() as stop:
+        while (pending or running) and not stop.is_set():
+            while pending and len(running) < max(1, workers):
+                index, job = pending.pop(0)
+                model, props = inputs(job)
+                running[index] = _start(ctx, index, job, model, props, solve)
+                events.started(job)
+            _wait(running, timeout=0.2)
+            for index in list(running):
+                ran = _collect(running[index])
+                if ran is not None:
+                    child = running.pop(index)
+                    batch.ran[index] = ran
+                    events.finished(child.job, ran)
+            events.tick()
+        if running:
+            batch.interrupted = True
+            for child in running.values():
+                _kill(child)
+        batch.interrupted = batch.interrupted or bool(pending)
+    return batch
+
+
+@contextlib.contextmanager
+def _interrupts() -> Iterator[threading.Event]:
+    """SIGINT/SIGTERM set an event instead of raising, while the runner owns the children."""
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        stop.set()
+
+    old = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
+
+
+def _start(
+    ctx: Any, index: int, job: Job, model: ir.Model, props: ir.PropertySet, solve: Solve
+) -> _Child:
+    recv, send = ctx.Pipe(duplex=False)
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()  # else the child inherits, and may repeat, buffered output
+    # block SIGINT across the fork so the child can ignore it before it could arrive
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        p = ctx.Process(target=_child_main, args=(send, job, model, props, solve), daemon=False)
+        p.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+    send.close()
+    return _Child(index, job, p, recv, time.monotonic())
+
+
+def _wait(running: Mapping[int, _Child], timeout: float) -> None:
+    objs: list[Any] = []
+    for c in running.values():
+        objs.append(c.process.sentinel)
+        if c.payload is None:
+            objs.append(c.conn)
+    if objs:
+        multiprocessing.connection.wait(objs, timeout)
+
+
+def _collect(child: _Child) -> Ran | None:
+    """The child's outcome if it has one now (reading its message first), else None."""
+    if child.payload is None:
+        try:
+            if child.conn.poll():
+                child.payload = child.conn.recv()
+        except (EOFError, OSError):
+            child.payload = ("died", "")
+    elapsed = time.monotonic() - child.started
+    if child.payload is not None and child.payload[0] != "died":
+        child.process.join(5.0)
+        if child.process.is_alive():
+            _kill(child)
+        child.conn.close()
+        return _ran(child.job, child.payload, elapsed)
+    if not child.process.is_alive():
+        child.process.join()
+        # a message may have arrived just before it exited
+        with contextlib.suppress(EOFError, OSError):
+            if child.payload is None and child.conn.poll():
+                payload = child.conn.recv()
+                child.conn.close()
+                return _ran(child.job, payload, elapsed)
+        child.conn.close()
+        return Ran(
+            _unknown(child.job, _death(child.process.exitcode, child.job), elapsed), wall_s=elapsed
+        )
+    if elapsed > hard_limit(child.job):
+        _kill(child)
+        child.conn.close()
+        why = (
+            f"killed after {elapsed:.0f} s: the engine overran its {child.job.timeout:g} s timeout"
+        )
+        return Ran(_unknown(child.job, why, elapsed), wall_s=elapsed)
+    return None
+
+
+def _ran(job: Job, payload: tuple[str, str], elapsed: float) -> Ran:
+    kind, body = payload
+    if kind == "result":
+        try:
+            return Ran(codec.loads(body), wall_s=elapsed)
+        except codec.CodecError as e:
+            return Ran(None, f"internal error: the engine's result could not be read: {e}", elapsed)
+    if kind == "unknown":
+        return Ran(_unknown(job, body, elapsed), wall_s=elapsed)
+    return Ran(None, body, elapsed)
+
+
+def _death(exitcode: int | None, job: Job) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        hint = f" (out of memory? limit {job.memory_mb} MB)" if -exitcode == signal.SIGKILL else ""
+        return f"the engine process was killed by {name}{hint}"
+    return f"the engine process exited with status {exitcode} before reporting a result"
+
+
+def _unknown(job: Job, reason: str, elapsed: float) -> Result:
+    return Result(
+        job.model, job.prop, job.kind, "unknown", job.engine, reason=reason, time_s=elapsed
+    )
+
+
+def _kill(child: _Child) -> None:
+    try:
+        os.killpg(child.process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError, OSError):
+        with contextlib.suppress(Exception):
+            child.process.kill()
+    child.process.join(5.0)
+
+
+# ----------------------------------------------------------------- the child
+
+
+def _child_main(conn: Any, job: Job, model: ir.Model, props: ir.PropertySet, solve: Solve) -> None:
+    # never return into multiprocessing's exit path: it would flush the parent's buffers
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        with contextlib.suppress(OSError):
+            os.setpgid(0, 0)
+        _limit_memory(job.memory_mb)
+        payload = _solve_one(job, model, props, solve)
+        conn.send(payload)
+        conn.close()
+    except BaseException:
+        with contextlib.suppress(BaseException):
+            conn.send(("error", "internal error: " + traceback.format_exc()))
+    finally:
+        os._exit(0)
+
+
+def _limit_memory(mb: int) -> None:
+    import resource
+
+    limit = mb * 1024 * 1024
+    with contextlib.suppress(ValueError, OSError):
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _solve_one(job: Job, model: ir.Model, props: ir.PropertySet, solve: Solve) -> tuple[str, str]:
+    from rmpcheck.monitor import compile_obligation
+
+    start = time.monotonic()
+    try:
+        ob = compile_obligation(model, props, job.prop)
+        opts = Options(depth=job.depth, timeout_s=job.timeout, memory_mb=job.memory_mb)
+        result = solve(job.engine, ob, dict(job.sizes), opts)
+        if not isinstance(result, Result):
+            raise InternalError(
+                f"engine {job.engine} returned {type(result).__name__}, not a Result"
+            )
+        return ("result", codec.dumps(result))
+    except MemoryError:
+        return (
+            "unknown",
+            f"memory limit of {job.memory_mb} MB exceeded after {time.monotonic() - start:.1f} s",
+        )
+    except InternalError as e:
+        return ("error", f"internal error (please report): {e}")
+    except RmpcheckError as e:
+        return ("error", str(e))
+    except Exception as e:
+        if "out of memory" in str(e).lower():
+            return ("unknown", f"memory limit of {job.memory_mb} MB exceeded (solver: {e})")
+        return ("error", "internal error (please report): " + traceback.format_exc())

@@ -1,0 +1,203 @@
+"""SARIF 2.1.0 for code-scanning viewers: one result per verdict that differs.
+
+Each result points at the claim's line in its property file; its trace is a
+codeFlow whose thread-flow locations point at the source line of each
+action taken (in the model, or in the file that model includes), with the
+message ``host.write(t=Thread0): step[Thread0]: consulted -> idle``, so a
+viewer steps through the race line by line. Obligations that could not run
+are tool execution notifications, not results. URIs are relative to the
+configuration's directory (``%SRCROOT%``), which is the repository root in
+the usual layout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from rmpcheck import __version__, ir
+from rmpcheck.errors import Span
+from rmpcheck.gate.judge import Outcome
+from rmpcheck.gate.plan import Plan
+from rmpcheck.gate.run import GateReport
+from rmpcheck.trace.model import Trace
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+BASE = "%SRCROOT%"
+
+# one rule per kind of claim; ids are stable, so viewers can track alerts over time
+RULES: tuple[tuple[str, str, str], ...] = (
+    (
+        "invariant",
+        "An invariant's verdict differs from the expected one",
+        "An invariant must hold in every reachable state.",
+    ),
+    (
+        "always",
+        "A step property's verdict differs from the expected one",
+        "An always property must hold at every step.",
+    ),
+    (
+        "cover",
+        "A cover's verdict differs from the expected one",
+        "A cover must be reachable (covered) or unreachable (uncoverable), as expected.",
+    ),
+    (
+        "lemma",
+        "A lemma's verdict differs from the expected one",
+        "A lemma is an auxiliary invariant that proofs may assume; it must itself be proved.",
+    ),
+)
+_RULE_INDEX = {kind: i for i, (kind, _, _) in enumerate(RULES)}
+
+
+def rule_id(kind: str) -> str:
+    return f"rmpcheck/{kind}"
+
+
+def document(report: GateReport) -> dict[str, Any]:
+    plan = report.plan
+    results = [_result(plan, o) for o in report.outcomes if o.status == "mismatch"]
+    notes = [
+        {
+            "level": "error",
+            "message": {"text": f"{o.job.name}: {o.note}"},
+            "descriptor": {"id": "rmpcheck/obligation-error"},
+        }
+        for o in report.outcomes
+        if o.status == "error"
+    ]
+    invocation: dict[str, Any] = {
+        "executionSuccessful": not report.interrupted and not notes,
+        "exitCode": report.exit_code,
+    }
+    if notes:
+        invocation["toolExecutionNotifications"] = notes
+    return {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "rmpcheck",
+                        "version": __version__,
+                        "rules": [_rule(k, short, full) for k, short, full in RULES],
+                    }
+                },
+                "invocations": [invocation],
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+
+
+def _rule(kind: str, short: str, full: str) -> dict[str, Any]:
+    return {
+        "id": rule_id(kind),
+        "name": f"{kind.capitalize()}VerdictDiffers",
+        "shortDescription": {"text": short},
+        "fullDescription": {"text": full},
+        "defaultConfiguration": {"level": "error"},
+        "help": {
+            "text": "The gate expected another verdict (see [tool.rmpcheck] in "
+            "pyproject.toml); the message says which, and the code flow "
+            "steps through the counterexample when there is one."
+        },
+    }
+
+
+def _result(plan: Plan, o: Outcome) -> dict[str, Any]:
+    job = o.job
+    prop = plan.property(job)
+    rid = rule_id(job.kind)
+    out: dict[str, Any] = {
+        "ruleId": rid,
+        "level": "error",
+        "message": {"text": f"{job.kind} {job.prop} on model {job.model}: {o.note}"},
+        "locations": [
+            {
+                "physicalLocation": _physical(plan, prop.span, job.props_file),
+                "logicalLocations": [
+                    {"name": job.prop, "fullyQualifiedName": job.name, "kind": "member"}
+                ],
+            }
+        ],
+        "partialFingerprints": {
+            "rmpcheckObligation/v1": hashlib.sha256(
+                f"{job.model}\0{job.prop}\0{job.instance}".encode()
+            ).hexdigest(),
+        },
+        "properties": {
+            "model": job.model,
+            "instance": job.instance,
+            "sizes": dict(job.sizes),
+            "engine": job.engine,
+            "expected": job.expect.verdict,
+            "got": o.got,
+        },
+    }
+    if job.kind in _RULE_INDEX:
+        out["ruleIndex"] = _RULE_INDEX[job.kind]
+    if o.result is not None and o.result.trace is not None:
+        out["codeFlows"] = [_code_flow(plan, plan.models[job.model_file], o.result.trace)]
+    return out
+
+
+def _physical(plan: Plan, span: Span, fallback: Path) -> dict[str, Any]:
+    where: dict[str, Any] = {}
+    if span.line > 0 and span.file not in ("", "<builtin>"):
+        uri = plan.rel(Path(span.file).resolve())
+        region: dict[str, Any] = {"startLine": span.line, "startColumn": max(1, span.col)}
+        if span.end_line >= span.line and span.end_col > 0:
+            region["endLine"] = span.end_line
+            region["endColumn"] = span.end_col
+        where["region"] = region
+    else:
+        uri = plan.rel(fallback)
+    where["artifactLocation"] = {"uri": uri, "uriBaseId": BASE}
+    return where
+
+
+def _code_flow(plan: Plan, model: ir.Model, trace: Trace) -> dict[str, Any]:
+    from rmpcheck.trace import layout
+
+    locations = []
+    for i, step in enumerate(trace.steps):
+        if step.action is None:
+            text = "initial state: " + "; ".join(
+                layout.summarize(k, v) for k, v in step.state.items()
+            )
+            span = model.span
+        else:
+            changes = "; ".join(str(c) for c in layout.changes(trace.steps[i - 1], step))
+            text = f"{layout.call(step)}: {changes or 'no change'}"
+            choice = layout.choices(step)
+            if choice:
+                text += f" (chose {choice})"
+            try:
+                span = model.action(step.action).span
+            except KeyError:
+                span = model.span
+        locations.append(
+            {
+                "location": {
+                    "physicalLocation": _physical(plan, span, Path(model.file)),
+                    "message": {"text": text},
+                },
+                "executionOrder": i,
+                "nestingLevel": 0,
+            }
+        )
+    return {
+        "message": {"text": trace.summary or f"{trace.kind} of {trace.length} steps"},
+        "threadFlows": [{"locations": locations}],
+    }
+
+
+def write(report: GateReport, path: str | Path) -> None:
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(json.dumps(document(report), indent=2) + "\n", encoding="utf-8")
