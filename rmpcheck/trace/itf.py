@@ -94,8 +94,21 @@ def dump(trace: Trace) -> dict[str, Any]:
 
 
 def dumps(trace: Trace) -> str:
-    """The ITF document as text: two-space indent, a final newline, stable key order."""
-    return json.dumps(dump(trace), indent=2, ensure_ascii=False) + "\n"
+    """The ITF document as text: indented down to one line per state and per step,
+    so that a diff of two traces shows which states differ."""
+    return _pretty(dump(trace), 0, "") + "\n"
+
+
+def _pretty(v: Any, depth: int, key: str) -> str:
+    one_line = depth >= 3 or (depth, key) in ((2, "states"), (1, "vars"))
+    if one_line or not isinstance(v, (dict, list)) or not v:
+        return json.dumps(v, ensure_ascii=False)
+    pad, inner = "  " * depth, "  " * (depth + 1)
+    if isinstance(v, dict):
+        items = [f"{inner}{json.dumps(k)}: {_pretty(x, depth + 1, k)}" for k, x in v.items()]
+        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
+    items = [inner + _pretty(x, depth + 1, key) for x in v]
+    return "[\n" + ",\n".join(items) + f"\n{pad}]"
 
 
 def save(trace: Trace, path: str | Path) -> None:
@@ -187,8 +200,11 @@ def _from_dict(doc: Any) -> Trace:
     if not raw_states:
         raise _Bad("states", "a trace needs at least its initial state")
     if "model" not in meta:
-        raise _Bad("#meta", "no 'model': not a trace written by rmpcheck (plain ITF lacks the "
-                   "model, property and sizes that replay needs)")
+        raise _Bad(
+            "#meta",
+            "no 'model': not a trace written by rmpcheck (plain ITF lacks the "
+            "model, property and sizes that replay needs)",
+        )
     kind = _get(meta, "kind", str, "#meta")
     if kind not in ("counterexample", "witness"):
         raise _Bad("#meta.kind", f"expected 'counterexample' or 'witness', got {kind!r}")
