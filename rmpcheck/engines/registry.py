@@ -23,6 +23,7 @@ ENGINES: dict[str, str] = {
     "kind": "rmpcheck.engines.kind:check",
     "pdr": "rmpcheck.engines.pdr:check",
     "explicit": "rmpcheck.engines.explicit:check",
+    "inductive": "rmpcheck.engines.inductive:check",
     "auto": "rmpcheck.engines.auto:check",
 }
 

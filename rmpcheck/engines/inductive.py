@@ -1,0 +1,179 @@
+"""Parametric induction: "proved for all sizes" with the lemma set as certificate.
+
+The claim (for a cover: its negation) and the obligation's lemmas are checked
+together over uninterpreted sorts (smt/epr): *initiation*, every initial state
+satisfies each; *consecution*, from any state satisfying all of them, every
+step of every action leads to a state satisfying each. Both hold for every
+size at once, so the claim holds in every reachable state of every instance.
+
+When consecution fails there is a counterexample to induction (engines/cti);
+unless ``opts.extra["infer"]`` is False, Houdini (engines/infer) then looks for
+the missing lemmas. Whatever set is about to be reported is re-checked from
+scratch by a fresh solver in a fresh Z3 context, one query per formula and
+action; only then is the verdict "proved" (or "uncoverable"). A solver
+"unknown", a timeout, or a failed re-check is verdict "unknown", never proved.
+
+A model outside the decidable EPR fragment (engines say which construct and
+where, in ``stats["fragment"]``) is still tried: Z3 may answer, and an answer
+is as sound as inside the fragment; it is only "unknown" that becomes likely.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import z3
+
+from rmpcheck import ir
+from rmpcheck.engines.base import Deadline, Options, unknown
+from rmpcheck.engines.cti import BadInit, Cti, Named, Stuck, check_set, instance
+from rmpcheck.monitor import Obligation
+from rmpcheck.result import Certificate, Result, Scope, Verdict
+from rmpcheck.smt.epr import fragment
+from rmpcheck.smt.epr.induction import Induction, ask
+from rmpcheck.smt.epr.transition import Unsupported
+from rmpcheck.trace.replay import build_trace
+
+ENGINE = "inductive"
+
+
+def goals_of(ob: Obligation) -> list[Named]:
+    """What must be inductive: the claim (a cover's negation) and the given lemmas."""
+    claim = ob.target if ob.kind == "safety" else ir.Not(ob.target)
+    return [(ob.prop.name, claim), *ob.lemmas]
+
+
+def show(ob: Obligation, f: ir.Expr) -> str:
+    """A formula in the model's concrete syntax (monitors keep their internal names)."""
+    from rmpcheck.lang.pretty import Printer
+
+    return Printer(ob.model.enums).expr(f)
+
+
+def certificate_set(goals: Sequence[Named], lemmas: Sequence[Named]) -> list[Named]:
+    """The formulas whose conjunction is the inductive invariant reported."""
+    return [*goals, *lemmas]
+
+
+def recheck(ob: Obligation, formulas: Sequence[Named], deadline: Deadline) -> str | None:
+    """Re-check initiation and consecution of ``formulas`` in a fresh Z3 context, one
+    query per formula (and action); None when all hold, else what failed."""
+    ind = Induction(ob.system)
+    exprs = [f for _, f in formulas]
+    for name, f in formulas:
+        out = ind.initiation([f], deadline.z3_ms())
+        if out.status != "holds":
+            return f"initiation of {name}: {out.status} {out.reason}".strip()
+    for tr in ind.transitions:
+        s = ind.step_solver(exprs, tr, deadline.z3_ms())
+        for name, f in formulas:
+            s.push()
+            s.add(z3.Not(ind.after(f, tr)))
+            out = ask(s)
+            s.pop()
+            if out.status != "holds":
+                what = f"consecution of {name} under {tr.action.full_name}"
+                return f"{what}: {out.status} {out.reason}".strip()
+    return None
+
+
+def _reads_last_action(goals: Sequence[Named]) -> str | None:
+    for name, f in goals:
+        for x in ir.walk(f):
+            if isinstance(x, ir.ActionIs):
+                return f"{name} reads the last action ({x.action} at {x.span})"
+    return None
+
+
+def check(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:
+    """Prove ``ob`` for all sizes by induction (sizes are not used: the proof has none)."""
+    deadline = Deadline(opts.timeout_s)
+    goals = goals_of(ob)
+    why = _reads_last_action(goals)
+    if why is not None:
+        return unknown(ob, ENGINE, f"not supported by induction: {why}", deadline)
+    try:
+        ind = Induction(ob.system)
+    except Unsupported as e:
+        return unknown(ob, ENGINE, f"the parametric encoding cannot express: {e}", deadline)
+    skolems = [k for tr in ind.transitions for k in tr.skolems]
+    found = fragment.findings(ob.system, goals, skolems)
+    stats: dict[str, Any] = {"epr": not found, "fragment": [f.message for f in found]}
+    outside = f" (outside EPR: {found[0].message})" if found else ""
+
+    failure = check_set(ob, ind, goals, deadline)
+    lemmas: list[Named] = []
+    if isinstance(failure, Stuck):
+        return unknown(ob, ENGINE, failure.reason + outside, deadline, **stats)
+    if isinstance(failure, BadInit):
+        return _bad_init(ob, failure, deadline, stats)
+    if isinstance(failure, Cti):
+        stats["cti"] = failure.summary()
+        if not opts.extra.get("infer", True):
+            return unknown(ob, ENGINE, f"not inductive: {failure.describe()}", deadline, **stats)
+        from rmpcheck.engines.infer import infer
+
+        inf = infer(ob, ind, goals, deadline)
+        stats["inference"] = inf.stats
+        if inf.status != "found":
+            if inf.cti is not None:
+                stats["cti"] = inf.cti.summary()
+            reason = f"not inductive: {(inf.cti or failure).describe()}; inference: {inf.reason}"
+            return unknown(
+                ob, ENGINE, reason + (outside if inf.status == "unknown" else ""), deadline, **stats
+            )
+        lemmas = inf.lemmas
+    return _proved(ob, goals, lemmas, deadline, stats)
+
+
+def _proved(
+    ob: Obligation,
+    goals: Sequence[Named],
+    lemmas: Sequence[Named],
+    deadline: Deadline,
+    stats: dict[str, Any],
+) -> Result:
+    formulas = certificate_set(goals, lemmas)
+    failed = recheck(ob, formulas, deadline)
+    if failed is not None:
+        return unknown(
+            ob, ENGINE, f"re-check by a fresh solver failed: {failed}", deadline, **stats
+        )
+    given = len(goals) - 1
+    detail = f"{ob.prop.name} with {given} given and {len(lemmas)} inferred lemma(s)"
+    if ob.kind == "reach":
+        detail = f"the negation of cover {ob.prop.name} is inductive; " + detail
+    stats.update(lemmas_given=given, lemmas_inferred=len(lemmas), rechecked=True)
+    if lemmas:
+        stats["inferred"] = [show(ob, f) for _, f in lemmas]
+    cert = Certificate("lemmas", tuple(show(ob, f) for _, f in formulas), True, detail)
+    verdict: Verdict = "proved" if ob.kind == "safety" else "uncoverable"
+    return _result(ob, verdict, deadline, stats, scope=Scope("all-sizes"), certificate=cert)
+
+
+def _bad_init(ob: Obligation, bad: BadInit, deadline: Deadline, stats: dict[str, Any]) -> Result:
+    """An initial state violating the claim is a real counterexample (of length 0)."""
+    if ob.prop.name not in bad.violated:
+        reason = f"lemma {', '.join(bad.violated)} is false in an initial state ({bad.sizes})"
+        return unknown(ob, ENGINE, reason, deadline, **stats)
+    inst = instance(ob, bad.sizes)
+    trace = build_trace(inst, ob, [bad.state], [], ENGINE)
+    verdict: Verdict = "refuted" if ob.kind == "safety" else "covered"
+    scope = Scope("instance", tuple(sorted(bad.sizes.items())))
+    return _result(ob, verdict, deadline, stats, scope=scope, trace=trace)
+
+
+def _result(
+    ob: Obligation, verdict: Verdict, deadline: Deadline, stats: dict[str, Any], **kw: Any
+) -> Result:
+    return Result(
+        ob.model.name,
+        ob.prop.name,
+        ob.prop.kind,
+        verdict,
+        ENGINE,
+        time_s=deadline.elapsed(),
+        stats=stats,
+        **kw,
+    )
