@@ -1,0 +1,206 @@
+"""Z3 formulas over a vocabulary (Spacer's invariant) as model text, for certificates.
+
+Constants become their locations (``assigned[Page3]``); any subformula about
+a single enum/sort/int location is rewritten as membership in the values
+that satisfy it (``step[Thread1] == consulted`` rather than
+``Not(step@inv <= 1)``); linear atoms get their terms back on both sides
+(``serving < next_ticket``). IR formulas are printed by rmpcheck.lang.pretty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import z3
+
+from rmpcheck import ir
+from rmpcheck.interp.values import Sizes
+from rmpcheck.smt.terms import literal
+from rmpcheck.smt.vocab import Location, value
+
+_CMP_PREC, _SUM_PREC, _UNARY_PREC = 6, 7, 8
+
+
+def _wrap(s: str, mine: int, outer: int) -> str:
+    return f"({s})" if mine < outer else s
+
+
+# ----------------------------------------------------------------- Z3 text
+
+_Z3_BIN = {
+    z3.Z3_OP_AND: ("&&", 4),
+    z3.Z3_OP_OR: ("||", 3),
+    z3.Z3_OP_IMPLIES: ("->", 2),
+}
+_Z3_CMP = {
+    z3.Z3_OP_EQ: "==",
+    z3.Z3_OP_LE: "<=",
+    z3.Z3_OP_LT: "<",
+    z3.Z3_OP_GE: ">=",
+    z3.Z3_OP_GT: ">",
+    z3.Z3_OP_ADD: "+",
+    z3.Z3_OP_SUB: "-",
+    z3.Z3_OP_MUL: "*",
+}
+
+
+class _Printer:
+    def __init__(self, locs: Mapping[str, Location], sizes: Sizes) -> None:
+        self.locs = locs
+        self.sizes = sizes
+        self._consts: dict[int, frozenset[str]] = {}
+
+    def consts(self, t: z3.ExprRef) -> frozenset[str]:
+        """Names of the location constants in ``t``."""
+        got = self._consts.get(t.get_id())
+        if got is None:
+            if z3.is_const(t) and t.decl().kind() == z3.Z3_OP_UNINTERPRETED:
+                got = frozenset([t.decl().name()]) & self.locs.keys()
+            else:
+                got = frozenset().union(*(self.consts(c) for c in t.children()))
+            self._consts[t.get_id()] = got
+        return got
+
+    def membership(self, t: z3.BoolRef, name: str, outer: int) -> str:
+        """A formula about one finite location as ``x == a``, ``x != b`` or a disjunction."""
+        loc = self.locs[name]
+        d = self.sizes.domain(loc.type)
+        c = z3.Const(name, z3.IntSort())
+        ok = [
+            v
+            for v in d.values
+            if z3.is_true(z3.simplify(z3.substitute(t, (c, value(loc.type, v)))))
+        ]
+        bad = [v for v in d.values if v not in ok]
+        if not ok:
+            return "false"
+        if not bad:
+            return "true"
+        if len(bad) < len(ok):
+            text = " && ".join(f"{loc.label} != {d.show(v)}" for v in bad)
+            return _wrap(text, 4 if len(bad) > 1 else _CMP_PREC, outer)
+        text = " || ".join(f"{loc.label} == {d.show(v)}" for v in ok)
+        return _wrap(text, 3 if len(ok) > 1 else _CMP_PREC, outer)
+
+    def show(self, t: z3.ExprRef, outer: int = 0) -> str:
+        lit = literal(t)
+        if lit is not None:
+            return str(lit).lower() if isinstance(lit, bool) else str(lit)
+        if z3.is_const(t) and t.decl().name() in self.locs:
+            return self.locs[t.decl().name()].label
+        names = self.consts(t)
+        if z3.is_bool(t) and len(names) == 1:
+            (name,) = names
+            if not isinstance(self.locs[name].type, ir.BoolType):
+                assert isinstance(t, z3.BoolRef)
+                return self.membership(t, name, outer)
+        k = t.decl().kind()
+        kids = t.children()
+        if k == z3.Z3_OP_NOT:
+            flipped = _negate(kids[0])
+            if flipped is not None:
+                return self.show(flipped, outer)
+            a = kids[0]
+            if z3.is_eq(a) and not z3.is_bool(a.children()[0]):
+                x, y = a.children()
+                text = _linear(self, "!=", x - y) or f"{self.show(x, 7)} != {self.show(y, 7)}"
+                return _wrap(text, _CMP_PREC, outer)
+            return "!" + self.show(kids[0], _UNARY_PREC + 1)
+        if k in _Z3_BIN:
+            sym, p = _Z3_BIN[k]
+            # && and || are associative: nested ones need no parentheses
+            inner = p if k != z3.Z3_OP_IMPLIES else p + 1
+            text = f" {sym} ".join(self.show(c, inner) for c in kids)
+            return _wrap(text, p, outer)
+        if k in _LINEAR and not z3.is_bool(kids[0]):
+            lin = _linear(self, _LINEAR[k], kids[0] - kids[1])
+            if lin is not None:
+                return _wrap(lin, _CMP_PREC, outer)
+        if k == z3.Z3_OP_DISTINCT and len(kids) == 2:
+            text = f"{self.show(kids[0], 7)} != {self.show(kids[1], 7)}"
+            return _wrap(text, _CMP_PREC, outer)
+        if k == z3.Z3_OP_EQ and z3.is_bool(kids[0]):
+            text = f"{self.show(kids[0], 2)} <-> {self.show(kids[1], 2)}"
+            return _wrap(text, 1, outer)
+        if k in _Z3_CMP:
+            p = _CMP_PREC if k not in (z3.Z3_OP_ADD, z3.Z3_OP_SUB, z3.Z3_OP_MUL) else _SUM_PREC
+            text = f" {_Z3_CMP[k]} ".join(self.show(c, p + 1) for c in kids)
+            return _wrap(text, p, outer)
+        if k == z3.Z3_OP_ITE:
+            c, a, b = (self.show(x) for x in kids)
+            return _wrap(f"if {c} then {a} else {b}", 0, outer)
+        return str(t)
+
+
+_LINEAR = {
+    z3.Z3_OP_EQ: "==",
+    z3.Z3_OP_LE: "<=",
+    z3.Z3_OP_LT: "<",
+    z3.Z3_OP_GE: ">=",
+    z3.Z3_OP_GT: ">",
+}
+_FLIP = {z3.Z3_OP_LE: ">", z3.Z3_OP_LT: ">=", z3.Z3_OP_GE: "<", z3.Z3_OP_GT: "<="}
+
+
+def _negate(t: z3.ExprRef) -> z3.ExprRef | None:
+    """``not t`` as one comparison, when ``t`` is an arithmetic comparison."""
+    k = t.decl().kind()
+    if k not in _FLIP:
+        return None
+    a, b = t.children()
+    return {">": a > b, ">=": a >= b, "<": a < b, "<=": a <= b}[_FLIP[k]]
+
+
+def _linear(pr: _Printer, op: str, diff: z3.ExprRef) -> str | None:
+    """``lhs op rhs`` from ``lhs - rhs`` with every coefficient 1 or -1: the
+    positive terms on the left, the negative ones and the constant on the right
+    (Spacer writes ``x + -1*y >= 0`` for ``x >= y``)."""
+    terms: dict[str, int] = {}
+    const = 0
+
+    def add(t: z3.ExprRef, coef: int) -> bool:
+        nonlocal const
+        lit = literal(t)
+        if isinstance(lit, int) and not isinstance(lit, bool):
+            const += coef * lit
+            return True
+        if z3.is_add(t):
+            return all(add(c, coef) for c in t.children())
+        if z3.is_sub(t):
+            first, *rest = t.children()
+            return add(first, coef) and all(add(c, -coef) for c in rest)
+        if z3.is_mul(t) and len(t.children()) == 2:
+            c0 = literal(t.children()[0])
+            if isinstance(c0, int) and not isinstance(c0, bool):
+                return add(t.children()[1], coef * c0)
+            return False
+        if z3.is_const(t) and t.decl().name() in pr.locs:
+            name = t.decl().name()
+            terms[name] = terms.get(name, 0) + coef
+            return True
+        return False
+
+    if not add(diff, 1) or any(c not in (-1, 0, 1) for c in terms.values()):
+        return None
+    label = {n: pr.locs[n].label for n in terms}
+    left = [label[n] for n, c in terms.items() if c == 1]
+    right = [label[n] for n, c in terms.items() if c == -1]
+    if not left and not right:
+        return None
+    if -const:
+        right.append(str(-const))
+    if not left:
+        left, right = ["0"], right
+    return f"{' + '.join(left)} {op} {' + '.join(right) or '0'}".replace("+ -", "- ")
+
+
+def show_z3(t: z3.ExprRef, locs: Mapping[str, Location], sizes: Sizes) -> str:
+    """``t`` with constants named as in ``locs`` (constant name -> location) read as model text."""
+    return _Printer(locs, sizes).show(t)
+
+
+def conjuncts(t: z3.BoolRef) -> list[z3.BoolRef]:
+    """Top-level conjuncts, flattened: one certificate line each."""
+    if z3.is_and(t):
+        return [c for k in t.children() for c in conjuncts(k)]
+    return [] if z3.is_true(t) else [t]

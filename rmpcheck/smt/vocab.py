@@ -1,0 +1,146 @@
+"""The Z3 constants of one step: a state vocabulary, and the labels of the action taken.
+
+A *location* is a scalar state variable or one entry of a map; the layout
+lists them for an instance, in ``System.state`` order and, within a map, in
+the interpreter's row-major key order. A vocabulary gives every location a
+fresh constant for one position of a run; labels record which action fired
+at a step and with which arguments, so a trace can be read off a model.
+Constants are named after the location (``assigned[Page3]@2``): calling
+:func:`vocab` twice with the same tag gives the same constants.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+import z3
+
+from rmpcheck import ir
+from rmpcheck.interp.values import Raw, Sizes
+from rmpcheck.monitor import System
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    var: str
+    key: tuple[Raw, ...]  # () for a scalar variable
+    type: ir.ScalarType  # the value type
+    label: str  # how a person reads it: assigned[Page3], step[Thread1], psc_lock
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Every location of an instance, grouped by state variable."""
+
+    system: System
+    sizes: Sizes
+    slots: Mapping[str, tuple[Location, ...]]
+
+    @property
+    def locations(self) -> Iterator[Location]:
+        for d in self.system.state:
+            yield from self.slots[d.name]
+
+
+def layout(system: System, sizes: Sizes) -> Layout:
+    slots: dict[str, tuple[Location, ...]] = {}
+    for d in system.state:
+        if isinstance(d.type, ir.MapType):
+            t = d.type
+            locs = []
+            for key in sizes.keys(t):
+                shown = ", ".join(
+                    str(sizes.domain(kt).show(k)) for kt, k in zip(t.keys, key, strict=True)
+                )
+                locs.append(Location(d.name, key, t.value, f"{d.name}[{shown}]"))
+            slots[d.name] = tuple(locs)
+        else:
+            assert not isinstance(d.type, ir.MapType)
+            slots[d.name] = (Location(d.name, (), d.type, d.name),)
+    return Layout(system, sizes, slots)
+
+
+def z3_sort(t: ir.ScalarType) -> z3.SortRef:
+    return z3.BoolSort() if isinstance(t, ir.BoolType) else z3.IntSort()
+
+
+def const(name: str, t: ir.ScalarType) -> z3.ExprRef:
+    return z3.Const(name, z3_sort(t))
+
+
+def value(t: ir.ScalarType, raw: Raw) -> z3.ExprRef:
+    """A raw interpreter value as a Z3 literal."""
+    return z3.BoolVal(bool(raw)) if isinstance(t, ir.BoolType) else z3.IntVal(int(raw))
+
+
+def in_domain(sizes: Sizes, t: ir.ScalarType, x: z3.ExprRef) -> z3.BoolRef:
+    """``x`` is a raw value of ``t``: the constraint every Int-encoded constant carries."""
+    if isinstance(t, ir.BoolType):
+        return z3.BoolVal(True)
+    vals = sizes.domain(t).values
+    assert isinstance(x, z3.ArithRef)
+    if len(vals) == 1:
+        return x == vals[0]
+    return z3.And(x >= vals[0], x <= vals[-1])
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Vocabulary:
+    """One position of a run: a constant per location, grouped by state variable."""
+
+    tag: str
+    values: Mapping[str, tuple[z3.ExprRef, ...]]
+
+    def flat(self) -> list[z3.ExprRef]:
+        return [c for cs in self.values.values() for c in cs]
+
+
+def vocab(lay: Layout, step: int | str) -> Vocabulary:
+    """Fresh constants for every location at position ``step``."""
+    tag = str(step)
+    values = {
+        name: tuple(const(f"{loc.label}@{tag}", loc.type) for loc in locs)
+        for name, locs in lay.slots.items()
+    }
+    return Vocabulary(tag, values)
+
+
+def state_domain(lay: Layout, v: Vocabulary) -> z3.BoolRef:
+    return z3.And(
+        [
+            in_domain(lay.sizes, loc.type, c)
+            for loc, c in zip(lay.locations, v.flat(), strict=True)
+            if not isinstance(loc.type, ir.BoolType)
+        ]
+    )
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Labels:
+    """Which action fired at a step (``selector`` indexes ``model.actions``) and
+    its arguments (one tuple of constants per action, in parameter order)."""
+
+    tag: str
+    selector: z3.ArithRef
+    params: tuple[tuple[z3.ExprRef, ...], ...]
+
+    def constants(self) -> list[z3.ExprRef]:
+        return [self.selector, *(p for ps in self.params for p in ps)]
+
+
+def labels(lay: Layout, step: int | str) -> Labels:
+    tag = str(step)
+    params = tuple(
+        tuple(const(f"{a.full_name}({p.name})@{tag}", p.type) for p in a.params)
+        for a in lay.system.model.actions
+    )
+    return Labels(tag, z3.Int(f"action@{tag}"), params)
+
+
+def labels_domain(lay: Layout, lab: Labels) -> z3.BoolRef:
+    actions = lay.system.model.actions
+    parts: list[z3.BoolRef] = [lab.selector >= 0, lab.selector < len(actions)]
+    for a, ps in zip(actions, lab.params, strict=True):
+        parts += [in_domain(lay.sizes, p.type, c) for p, c in zip(a.params, ps, strict=True)]
+    return z3.And(parts)
