@@ -1,0 +1,67 @@
+"""bmc: shortest counterexamples and witnesses; bounded-safe, never proved; unknown, with why."""
+
+from __future__ import annotations
+
+import pytest
+from known_models import FILES, SMALL, obligation
+from symbolic_fakes import UnknownSolver
+
+from rmpcheck.engines import bmc, explicit
+from rmpcheck.engines.base import Options
+from rmpcheck.smt import solving
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_refutes_each_broken_variant_with_a_shortest_replayed_trace(name: str) -> None:
+    ob = obligation(name, broken=True)
+    r = bmc.check(ob, SMALL[name], Options(depth=10))
+    assert r.verdict == "refuted", r.reason
+    assert r.trace is not None and r.trace.kind == "counterexample"
+    # build_trace replayed it; explicit BFS says how short it can be
+    bfs = explicit.check(ob, SMALL[name], Options())
+    assert bfs.trace is not None
+    assert r.trace.length == bfs.trace.length == r.stats["depth"]
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_correct_models_are_only_bounded_safe(name: str) -> None:
+    r = bmc.check(obligation(name), SMALL[name], Options(depth=5))
+    assert r.verdict == "bounded-safe"
+    assert r.scope is not None and r.scope.kind == "depth" and r.scope.depth == 5
+    assert dict(r.scope.sizes) == SMALL[name]
+    assert r.certificate is None
+
+
+def test_cover_gets_a_shortest_witness_and_progress_per_depth() -> None:
+    seen: list[str] = []
+    ob = obligation("peterson", "both_waiting")
+    r = bmc.check(ob, {}, Options(depth=10, progress=seen.append))
+    assert r.verdict == "covered"
+    assert r.trace is not None and r.trace.kind == "witness" and r.trace.length == 4
+    assert seen == [f"bmc: depth {k}" for k in range(5)]
+
+
+def test_unreachable_cover_is_bounded_safe_not_uncoverable() -> None:
+    ob = obligation("peterson", "both_critical")
+    r = bmc.check(ob, {}, Options(depth=6))
+    assert r.verdict == "bounded-safe" and r.scope is not None and r.scope.depth == 6
+
+
+def test_cover_of_broken_model_is_covered() -> None:
+    ob = obligation("peterson", "both_critical", broken=True)
+    r = bmc.check(ob, {}, Options(depth=10))
+    assert r.verdict == "covered" and r.trace is not None
+
+
+def test_timeout_gives_unknown() -> None:
+    ob = obligation("race")
+    r = bmc.check(ob, {"Page": 6, "Thread": 3}, Options(depth=40, timeout_s=0.05))
+    assert r.verdict == "unknown"
+    assert "timeout" in r.reason
+
+
+def test_solver_unknown_gives_unknown_with_z3_reason(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(solving, "new_solver", UnknownSolver)
+    r = bmc.check(obligation("race", broken=True), SMALL["race"], Options(depth=5))
+    assert r.verdict == "unknown"
+    assert "forced by the test" in r.reason and "depth 0" in r.reason
