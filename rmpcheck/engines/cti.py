@@ -77,6 +77,18 @@ class Stuck:
     reason: str
 
 
+def goals_of(ob: Obligation) -> list[Named]:
+    """What must be inductive: the claim (a cover's negation) and the given lemmas."""
+    claim = ob.target if ob.kind == "safety" else ir.Not(ob.target)
+    return [(ob.prop.name, claim), *ob.lemmas]
+
+
+def find(ob: Obligation, deadline: Deadline) -> BadInit | Cti | Stuck | None:
+    """The first failure of induction for the claim with its lemmas (None: inductive).
+    Raises transition.Unsupported for a model the parametric encoding cannot express."""
+    return check_set(ob, Induction(ob.system), goals_of(ob), deadline)
+
+
 def instance(ob: Obligation, sizes: dict[str, int]) -> Instance:
     return Instance(ob.system, sizes)
 

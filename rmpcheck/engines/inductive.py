@@ -27,7 +27,7 @@ import z3
 
 from rmpcheck import ir
 from rmpcheck.engines.base import Deadline, Options, unknown
-from rmpcheck.engines.cti import BadInit, Cti, Named, Stuck, check_set, instance
+from rmpcheck.engines.cti import BadInit, Cti, Named, Stuck, check_set, goals_of, instance
 from rmpcheck.monitor import Obligation
 from rmpcheck.result import Certificate, Result, Scope, Verdict
 from rmpcheck.smt.epr import fragment
@@ -36,12 +36,6 @@ from rmpcheck.smt.epr.transition import Unsupported
 from rmpcheck.trace.replay import build_trace
 
 ENGINE = "inductive"
-
-
-def goals_of(ob: Obligation) -> list[Named]:
-    """What must be inductive: the claim (a cover's negation) and the given lemmas."""
-    claim = ob.target if ob.kind == "safety" else ir.Not(ob.target)
-    return [(ob.prop.name, claim), *ob.lemmas]
 
 
 def show(ob: Obligation, f: ir.Expr) -> str:
@@ -117,9 +111,8 @@ def check(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:
         inf = infer(ob, ind, goals, deadline)
         stats["inference"] = inf.stats
         if inf.status != "found":
-            if inf.cti is not None:
-                stats["cti"] = inf.cti.summary()
-            reason = f"not inductive: {(inf.cti or failure).describe()}; inference: {inf.reason}"
+            # the first CTI is the shrunk one: it reads best, whatever Houdini met later
+            reason = f"not inductive: {failure.describe()}; inference: {inf.reason}"
             return unknown(
                 ob, ENGINE, reason + (outside if inf.status == "unknown" else ""), deadline, **stats
             )

@@ -1,0 +1,156 @@
+"""``rmpcheck cti``: why a claim is not inductive, whether that is a bug, and what lemma is missing.
+
+Thin: load, call engines/cti, cti_reach, inductive; print. z3 is imported only
+when the command runs.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from rmpcheck.cli.common import EXIT_DIFFERS, EXIT_OK, reports_errors
+from rmpcheck.errors import ConfigError
+
+
+@click.command()
+@click.argument("model_file", metavar="MODEL", type=click.Path(dir_okay=False))
+@click.argument("props_file", metavar="PROPS", type=click.Path(dir_okay=False))
+@click.option("--property", "-p", "name", required=True, metavar="NAME", help="the claim")
+@click.option(
+    "--depth",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="bmc bound when asking whether the CTI is reachable",
+)
+@click.option("--no-lemmas", is_flag=True, help="ignore the lemmas of PROPS")
+@click.option("--infer", is_flag=True, help="look for the missing lemmas (Houdini)")
+@click.option(
+    "--write",
+    "out",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    metavar="FILE",
+    help="with --infer: write the inferred lemmas to FILE as a .prop file for review",
+)
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="S")
+@reports_errors
+def cti(
+    model_file: str,
+    props_file: str,
+    name: str,
+    depth: int,
+    no_lemmas: bool,
+    infer: bool,
+    out: str | None,
+    timeout: float | None,
+) -> None:
+    """Show a counterexample to induction (CTI) for claim NAME and say whether it is reachable.
+
+    The claim and the lemmas of PROPS are checked for induction over every
+    size. If they are inductive, the claim is proved for all sizes. If not, a
+    CTI is printed: a state satisfying all of them (not necessarily
+    reachable; step 0 of the diagram is that state) and a step that breaks
+    one. Then bmc, at the CTI's sizes, decides whether it is a real bug (a
+    trace is printed) or unreachable (a lemma must exclude it; --infer looks
+    for one, --write saves what it finds as a .prop file).
+
+    \b
+    Exit codes:
+      0  the claim is proved for all sizes (with the lemmas, or inferred ones)
+      1  a CTI remains (reachable or not), or the solver gave up
+      2  bad input
+    """
+    from rmpcheck import api
+    from rmpcheck.engines import cti as ctis
+    from rmpcheck.engines.base import Deadline, Options
+    from rmpcheck.monitor import compile_obligation
+    from rmpcheck.smt.epr.transition import Unsupported
+
+    if out is not None and not infer:
+        raise click.BadParameter("--write needs --infer", param_hint="'--write'")
+    model = api.load_model(model_file)
+    props = api.load_properties(props_file, model)
+    try:
+        prop = props.get(name)
+    except KeyError:
+        raise ConfigError(f"{props_file}: no property {name!r}") from None
+    if prop.kind == "assume":
+        raise ConfigError(f"{name} is an assumption, not a claim")
+    ob = compile_obligation(model, props, name, use_lemmas=not no_lemmas)
+    try:
+        found = ctis.find(ob, Deadline(timeout))
+    except Unsupported as e:
+        raise ConfigError(f"the parametric encoding cannot express this model: {e}") from None
+    opts = Options(depth=depth, timeout_s=timeout)
+    lemmas = f"{len(ob.lemmas)} lemma(s)"
+    if found is None or infer:
+        sys.exit(_prove(ob, props, opts, infer, out, lemmas))
+    if isinstance(found, ctis.Stuck):
+        click.echo(f"unknown: {found.reason}")
+        sys.exit(EXIT_DIFFERS)
+    if isinstance(found, ctis.BadInit):
+        sizes = ", ".join(f"{k}={v}" for k, v in sorted(found.sizes.items()))
+        click.echo(f"an initial state ({sizes}) violates {', '.join(found.violated)}: a real bug")
+        sys.exit(EXIT_DIFFERS)
+    _show_cti(ob, found, opts, lemmas)
+    sys.exit(EXIT_DIFFERS)
+
+
+def _show_cti(ob: object, found: object, opts: object, lemmas: str) -> None:
+    from rmpcheck.engines.base import Options
+    from rmpcheck.engines.cti import Cti
+    from rmpcheck.engines.cti_reach import reachability
+    from rmpcheck.monitor import Obligation
+    from rmpcheck.trace.text import render
+
+    assert isinstance(ob, Obligation) and isinstance(found, Cti) and isinstance(opts, Options)
+    click.echo(f"{ob.prop.kind} {ob.prop.name} with {lemmas} is not inductive.\n")
+    click.echo(render(found.trace))
+    click.echo("(step 0 is any state satisfying the claim and every lemma, not an initial state)\n")
+    r = reachability(ob, found, opts)
+    if r.status == "reachable":
+        click.echo(f"reachable: {r.detail} -- a real bug:\n")
+        assert r.trace is not None
+        click.echo(render(r.trace))
+    elif r.status == "unreachable":
+        click.echo(f"{r.detail}\n=> a lemma must exclude this state; try --infer")
+    else:
+        click.echo(f"unknown whether reachable: {r.detail}")
+
+
+def _prove(
+    ob: object, props: object, opts: object, infer: bool, out: str | None, lemmas: str
+) -> int:
+    from rmpcheck import ir
+    from rmpcheck.engines import inductive
+    from rmpcheck.engines.base import Options
+    from rmpcheck.lang import load_properties
+    from rmpcheck.lang.pretty import properties_to_text
+    from rmpcheck.monitor import Obligation
+
+    assert isinstance(ob, Obligation) and isinstance(opts, Options)
+    assert isinstance(props, ir.PropertySet)
+    r = inductive.check(ob, {}, Options(timeout_s=opts.timeout_s, extra={"infer": infer}))
+    if r.verdict not in ("proved", "uncoverable"):
+        click.echo(r.describe())
+        return EXIT_DIFFERS
+    inferred = r.stats.get("inferred", [])
+    click.echo(f"{ob.prop.name}: {r.describe()} (certificate re-checked by a fresh solver)")
+    assert r.certificate is not None
+    for f in r.certificate.formulas:
+        click.echo(f"  {f}")
+    if infer:
+        click.echo(f"\n{len(inferred)} lemma(s) inferred beyond the {lemmas} given")
+    if out is not None:
+        # the whole property set plus the new lemmas: `prove MODEL FILE` works as is
+        text = properties_to_text(props, ob.model).rstrip("\n").split("\n")
+        text += ["", f"# inferred for {ob.prop.name} by rmpcheck cti --infer: review before use"]
+        text += [f"lemma inferred_{i}: {f}" for i, f in enumerate(inferred, 1)]
+        with open(out, "w", encoding="utf-8") as fh:
+            fh.write("\n".join(text) + "\n")
+        load_properties(out, ob.model)  # what we write must read back
+        click.echo(f"written to {out}")
+    return EXIT_OK
