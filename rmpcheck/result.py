@@ -6,6 +6,7 @@ instance's sizes, or (never called proved) no violation up to a depth.
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -57,7 +58,7 @@ class Result:
     time_s: float = 0.0
     stats: dict[str, Any] = field(default_factory=dict)
 
-    @property
+    @builtins.property
     def decisive(self) -> bool:
         return self.verdict in DECISIVE
 
