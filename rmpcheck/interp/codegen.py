@@ -362,4 +362,4 @@ def _exec(src: str, name: str) -> Callable[..., Any]:
     exec(compile(src, f"<rmpcheck:{name}>", "exec"), ns)  # noqa: S102 - our own generated code
     fn = ns[name]
     fn.source = src
-    return fn  # type: ignore[no-any-return]
+    return fn
