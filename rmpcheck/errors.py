@@ -44,14 +44,17 @@ class Diagnostic:
         head = f"{self.span}: error: {self.message}"
         lines = [head]
         if self.source_line is not None and self.span.line > 0:
-            text = self.source_line.rstrip("\n").expandtabs(4)
+            raw = self.source_line.rstrip("\n")
+            text = raw.expandtabs(4)
             gutter = f"{self.span.line:>4} | "
             lines.append(gutter + text)
+            # columns count a tab as one character; the shown line expands it
+            start = len(raw[: self.span.col - 1].expandtabs(4))
             width = 1
             if self.span.end_line == self.span.line and self.span.end_col > self.span.col:
-                width = self.span.end_col - self.span.col
-            width = max(1, min(width, len(text) - self.span.col + 2))
-            lines.append(" " * (len(gutter) + self.span.col - 1) + "^" * width)
+                width = len(raw[: self.span.end_col - 1].expandtabs(4)) - start
+            width = max(1, min(width, len(text) - start + 1))
+            lines.append(" " * (len(gutter) + start) + "^" * width)
         if self.hint:
             lines.append(f"  = hint: {self.hint}")
         return "\n".join(lines)
