@@ -10,15 +10,21 @@ diagnostics found.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from typing import TypeVar
 
 from rmpcheck import ir
+from rmpcheck.errors import Diagnostic, ModelError, Span
 from rmpcheck.lang import syntax as S
 from rmpcheck.lang.loader import Flat, Loader
 from rmpcheck.lang.model import ModelChecker
+from rmpcheck.lang.parse_tree import TOO_DEEP
 from rmpcheck.lang.props import check_properties
 from rmpcheck.lang.source import Reporter
 
 __all__ = ["load_model", "load_properties", "parse_model", "parse_properties"]
+
+T = TypeVar("T")
 
 
 def _flat(rep: Reporter, path: str, text: str | None, want_model: bool) -> Flat | None:
@@ -66,21 +72,31 @@ def _properties(path: str, text: str | None, model: ir.Model) -> ir.PropertySet:
     return props
 
 
+def _guarded(path: str, check: Callable[[], T]) -> T:
+    """``check()``, with Python's recursion limit turned into a located error."""
+    try:
+        return check()
+    except RecursionError:
+        raise ModelError([Diagnostic(Span(path, 1, 1), TOO_DEEP)]) from None
+
+
 def load_model(path: str | os.PathLike[str]) -> ir.Model:
     """Read, check and flatten the model file at ``path``."""
-    return _model(os.fspath(path), None)
+    p = os.fspath(path)
+    return _guarded(p, lambda: _model(p, None))
 
 
 def load_properties(path: str | os.PathLike[str], model: ir.Model) -> ir.PropertySet:
     """Read and check the property file at ``path`` against ``model``."""
-    return _properties(os.fspath(path), None, model)
+    p = os.fspath(path)
+    return _guarded(p, lambda: _properties(p, None, model))
 
 
 def parse_model(text: str, filename: str = "<string>") -> ir.Model:
     """Check model ``text`` as if read from ``filename``."""
-    return _model(filename, text)
+    return _guarded(filename, lambda: _model(filename, text))
 
 
 def parse_properties(text: str, model: ir.Model, filename: str = "<string>") -> ir.PropertySet:
     """Check property ``text`` (as if read from ``filename``) against ``model``."""
-    return _properties(filename, text, model)
+    return _guarded(filename, lambda: _properties(filename, text, model))

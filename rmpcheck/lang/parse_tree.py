@@ -6,13 +6,15 @@ import functools
 from importlib import resources
 from typing import Any
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token, Transformer_NonRecursive, v_args
 from lark.exceptions import UnexpectedInput
 from lark.tree import Meta
 
 from rmpcheck.errors import Diagnostic, Span
 from rmpcheck.lang import syntax as S
 from rmpcheck.lang.syntax_errors import describe_syntax_error
+
+TOO_DEEP = "expressions nest too deeply (hundreds of levels) to be checked"
 
 
 @functools.cache
@@ -24,11 +26,15 @@ def parser() -> Lark:
 
 def parse_source(text: str, path: str) -> S.SourceFile | Diagnostic:
     """The syntax tree of ``text``, or the first syntax error as a diagnostic."""
+    text = text.removeprefix("\ufeff")  # a byte-order mark is not text
     try:
         tree = parser().parse(text)
     except UnexpectedInput as e:
         return describe_syntax_error(e, text, path, parser())
-    result = _Builder(path).transform(tree)
+    try:
+        result = _Builder(path).transform(tree)
+    except RecursionError:
+        return Diagnostic(Span(path, 1, 1), TOO_DEEP)
     assert isinstance(result, S.SourceFile)
     return result
 
@@ -51,7 +57,7 @@ def unquote(token: str) -> str:
 
 
 @v_args(meta=True)
-class _Builder(Transformer[Token, Any]):
+class _Builder(Transformer_NonRecursive):
     """Lark tree to syntax nodes. Each method gets the rule's meta and children."""
 
     def __init__(self, path: str) -> None:

@@ -33,7 +33,7 @@ def read_text(path: str) -> str:
     if b"\0" in data:
         raise UnreadableFile(f"{path} is a binary file, not model or property text")
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")  # an editor's byte-order mark is not text
     except UnicodeDecodeError as e:
         raise UnreadableFile(f"{path} is not UTF-8 text (bad byte at offset {e.start})") from None
 

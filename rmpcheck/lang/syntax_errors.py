@@ -220,7 +220,8 @@ def describe_syntax_error(e: UnexpectedInput, text: str, path: str, parser: Lark
         return Diagnostic(span, message, hint, src)
 
     if isinstance(e, UnexpectedCharacters):
-        return located(Span(path, e.line, e.column), *_bad_character(e.char))
+        rest = lines[e.line - 1][e.column :] if 0 < e.line <= len(lines) else ""
+        return located(Span(path, e.line, e.column), *_bad_character(e.char, rest))
     if isinstance(e, UnexpectedToken):
         tok = e.token
         spell, keywords = _spelling(parser), _keywords(parser)
@@ -243,7 +244,10 @@ def describe_syntax_error(e: UnexpectedInput, text: str, path: str, parser: Lark
     return located(_end_span(path, ctx), "unexpected end of file")
 
 
-def _bad_character(char: str) -> tuple[str, str | None]:
+def _bad_character(char: str, rest: str) -> tuple[str, str | None]:
+    """What to say about ``char``, which no token can start; ``rest`` follows it."""
+    if char == '"' and '"' in rest:
+        return "bad escape in string", 'the escapes are \\" \\\\ \\n and \\t'
     if char == '"':
         return "unterminated string", "a string ends with '\"' on the same line"
     if char in "&|":
