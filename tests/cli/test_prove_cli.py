@@ -1,0 +1,232 @@
+"""``rmpcheck prove`` and ``rmpcheck simulate`` end to end: output, JSON, exit codes, bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from rmpcheck.cli import cli
+
+MODEL = """\
+model race
+sort Page
+sort Thread
+enum Step { idle, translated, consulted }
+state assigned : Page -> bool
+state step     : Thread -> Step
+state target   : Thread -> Page
+state psc_lock : bool
+init {
+  forall p: Page. !assigned[p]
+  forall t: Thread. step[t] == idle
+  !psc_lock
+}
+actor guest
+actor host
+action guest.psc_to_private(p: Page) {
+  require !psc_lock
+  assigned[p] := true
+}
+action host.translate(t: Thread, p: Page) {
+  require step[t] == idle
+  step[t] := translated
+  target[t] := p
+}
+action host.consult_rmp(t: Thread) {
+  require step[t] == translated
+  require !psc_lock
+  if assigned[target[t]] { step[t] := idle } else { step[t] := consulted; psc_lock := true }
+}
+action host.write(t: Thread) {
+  require step[t] == consulted
+  step[t] := idle
+  psc_lock := false
+}
+instance small { Page = 2, Thread = 2 }
+"""
+
+GOOD = """\
+properties for race
+invariant write_only_shared:
+  forall t: Thread. step[t] == consulted -> !assigned[target[t]]
+always safe_write: host.write(t) -> !assigned[target[t]] && once host.consult_rmp(t)
+cover reach_write: exists t: Thread. step[t] == consulted
+"""
+
+BAD = GOOD + "invariant never_assigned: forall p: Page. !assigned[p]\n"
+
+
+@pytest.fixture
+def files(tmp_path):
+    (tmp_path / "race.rmp").write_text(MODEL)
+    (tmp_path / "good.prop").write_text(GOOD)
+    (tmp_path / "bad.prop").write_text(BAD)
+    # the broken design: the guest ignores the lock
+    (tmp_path / "broken.rmp").write_text(
+        MODEL.replace("  require !psc_lock\n  assigned[p] := true\n", "  assigned[p] := true\n")
+    )
+    return tmp_path
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_all_proved_or_covered_exits_0_with_table_and_certificates(files):
+    r = run("prove", str(files / "race.rmp"), str(files / "good.prop"), "--engine", "explicit")
+    assert r.exit_code == 0, r.output
+    assert "race (Page=2, Thread=2), engine explicit" in r.output
+    assert "write_only_shared  invariant  proved for Page=2, Thread=2" in r.output
+    assert "covered (trace of 2 steps)" in r.output
+    assert "certificate (state-space, re-checked)" in r.output
+    assert "reach_write: witness" in r.output
+
+
+def test_a_refutation_exits_1_and_prints_its_trace(files):
+    r = run("prove", str(files / "race.rmp"), str(files / "bad.prop"), "--engine", "explicit")
+    assert r.exit_code == 1, r.output
+    assert "never_assigned: counterexample" in r.output
+    assert "psc_to_private(p=Page" in r.output
+    assert "never_assigned is violated at step 1" in r.output
+
+
+def test_the_broken_design_is_refuted_by_the_default_portfolio(files):
+    r = run("prove", str(files / "broken.rmp"), str(files / "good.prop"), "-p", "write_only_shared")
+    assert r.exit_code == 1, r.output
+    assert "refuted (trace of 3 steps)" in r.output
+
+
+def test_the_fixed_design_is_proved_by_the_default_portfolio(files):
+    r = run("prove", str(files / "race.rmp"), str(files / "good.prop"), "-p", "write_only_shared")
+    assert r.exit_code == 0, r.output
+    assert "proved for Page=2, Thread=2" in r.output
+
+
+def test_bounded_safe_is_not_a_proof(files):
+    r = run(
+        "prove",
+        str(files / "race.rmp"),
+        str(files / "good.prop"),
+        "--engine",
+        "bmc",
+        "--depth",
+        "3",
+        "-p",
+        "write_only_shared",
+    )
+    assert r.exit_code == 1, r.output
+    assert "no violation up to depth 3" in r.output
+
+
+def test_json_document(files):
+    r = run(
+        "prove",
+        str(files / "race.rmp"),
+        str(files / "bad.prop"),
+        "--engine",
+        "explicit",
+        "--json",
+        "--size",
+        "Page=3",
+        "--no-symmetry",
+    )
+    assert r.exit_code == 1
+    doc = json.loads(r.output)
+    assert doc["sizes"] == {"Page": 3, "Thread": 2} and doc["exit_code"] == 1
+    by = {x["property"]: x for x in doc["results"]}
+    assert by["write_only_shared"]["verdict"] == "proved"
+    assert by["write_only_shared"]["scope"] == {
+        "kind": "instance",
+        "sizes": {"Page": 3, "Thread": 2},
+        "depth": None,
+    }
+    assert by["write_only_shared"]["certificate"]["kind"] == "state-space"
+    assert by["write_only_shared"]["stats"]["symmetry"] is False
+    assert by["never_assigned"]["verdict"] == "refuted"
+    trace = by["never_assigned"]["trace"]
+    assert isinstance(trace, dict) and len(trace["states"]) == 2
+
+
+def test_timeout_gives_unknown_and_exit_1(files):
+    r = run(
+        "prove",
+        str(files / "race.rmp"),
+        str(files / "good.prop"),
+        "--engine",
+        "explicit",
+        "--size",
+        "Page=6",
+        "--size",
+        "Thread=3",
+        "--no-symmetry",
+        "--timeout",
+        "0.01",
+        "-p",
+        "write_only_shared",
+    )
+    assert r.exit_code == 1, r.output
+    assert "unknown: timeout" in r.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--size", "Page=x"], "the size of Page must be a positive integer"),
+        (["--size", "Page"], "is not of the form Sort=N"),
+        (["--size", "Pag=2"], "has no sort 'Pag'; did you mean 'Page'?"),
+        (["-p", "write_only_share"], "did you mean 'write_only_shared'?"),
+        (["--instance", "big"], "no instance named 'big'"),
+        (["--engine", "magic"], "Invalid value for '--engine'"),
+    ],
+)
+def test_bad_input_exits_2_with_a_located_message(files, args, message):
+    r = run("prove", str(files / "race.rmp"), str(files / "good.prop"), *args)
+    assert r.exit_code == 2, r.output
+    assert message in r.output
+
+
+def test_errors_in_files_exit_2(files):
+    (files / "typo.prop").write_text("properties for race\ninvariant x: forall t: Thread. stp[t]\n")
+    r = run("prove", str(files / "race.rmp"), str(files / "typo.prop"))
+    assert r.exit_code == 2
+    assert "typo.prop:2:" in r.output
+
+
+def test_without_arguments_prove_runs_the_gate_which_needs_a_config(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no pyproject.toml here: nothing configured
+    r = run("prove")
+    assert r.exit_code == 2, r.output
+    assert "Traceback" not in r.output and r.output.strip()
+
+
+def test_model_without_props_is_a_usage_error(files):
+    r = run("prove", str(files / "race.rmp"))
+    assert r.exit_code == 2 and "missing PROPS" in r.output
+
+
+def test_help_documents_exit_codes():
+    r = run("prove", "--help")
+    assert r.exit_code == 0
+    assert "bounded-safe" in r.output and "0  every claim is proved or covered" in r.output
+
+
+def test_simulate_walks_and_stops_at_a_violation(files):
+    ok = run("simulate", str(files / "race.rmp"), str(files / "good.prop"), "--steps", "15")
+    assert ok.exit_code == 0, ok.output
+    assert "random walk of 15 step(s), seed 0" in ok.output
+    bad = run("simulate", str(files / "race.rmp"), str(files / "bad.prop"), "--steps", "50")
+    assert bad.exit_code == 1, bad.output
+    assert "never_assigned is violated" in bad.output
+    # same seed, same walk
+    again = run("simulate", str(files / "race.rmp"), str(files / "bad.prop"), "--steps", "50")
+    assert again.output == bad.output
+
+
+def test_simulate_without_properties_and_with_sizes(files):
+    r = run("simulate", str(files / "race.rmp"), "--steps", "4", "--seed", "7", "--size", "Page=3")
+    assert r.exit_code == 0, r.output
+    assert "instance Page=3, Thread=2" in r.output
+    r = run("simulate", str(files / "race.rmp"), "--size", "Thread=0")
+    assert r.exit_code == 2
