@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from importlib import resources
 from typing import Any
 
@@ -19,9 +20,28 @@ TOO_DEEP = "expressions nest too deeply (hundreds of levels) to be checked"
 
 @functools.cache
 def parser() -> Lark:
-    """The LALR parser, built once per process (building it costs ~0.1 s)."""
+    """The LALR parser, built once per process.
+
+    Building the tables takes about a second, so lark caches them on disk
+    (keyed by a hash of the grammar, the options and lark's version);
+    loading the cache takes a few milliseconds.
+    """
     grammar = resources.files("rmpcheck.lang").joinpath("rmp.lark").read_text("utf-8")
-    return Lark(grammar, parser="lalr", lexer="basic", propagate_positions=True)
+    return Lark(
+        grammar, parser="lalr", lexer="basic", propagate_positions=True, cache=_cache_file()
+    )
+
+
+def _cache_file() -> str | bool:
+    """A per-user cache file (not lark's default in the shared temp directory,
+    since the cache is a pickle); False, for no cache, when there is no such place."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "rmpcheck")
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError:
+        return False
+    return os.path.join(folder, "rmp-grammar.lark-cache")
 
 
 def parse_source(text: str, path: str) -> S.SourceFile | Diagnostic:
