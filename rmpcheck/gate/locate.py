@@ -32,39 +32,41 @@ class TomlText:
     path: str
     text: str
     lines: list[str] = field(init=False)
-    # (line index, dotted name, is an array-of-tables header, index in its array)
-    headers: list[tuple[int, tuple[str, ...], int | None]] = field(init=False)
+    # (line index, the header's key path with array-of-tables indices filled in)
+    headers: list[tuple[int, KeyPath]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.lines = self.text.splitlines()
         self.headers = []
-        counts: dict[tuple[str, ...], int] = {}
+        arrays: dict[tuple[str, ...], int] = {}  # array-of-tables name -> elements so far
         for i, line in enumerate(self.lines):
             m = _HEADER.match(line)
             if m is None:
                 continue
             name = _dotted(m.group(2))
             if m.group(1) == "[[":
-                n = counts.get(name, 0)
-                counts[name] = n + 1
-                self.headers.append((i, name, n))
-            else:
-                self.headers.append((i, name, None))
+                arrays[name] = arrays.get(name, 0) + 1
+            # [a.b.c] under [[a.b]] belongs to the latest element of a.b
+            resolved: list[str | int] = []
+            for n in range(1, len(name) + 1):
+                resolved.append(name[n - 1])
+                if name[:n] in arrays:
+                    resolved.append(arrays[name[:n]] - 1)
+            self.headers.append((i, tuple(resolved)))
 
     def span(self, key: KeyPath) -> Span:
         """Where ``key`` (a path like ("tool", "rmpcheck", "check", 0, "expect")) was written."""
-        best: tuple[int, int] | None = None  # (header line index, keys consumed)
-        for line_no, name, index in self.headers:
-            consumed = _match_header(name, index, key)
-            if consumed is not None and (best is None or consumed > best[1]):
-                best = (line_no, consumed)
+        best: tuple[int, int] | None = None  # (header line index, keys it accounts for)
+        for line_no, path in self.headers:
+            if key[: len(path)] == path and (best is None or len(path) > best[1]):
+                best = (line_no, len(path))
         if best is None:
             return Span(self.path, 1, 1)
         start, consumed = best
-        end = next((i for i, _, _ in self.headers if i > start), len(self.lines))
+        end = next((i for i, _ in self.headers if i > start), len(self.lines))
         rest = [k for k in key[consumed:] if isinstance(k, str)]
         line, col, width = start, 1, 0
-        m = _HEADER.match(self.lines[start]) if start < len(self.lines) else None
+        m = _HEADER.match(self.lines[start])
         if m is not None:
             col, width = m.start(2) + 1, len(m.group(2))
         pos = (start + 1, 0)
@@ -77,12 +79,13 @@ class TomlText:
         return Span(self.path, line + 1, col, line + 1, col + max(width, 1))
 
     def _find_key(self, key: str, pos: tuple[int, int], end: int) -> tuple[int, int, int] | None:
-        pat = re.compile(r'(?<![\w"\'-])(["\']?)' + re.escape(key) + r"\1\s*[=.]")
+        """The first ``key =`` or ``key.`` at or after ``pos`` and before line ``end``."""
+        pat = re.compile(r"""(?<![\w"'-])(["']?)""" + re.escape(key) + r"\1(?=\s*[=.])")
         line, col = pos
         while line < end:
             m = pat.search(self.lines[line], col)
             if m is not None:
-                return line, m.start() + 1, m.end() - m.start() - 1
+                return line, m.start() + 1, m.end() - m.start()
             line, col = line + 1, 0
         return None
 
@@ -92,27 +95,6 @@ class TomlText:
     def diagnostic(self, key: KeyPath, message: str, hint: str | None = None) -> Diagnostic:
         sp = self.span(key)
         return Diagnostic(sp, message, hint, self.source_line(sp.line))
-
-
-def _match_header(name: tuple[str, ...], index: int | None, key: KeyPath) -> int | None:
-    """How many elements of ``key`` the table header ``name`` accounts for, or None."""
-    consumed = 0
-    names = [k for k in key]
-    i = 0
-    for part in name:
-        if i >= len(names) or names[i] != part:
-            return None
-        i += 1
-        consumed = i
-    if index is not None:
-        # [[a.b]] stands for a.b[index]: it matches only that element
-        if i < len(names) and isinstance(names[i], int):
-            if names[i] != index:
-                return None
-            consumed = i + 1
-        else:
-            return None
-    return consumed
 
 
 class ConfigErrors:
