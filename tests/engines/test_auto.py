@@ -1,0 +1,176 @@
+"""The portfolio: first decisive answer wins, the rest are stopped, limits give unknown.
+
+Fake members stand in for the real engines where a test needs a crash, a hang
+or a slow loser; the processes are forked, so the fakes registered here are
+visible to the children.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+from race_model import race_model
+
+from rmpcheck.engines import auto, registry
+from rmpcheck.engines.base import Options
+from rmpcheck.monitor import compile_obligation
+from rmpcheck.result import Result, Scope
+
+SMALL = {"Page": 2, "Thread": 2}
+
+
+def _ob(lock: bool = True, name: str = "write_only_shared"):
+    model, props = race_model(lock=lock)
+    return compile_obligation(model, props, name)
+
+
+# ------------------------------------------------------------------ fakes
+
+
+def crashing(ob, sizes, opts):
+    os._exit(3)
+
+
+def hanging(ob, sizes, opts):
+    time.sleep(60)
+    raise AssertionError("not reached")
+
+
+def slow_proof(ob, sizes, opts):
+    time.sleep(60)
+    return Result(ob.model.name, ob.prop.name, ob.prop.kind, "proved", "slow")
+
+
+def quick_bounded(ob, sizes, opts):
+    return Result(
+        ob.model.name,
+        ob.prop.name,
+        ob.prop.kind,
+        "bounded-safe",
+        "quick",
+        scope=Scope("depth", (), 5),
+    )
+
+
+def hungry(ob, sizes, opts):
+    hoard = []
+    while True:
+        hoard.append(bytearray(16 * 1024 * 1024))
+
+
+FAKES = {
+    "crash": crashing,
+    "hang": hanging,
+    "slow": slow_proof,
+    "quick": quick_bounded,
+    "hungry": hungry,
+}
+
+
+@pytest.fixture
+def fakes(monkeypatch):
+    real = registry.resolve
+
+    def resolve(engine):
+        return FAKES[engine] if engine in FAKES else real(engine)
+
+    monkeypatch.setattr(registry, "resolve", resolve)
+
+
+def _members(monkeypatch, *names):
+    monkeypatch.setattr(auto, "members", lambda opts: list(names))
+
+
+# ------------------------------------------------------------------ tests
+
+
+def test_portfolio_refutes_the_broken_race_with_a_trace():
+    r = auto.check(_ob(lock=False), SMALL, Options(timeout_s=60))
+    assert r.verdict == "refuted"
+    assert r.trace is not None and r.trace.length == 3
+    assert (
+        set(r.stats["portfolio"]) <= {"bmc", "pdr"} and "refuted" in r.stats["portfolio"].values()
+    )
+
+
+def test_portfolio_proves_the_fixed_race():
+    r = auto.check(_ob(), SMALL, Options(timeout_s=60))
+    assert r.verdict == "proved", r.describe()
+    assert r.engine == "pdr" and r.certificate is not None
+
+
+def test_kind_can_be_the_prover():
+    import known_models as km
+
+    opts = Options(timeout_s=60, extra={"prover": "kind"})
+    assert auto.members(opts) == ["bmc", "kind"]
+    r = auto.check(km.obligation("lock_server"), km.SMALL["lock_server"], opts)
+    assert r.verdict == "proved" and r.engine == "kind"
+    bad = auto.check(km.obligation("lock_server", broken=True), km.SMALL["lock_server"], opts)
+    assert bad.verdict == "refuted" and bad.trace is not None
+
+
+def test_first_decisive_answer_wins_and_the_loser_is_stopped(fakes, monkeypatch):
+    _members(monkeypatch, "bmc", "slow")
+    start = time.monotonic()
+    r = auto.check(_ob(lock=False), SMALL, Options(timeout_s=60))
+    assert r.verdict == "refuted" and r.engine == "bmc"
+    assert time.monotonic() - start < 30  # did not wait for the 60 s loser
+
+
+def test_bounded_safe_is_not_decisive_but_beats_unknown(fakes, monkeypatch):
+    _members(monkeypatch, "quick", "crash")
+    r = auto.check(_ob(), SMALL, Options(timeout_s=30))
+    assert r.verdict == "bounded-safe" and r.engine == "quick"
+    assert r.stats["portfolio"] == {"quick": "bounded-safe", "crash": "unknown"}
+
+
+def test_a_child_that_dies_gives_unknown_with_the_reason(fakes, monkeypatch):
+    _members(monkeypatch, "crash")
+    r = auto.check(_ob(), SMALL, Options(timeout_s=30))
+    assert r.verdict == "unknown"
+    assert "crash process died (exit code 3)" in r.reason
+
+
+def test_timeout_terminates_the_children_and_gives_unknown(fakes, monkeypatch):
+    _members(monkeypatch, "hang", "slow")
+    monkeypatch.setattr(auto, "GRACE_S", 0.2)
+    start = time.monotonic()
+    r = auto.check(_ob(), SMALL, Options(timeout_s=0.5))
+    assert r.verdict == "unknown" and "timeout" in r.reason
+    assert time.monotonic() - start < 10
+
+
+def test_memory_limit_gives_unknown(fakes, monkeypatch):
+    _members(monkeypatch, "hungry")
+    r = auto.check(_ob(), SMALL, Options(timeout_s=60, memory_mb=300))
+    assert r.verdict == "unknown"
+    assert "memory" in r.reason
+
+
+def test_interrupt_stops_the_children(fakes, monkeypatch):
+    _members(monkeypatch, "hang")
+    started = []
+    real_stop = auto._stop
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    def stop(running):
+        started.extend(running)
+        real_stop(running)
+
+    monkeypatch.setattr(auto, "_collect", interrupted)
+    monkeypatch.setattr(auto, "_stop", stop)
+    with pytest.raises(KeyboardInterrupt):
+        auto.check(_ob(), SMALL, Options(timeout_s=60))
+    assert started and not any(m.process.is_alive() for m in started)
+
+
+def test_an_unknown_member_fails_in_the_parent():
+    from rmpcheck.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="unknown engine 'nope'"):
+        auto.check(_ob(), SMALL, Options(extra={"prover": "nope"}))
