@@ -10,6 +10,7 @@ from __future__ import annotations
 from rmpcheck import ir
 from rmpcheck.build import arith
 from rmpcheck.lang import syntax as S
+from rmpcheck.lang.inline import inline
 from rmpcheck.lang.scope import DefInfo, Globals, Scope, bind, compatible, describe
 from rmpcheck.lang.source import Reporter, did_you_mean
 
@@ -262,11 +263,7 @@ class ExprChecker:
         if d.in_property and not self.in_property:
             self.rep.error(e.span, f"'{d.name}' is a property-file def; a model cannot use it")
             return None
-        # Rename the body's binders that would capture a name of the call site,
-        # so the "unique binder names" promise of ir.substitute holds.
-        taken = set(scope) | {v.name for a in args for v in ir.free_vars(a)}
-        body = freshen(d.body, taken)
-        return ir.substitute(body, dict(zip(d.params, args, strict=True)))
+        return inline(d.params, d.body, args, set(scope), set(self.g.value_names()))
 
     def _pattern(self, e: S.Pattern, scope: Scope, expected: ir.Type | None) -> ir.Expr | None:
         if self._only_in_property(e, f"the action pattern {e.full_name}(...)"):
@@ -417,33 +414,6 @@ class ExprChecker:
         if body is None:
             return None
         return ir.Quant(e.kind, tuple(bound), body, e.span)  # type: ignore[arg-type]
-
-
-def freshen(e: ir.Expr, taken: set[str]) -> ir.Expr:
-    """``e`` with every quantified variable named in ``taken`` renamed apart."""
-    used = taken | {x.name for x in ir.walk(e) if isinstance(x, ir.BoundVar)}
-    used |= {v.name for x in ir.walk(e) if isinstance(x, ir.Quant) for v in x.vars}
-
-    def f(x: ir.Expr) -> ir.Expr | None:
-        if not isinstance(x, ir.Quant) or not any(v.name in taken for v in x.vars):
-            return None
-        env: dict[ir.BoundVar, ir.Expr] = {}
-        new_vars = []
-        for v in x.vars:
-            if v.name in taken:
-                i = 1
-                while f"{v.name}_{i}" in used:
-                    i += 1
-                used.add(f"{v.name}_{i}")
-                nv = ir.BoundVar(f"{v.name}_{i}", v.type, v.span)
-                env[v] = nv
-                new_vars.append(nv)
-            else:
-                new_vars.append(v)
-        body = freshen(ir.substitute(x.body, env), taken)
-        return ir.Quant(x.kind, tuple(new_vars), body, x.span)
-
-    return ir.transform(e, f)
 
 
 def _count(n: int, noun: str) -> str:

@@ -24,6 +24,7 @@ from rmpcheck.build import (
 )
 from rmpcheck.errors import ModelError
 from rmpcheck.lang import parse_model, parse_properties
+from rmpcheck.lang.pretty import model_to_text
 
 BASE = """
 model race "a doc"
@@ -170,6 +171,20 @@ def test_defs_are_inlined_with_their_binders_renamed_apart() -> None:
     assert isinstance(inner, ir.Quant) and inner.vars[0].name == "t_1"
     assert ir.free_vars(inner) == {ir.BoundVar("t", ir.SortType("Thread"))}
     assert [d.name for d in m.defs] == ["is_private", "someone_translating", "locked"]
+
+
+def test_renamed_binders_avoid_every_name_in_sight() -> None:
+    m = model("""
+    state t_1 : bool
+    def held(p: Page): bool = exists t: Thread. target[t] == p
+    action host.check(t: Thread) { require exists t_2: Thread. held(target[t_2]) && t_1 }
+    """)
+    cond = m.action("host.check").body[0].cond  # type: ignore[union-attr]
+    assert isinstance(cond, ir.Quant) and isinstance(cond.body, ir.BinOp)
+    inlined = cond.body.left
+    assert isinstance(inlined, ir.Quant)
+    assert inlined.vars[0].name == "t_3"  # not t (parameter), t_1 (state) nor t_2 (bound)
+    assert parse_model(model_to_text(m)) == dataclasses.replace(m, file="<string>")
 
 
 def test_enum_members_bare_qualified_and_disambiguated_by_type() -> None:
