@@ -86,7 +86,10 @@ class ExprChecker:
         for p, b in zip(d.params, d.syntax.params or (), strict=True):
             scope, _ = bind(self.rep, self.g, scope, b, p.type, "parameter")
         checker = self.for_property(d.in_property)
-        body = checker.check_value(d.syntax.body, scope, d.type, f"the body of '{d.name}'")
+        # the result type is a promise to every use, so an int body must fit it
+        body = checker.check_value(
+            d.syntax.body, scope, d.type, f"the body of '{d.name}'", fit=True
+        )
         if body is not None and len(scope) == len(d.params):
             d.body, d.status = body, "done"
         else:

@@ -106,27 +106,29 @@ _CLOSERS = {close: opener for opener, (close, _) in _OPENERS.items()}
 
 @dataclass
 class _Context:
-    """What the tokens before the error tell: the last one and the unclosed brackets."""
+    """What the tokens before the error tell: the last two and the unclosed brackets."""
 
+    before_last: Token | None
     last: Token | None
     open_brackets: list[Token]
 
 
 def _context(text: str, parser: Lark, line: int, col: int) -> _Context:
+    before_last: Token | None = None
     last: Token | None = None
     stack: list[Token] = []
     try:
         for tok in parser.lex(text):
             if (tok.line, tok.column) >= (line, col):
                 break
-            last = tok
+            before_last, last = last, tok
             if tok.type in _OPENERS:
                 stack.append(tok)
             elif tok.type in _CLOSERS and stack and stack[-1].type == _CLOSERS[tok.type]:
                 stack.pop()
     except UnexpectedInput:
         pass  # the lexer stops at the bad character itself; what came before is enough
-    return _Context(last, stack)
+    return _Context(before_last, last, stack)
 
 
 def _spelling(parser: Lark) -> dict[str, str]:
@@ -194,13 +196,18 @@ def _found_words(tok: Token, spell: dict[str, str], keywords: set[str]) -> str:
     return f"'{tok}'"
 
 
-def _hint(tok: Token, expected: set[str], keywords: set[str]) -> str | None:
+_PROPERTY_KINDS = {"INVARIANT", "ALWAYS", "COVER", "ASSUME", "LEMMA"}
+
+
+def _hint(tok: Token, expected: set[str], keywords: set[str], ctx: _Context) -> str | None:
     if tok.type == "EQUAL" and expected & {"_ASSIGN", "EQ"}:
         return "':=' assigns a state variable and '==' compares"
     if tok.type in keywords and "NAME" in expected:
         return f"'{tok}' is a reserved word; pick another name"
-    if tok.type == "DOT" and "COLON" in expected:
-        return "every property needs a name: 'always NAME: formula'"
+    kind = ctx.before_last
+    if tok.type == "DOT" and kind is not None and kind.type in _PROPERTY_KINDS:
+        # `always host.write(t) -> ...`: the formula was written where the name goes
+        return f"every property needs a name: '{kind} NAME: formula'"
     return None
 
 
@@ -238,7 +245,7 @@ def describe_syntax_error(e: UnexpectedInput, text: str, path: str, parser: Lark
             f"expected {_expected_words(expected, ctx, spell)}, "
             f"found {_found_words(tok, spell, keywords)}"
         )
-        return located(span, message, _hint(tok, expected, keywords))
+        return located(span, message, _hint(tok, expected, keywords, ctx))
     # UnexpectedEOF: lark's LALR reports end of input as a $END token, but be safe
     ctx = _context(text, parser, len(lines) + 1, 0)
     return located(_end_span(path, ctx), "unexpected end of file")
