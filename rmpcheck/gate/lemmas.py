@@ -78,14 +78,18 @@ def settle(jobs: Sequence[Job], results: Mapping[int, Result]) -> dict[int, Resu
             if new < level[i]:
                 level[i], changed = new, True
 
+    def _proved_somewhere(job: Job, lemma: str) -> bool:
+        ks = by_claim.get((job.model_file, job.props_file, lemma), [])
+        return any(k in results and results[k].verdict == "proved" for k in ks)
+
     out = dict(results)
     for i in dependents:
         r = results[i]
         if level[i] == _NONE:
-            reason = next(
-                (why for x in assumed_lemmas(r) for lv, why in [support(i, x)] if lv == _NONE),
-                "depends on an unproved lemma",
-            )
+            failing = [x for x in assumed_lemmas(r) if support(i, x)[0] == _NONE]
+            # name the root cause: a lemma not proved at all, before one that fell with us
+            failing.sort(key=lambda x: _proved_somewhere(jobs[i], x))
+            reason = support(i, failing[0])[1] if failing else "depends on an unproved lemma"
             out[i] = dataclasses.replace(
                 r,
                 verdict="unknown",

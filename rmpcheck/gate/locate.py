@@ -127,6 +127,9 @@ def syntax_error(source: TomlText, err: Exception) -> LocatedConfigError:
     line, col = (int(m.group(1)), int(m.group(2))) if m else (1, 1)
     text = _TOML_POS.sub("", msg).strip()
     sp = Span(source.path, line, col)
-    return LocatedConfigError(
-        [Diagnostic(sp, f"invalid TOML: {text}", None, source.source_line(line))]
-    )
+    shown = source.source_line(line)
+    hint = None
+    if shown is not None and shown.count("{") > shown.count("}"):
+        hint = ("an inline table { ... } must end on the line it starts on; for a long one "
+                "use a table instead, e.g. [tool.rmpcheck.check.expect] with one claim a line")
+    return LocatedConfigError([Diagnostic(sp, f"invalid TOML: {text}", hint, shown)])

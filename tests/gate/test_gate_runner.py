@@ -1,0 +1,115 @@
+"""Child processes under limits: a death, a memory blow-up, an overrun, a crash, each reported."""
+
+from __future__ import annotations
+
+import resource
+from pathlib import Path
+
+import pytest
+from gate_solvers import faulty
+
+from rmpcheck.gate import runner
+from rmpcheck.gate.config import load_config
+from rmpcheck.gate.plan import Plan, make_plan
+from rmpcheck.gate.run import GateOptions, GateReport, run_gate
+
+FAULTS = """properties for lock
+
+invariant dies_at_once: true
+invariant hog_memory: true
+invariant slow_forever: true
+invariant crash_badly: true
+invariant write_checked: forall t: Thread. step[t] == consulted -> !assigned[target[t]]
+"""
+
+
+def faults_plan(root: Path, memory_mb: int = 2048, timeout: float = 30) -> Plan:
+    (root / "properties" / "faults.prop").write_text(FAULTS)
+    cfg = root / "faults.toml"
+    cfg.write_text(f"""[tool.rmpcheck]
+engine = "explicit"
+timeout = {timeout}
+memory_mb = {memory_mb}
+instance = {{ Page = 2, Thread = 2 }}
+
+[[tool.rmpcheck.check]]
+model = "models/lock.rmp"
+properties = "properties/faults.prop"
+
+[tool.rmpcheck.check.expect]
+dies_at_once = "proved"
+hog_memory = "proved"
+slow_forever = "proved"
+crash_badly = "proved"
+write_checked = "proved"
+""")
+    return make_plan(load_config(cfg))
+
+
+def run(plan: Plan, *names: str) -> GateReport:
+    return run_gate(plan, GateOptions(jobs=2, read_cache=False, select=lambda j: j.prop in names,
+                                      solve=faulty))
+
+
+def test_a_child_that_dies_gives_unknown_with_the_reason(project: Path) -> None:
+    report = run(faults_plan(project), "dies_at_once", "write_checked")
+    dies, ok = report.outcomes
+    assert dies.result is not None and dies.result.verdict == "unknown"
+    assert "killed by SIGKILL" in dies.result.reason
+    assert dies.status == "mismatch" and report.exit_code == 1
+    # the other obligation is unaffected
+    assert ok.status == "ok" and ok.result is not None and ok.result.verdict == "proved"
+
+
+def _address_space_mb() -> int:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) // 1024
+    pytest.skip("no /proc/self/status")
+    return 0
+
+
+def test_memory_limit_gives_unknown(project: Path) -> None:
+    if resource.getrlimit(resource.RLIMIT_AS)[1] != resource.RLIM_INFINITY:
+        pytest.skip("address space already limited")
+    # the child starts as a copy of this process; allow it a little more, not 640 GB more
+    plan = faults_plan(project, memory_mb=_address_space_mb() + 300)
+    (hog,) = run(plan, "hog_memory").outcomes
+    assert hog.result is not None and hog.result.verdict == "unknown"
+    assert "memory limit" in hog.result.reason
+    assert hog.status == "mismatch"
+
+
+def test_an_overrun_is_killed(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runner, "GRACE_S", 0.5)
+    monkeypatch.setenv("RMPCHECK_TEST_SLEEP", "60")
+    plan = faults_plan(project, timeout=0.5)
+    (slow,) = run(plan, "slow_forever").outcomes
+    assert slow.result is not None and slow.result.verdict == "unknown"
+    assert "overran its 0.5 s timeout" in slow.result.reason
+    assert slow.wall_s < 10
+
+
+def test_an_engine_crash_is_an_error_exit_2(project: Path) -> None:
+    report = run(faults_plan(project), "crash_badly", "write_checked")
+    crash, ok = report.outcomes
+    assert crash.status == "error" and crash.result is None
+    assert "internal error" in crash.note and "RuntimeError: an engine bug" in crash.note
+    assert ok.status == "ok"
+    assert report.exit_code == 2
+
+
+def test_identical_obligations_run_once(project: Path) -> None:
+    plan = faults_plan(project)
+    twice = Plan(plan.config, plan.jobs + plan.jobs[-1:], plan.models, plan.props)
+    started: list[str] = []
+
+    class Count(runner.Events):
+        def started(self, job: object) -> None:
+            started.append(str(job))
+
+    report = run_gate(twice, GateOptions(read_cache=False, solve=faulty,
+                                         select=lambda j: j.prop == "write_checked"), Count())
+    assert [o.status for o in report.outcomes] == ["ok", "ok"]
+    assert len(started) == 1
