@@ -56,6 +56,9 @@ def check(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:
     names = members(opts)
     for name in names:
         registry.resolve(name)  # an unknown or missing engine fails here, in the parent
+    if mp.current_process().daemon:
+        # a daemonic process may not start children: take turns in this process
+        return _in_turn(ob, sizes, opts, names, deadline)
     child_opts = replace(opts, progress=None)  # callbacks do not cross processes
     ctx: Any = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     running: list[_Member] = []
@@ -67,7 +70,6 @@ def check(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:
                 target=_child,
                 args=(name, ob, dict(sizes), child_opts, opts.memory_mb, child_end),
                 name=f"rmpcheck-{name}",
-                daemon=True,
             )
             proc.start()
             child_end.close()
@@ -148,6 +150,7 @@ def _child(
     """Entry point of a portfolio process: run one engine, send back its Result."""
     # Ctrl-C reaches the whole process group; the parent decides and stops us.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
     if memory_mb is not None:
         limit = memory_mb * 1024 * 1024
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
@@ -165,6 +168,38 @@ def _child(
         conn.send(("error", f"{engine} failed: {type(e).__name__}: {msg}"))
     finally:
         conn.close()
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to SIGTERM this process when its parent dies, so a killed portfolio
+    (say, by the gate's memory limit) leaves no solver running on its own."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+
+
+def _in_turn(
+    ob: Obligation, sizes: Mapping[str, int], opts: Options, names: list[str], deadline: Deadline
+) -> Result:
+    """The portfolio without processes: the prover first, then bmc, on the shared deadline."""
+    answers: dict[str, Result] = {}
+    for name in reversed(names):
+        left = deadline.remaining()
+        if left is not None and left <= 0:
+            break
+        r = registry.run(name, ob, sizes, replace(opts, timeout_s=left))
+        answers[name] = r
+        if r.decisive:
+            return _tag(r, answers, deadline)
+    if not answers:
+        return unknown(ob, ENGINE, f"timeout after {deadline.elapsed():.1f} s", deadline)
+    return _tag(max(answers.values(), key=lambda r: _RANK.get(r.verdict, 0)), answers, deadline)
 
 
 def _stop(running: list[_Member]) -> None:

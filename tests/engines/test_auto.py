@@ -174,3 +174,66 @@ def test_an_unknown_member_fails_in_the_parent():
 
     with pytest.raises(ConfigError, match="unknown engine 'nope'"):
         auto.check(_ob(), SMALL, Options(extra={"prover": "nope"}))
+
+
+def _auto_in_daemon(queue):
+    r = auto.check(_ob(lock=False), SMALL, Options(timeout_s=60))
+    queue.put((r.verdict, r.stats["portfolio"]))
+
+
+def test_a_daemonic_caller_gets_the_members_in_turn():
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork")
+    q = ctx.Queue()
+    p = ctx.Process(target=_auto_in_daemon, args=(q,), daemon=True)
+    p.start()
+    verdict, portfolio = q.get(timeout=60)
+    p.join(10)
+    assert verdict == "refuted"
+    assert "refuted" in portfolio.values()
+
+
+def pid_then_hang(ob, sizes, opts):
+    with open(opts.extra["pidfile"], "w") as f:
+        f.write(str(os.getpid()))
+    time.sleep(60)
+
+
+def _run_portfolio(pidfile):
+    auto.check(_ob(), SMALL, Options(timeout_s=60, extra={"pidfile": pidfile}))
+
+
+def test_members_die_with_a_killed_portfolio(fakes, monkeypatch, tmp_path):
+    import multiprocessing as mp
+    import signal
+
+    FAKES["pid"] = pid_then_hang
+    _members(monkeypatch, "pid")
+    pidfile = tmp_path / "pid"
+    ctx = mp.get_context("fork")
+    parent = ctx.Process(target=_run_portfolio, args=(str(pidfile),))
+    parent.start()
+    for _ in range(200):
+        if pidfile.exists() and pidfile.read_text():
+            break
+        time.sleep(0.05)
+    member = int(pidfile.read_text())
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.join(10)
+    for _ in range(100):
+        if not _alive(member):
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(member, signal.SIGKILL)
+        raise AssertionError("the member outlived its portfolio")
+
+
+def _alive(pid: int) -> bool:
+    """Running, not merely a zombie waiting for whoever inherited it to reap it."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
