@@ -77,9 +77,14 @@ class Unrolling:
         try:
             last = self.states[-1]
             self.solver.add(goal(self.ob, self.enc, last) if bad is None else bad(last))
-            return solving.check(self.solver, deadline)
+            out = solving.check(self.solver, deadline)
         finally:
             self.solver.pop()
+        if bad is None and out.status == "unsat":
+            # no bad state at this depth: saying so helps every deeper probe
+            # (twice as fast on the race) and loses no shortest run
+            self.solver.add(z3.Not(goal(self.ob, self.enc, self.states[-1])))
+        return out
 
     def found(
         self, out: Outcome, sizes: Mapping[str, int], engine: str, deadline: Deadline
