@@ -65,15 +65,27 @@ def file_closure(path: Path) -> list[Path]:
         if rp in seen:
             return
         seen[rp] = None
-        try:
-            text = rp.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return  # the loader reports unreadable includes; here it only costs a cache miss
-        for inc in includes(text):
+        for inc in _includes_of(rp):
             visit(rp.parent / inc)
 
     visit(path)
     return list(seen)
+
+
+def _includes_of(path: Path) -> tuple[str, ...]:
+    try:
+        st = path.stat()
+    except OSError:
+        return ()  # the loader reports unreadable includes; here it only costs a cache miss
+    return _includes_at(path, st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=4096)
+def _includes_at(path: Path, mtime_ns: int, size: int) -> tuple[str, ...]:
+    try:
+        return tuple(includes(path.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError):
+        return ()
 
 
 @lru_cache(maxsize=4096)
@@ -153,8 +165,8 @@ def obligation_key(
         "z3": z3_version(),
         "model_texts": texts_digest(model_file),
         "props_texts": texts_digest(props_file),
-        "model_ir": _model_digest(model),
-        "props_ir": ir_digest(props),
+        "model_ir": _memo_digest(model),
+        "props_ir": _memo_digest(props),
         "property": prop,
         "sizes": [list(s) for s in sizes],
         "engine": engine,
@@ -163,14 +175,16 @@ def obligation_key(
     return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
 
 
-_model_digests: dict[int, tuple[ir.Model, str]] = {}
+_digests: dict[int, tuple[object, str]] = {}
 
 
-def _model_digest(model: ir.Model) -> str:
-    # a model is shared by all its obligations: hash it once per object
-    hit = _model_digests.get(id(model))
-    if hit is not None and hit[0] is model:
+def _memo_digest(node: ir.Model | ir.PropertySet) -> str:
+    # a model or property set is shared by all its obligations: hash each object once
+    hit = _digests.get(id(node))
+    if hit is not None and hit[0] is node:
         return hit[1]
-    d = ir_digest(model)
-    _model_digests[id(model)] = (model, d)
+    d = ir_digest(node)
+    if len(_digests) > 1024:  # a long pytest session plans many projects
+        _digests.clear()
+    _digests[id(node)] = (node, d)
     return d
