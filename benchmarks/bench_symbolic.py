@@ -15,28 +15,12 @@ from __future__ import annotations
 import argparse
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
+from race_case import SIZES, race
 
 from rmpcheck.engines import bmc, kind, pdr
 from rmpcheck.engines.base import Options
-from rmpcheck.lang import parse_model, parse_properties
-from rmpcheck.monitor import Obligation, compile_obligation
-
-RACE = Path(__file__).resolve().parent / "models" / "race"
-SIZES = {"Page": 6, "Thread": 3}
-LOCK_CHECK = "  require !psc_lock\n  assigned[p] := true\n"
-
-
-def race(broken: bool, prop: str = "write_only_shared", lemmas: bool = False) -> Obligation:
-    text = RACE.with_suffix(".rmp").read_text()
-    if broken:
-        assert text.count(LOCK_CHECK) == 1
-        text = text.replace(LOCK_CHECK, "  assigned[p] := true\n")
-    model = parse_model(text, str(RACE.with_suffix(".rmp")))
-    props = parse_properties(RACE.with_suffix(".prop").read_text(), model)
-    return compile_obligation(model, props, prop, use_lemmas=lemmas)
 
 
 @dataclass(frozen=True)
