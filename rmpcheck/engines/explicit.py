@@ -101,6 +101,8 @@ def explore(
             if space.hit is not None and stop_at_hit:
                 break
             if head % POLL_EVERY == 0:
+                if opts.progress is not None and head % (POLL_EVERY * 256) == 0 and head:
+                    opts.progress(f"{ENGINE}: {len(states):,} states, depth {depth[head]}")
                 if deadline.expired():
                     space.stopped = f"timeout after {deadline.elapsed():.1f} s"
                     break
@@ -113,12 +115,14 @@ def explore(
                 succ = expand(s)
                 space.transitions += len(succ)
                 for args, ch, t in succ:
-                    if canon is not None:
+                    j = index.get(t)
+                    if j is None and canon is not None:
+                        # a successor that is itself a stored representative needs no canon
                         rep = cache.get(t)
                         if rep is None:
                             rep = cache[t] = canon(t)
                         t = rep
-                    j = index.get(t)
+                        j = index.get(t)
                     if j is None:
                         j = add(t, head, (a, args, ch), d)
                     if edges is not None:

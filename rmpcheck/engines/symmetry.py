@@ -84,6 +84,7 @@ class Symmetry:
         self._own, self._refine, self.apply = code.own, code.refine, code.apply
         self.source = code.source
         self.identity: Perm = tuple(tuple(range(n)) for n in self.sizes)
+        self._elements = sum(self.sizes)  # colour classes once every element is alone
 
     @property
     def active(self) -> bool:
@@ -94,17 +95,19 @@ class Symmetry:
     def colours(self, s: State) -> tuple[list[list[int]], list[list[bool]]]:
         """Stable orbit-invariant colours of every element, and which are isolated."""
         own, isolated = self._own(s)
-        return self._stable(s, [_rank(x) for x in own]), isolated
+        ranked = [_rank(x) for x in own]
+        return self._stable(s, [c for c, _ in ranked], sum(k for _, k in ranked)), isolated
 
-    def _stable(self, s: State, col: list[list[int]]) -> list[list[int]]:
+    def _stable(self, s: State, col: list[list[int]], classes: int) -> list[list[int]]:
         """Refine until no class splits (each round can only split classes)."""
-        classes = sum(max(c, default=-1) + 1 for c in col)
-        while True:
-            col = [_rank(x) for x in self._refine(s, *col)]
-            now = sum(max(c, default=-1) + 1 for c in col)
+        while classes < self._elements:
+            ranked = [_rank(x) for x in self._refine(s, *col)]
+            now = sum(k for _, k in ranked)
+            col = [c for c, _ in ranked]
             if now == classes:
-                return col
+                break
             classes = now
+        return col
 
     # ------------------------------------------------------ representatives
 
@@ -133,12 +136,16 @@ class Symmetry:
             leaves.append([[(c[e], e) for e in range(len(c))] for c in col])
             return
         si, members = cell
+        classes = sum(max(c, default=-1) + 1 for c in col) + 1
         # branch on every member while the budget allows; else on the first only
         room = self.exact_limit - len(leaves)
         for x in members if len(members) <= room else members[:1]:
-            split = [list(c) for c in col]
-            split[si] = [2 * v + (0 if e == x else 1) for e, v in enumerate(col[si])]
-            self._search(s, self._stable(s, [_rank(c) for c in split]), isolated, leaves)
+            split = list(col)
+            # x alone just before the rest of its class: ranks stay dense
+            split[si] = [
+                v + (v > col[si][x] or (v == col[si][x] and e != x)) for e, v in enumerate(col[si])
+            ]
+            self._search(s, self._stable(s, split, classes), isolated, leaves)
 
     def canon(self, s: State) -> State:
         return self.canon_perm(s)[0]
@@ -163,9 +170,12 @@ class Symmetry:
 def _target_cell(col: list[list[int]], isolated: list[list[bool]]) -> tuple[int, list[int]] | None:
     """The first class (by sort, then colour) with two or more non-isolated elements."""
     for si, c in enumerate(col):
+        if len(set(c)) == len(c):
+            continue  # discrete already
+        iso = isolated[si]
         classes: dict[int, list[int]] = {}
         for e, v in enumerate(c):
-            if not isolated[si][e]:
+            if not iso[e]:
                 classes.setdefault(v, []).append(e)
         tied = [v for v, es in classes.items() if len(es) > 1]
         if tied:
@@ -173,9 +183,11 @@ def _target_cell(col: list[list[int]], isolated: list[list[bool]]) -> tuple[int,
     return None
 
 
-def _rank(sigs: list[Any]) -> list[int]:
-    table = {sig: r for r, sig in enumerate(sorted(set(sigs)))}
-    return [table[sig] for sig in sigs]
+def _rank(sigs: list[Any]) -> tuple[list[int], int]:
+    """Dense ranks of the signatures, and how many distinct ones there are."""
+    distinct = sorted(set(sigs))
+    table = dict(zip(distinct, range(len(distinct)), strict=True))
+    return list(map(table.__getitem__, sigs)), len(distinct)
 
 
 def _perm_of(orders: Sequence[Sequence[int]]) -> Perm:
