@@ -23,7 +23,7 @@ from rmpcheck.engines.bmc import Unrolling, decided, goal, progress, unknown_rea
 from rmpcheck.monitor import Obligation
 from rmpcheck.result import Certificate, Result
 from rmpcheck.smt import solving
-from rmpcheck.smt.readable import conjuncts, show_z3
+from rmpcheck.smt.readable import show_conjuncts
 from rmpcheck.smt.system import Encoding, encoding
 from rmpcheck.smt.vocab import Vocabulary
 
@@ -75,7 +75,25 @@ class Chc:
 
 
 def invariant(chc: Chc) -> z3.ExprRef:
-    """Spacer's inductive invariant for Inv, over ``Var(i)`` = the i-th location."""
+    """Spacer's inductive invariant for Inv, over ``Var(i)`` = the i-th location.
+
+    The answer is the definition ``forall xs. Inv(xs) == body``; the lemmas
+    at level infinity (get_cover_delta) miss whatever Spacer's preprocessing
+    solved without lemmas, so they are only the fallback (and the re-check
+    catches any shape this misreads)."""
+    ans = chc.fp.get_answer()
+    for part in ans.children() if z3.is_and(ans) else [ans]:
+        body = part.body() if z3.is_quantifier(part) else part
+        if not (z3.is_eq(body) and body.arg(0).decl().eq(chc.inv)):
+            continue
+        args = body.arg(0).children()
+        if not all(z3.is_var(a) for a in args):
+            continue
+        n = part.num_vars() if z3.is_quantifier(part) else 0
+        subs: list[z3.ExprRef] = [z3.BoolVal(True)] * n
+        for i, a in enumerate(args):
+            subs[z3.get_var_index(a)] = z3.Var(i, a.sort())
+        return z3.substitute_vars(body.arg(1), *subs) if n else body.arg(1)
     return chc.fp.get_cover_delta(-1, chc.inv)
 
 
@@ -111,7 +129,7 @@ def readable(enc: Encoding, inv: z3.ExprRef) -> tuple[str, ...]:
     locs = {c.decl().name(): loc for c, loc in zip(shown.flat(), enc.lay.locations, strict=True)}
     body = z3.simplify(z3.substitute_vars(inv, *shown.flat()))
     assert isinstance(body, z3.BoolRef)
-    return tuple(show_z3(c, locs, enc.sizes) for c in conjuncts(body))
+    return show_conjuncts(body, locs, enc.sizes)
 
 
 def check(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:

@@ -9,14 +9,16 @@ that satisfy it (``step[Thread1] == consulted`` rather than
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
+from math import prod
 
 import z3
 
 from rmpcheck import ir
 from rmpcheck.interp.values import Sizes
 from rmpcheck.smt.terms import literal
-from rmpcheck.smt.vocab import Location, value
+from rmpcheck.smt.vocab import Location, value, z3_sort
 
 _CMP_PREC, _SUM_PREC, _UNARY_PREC = 6, 7, 8
 
@@ -82,6 +84,48 @@ class _Printer:
         text = " || ".join(f"{loc.label} == {d.show(v)}" for v in ok)
         return _wrap(text, 3 if len(ok) > 1 else _CMP_PREC, outer)
 
+    def unordered(self, t: z3.ExprRef) -> bool:
+        """Does ``t`` order two locations, one an enum or sort (unordered in the model)?"""
+        if (
+            z3.is_app_of(t, z3.Z3_OP_LE)
+            or z3.is_app_of(t, z3.Z3_OP_LT)
+            or z3.is_ge(t)
+            or z3.is_gt(t)
+        ):
+            names = self.consts(t)
+            finite = (ir.EnumType, ir.SortType)
+            return len(names) > 1 and any(isinstance(self.locs[n].type, finite) for n in names)
+        return any(self.unordered(c) for c in t.children())
+
+    def point(self, t: z3.BoolRef, names: frozenset[str], outer: int) -> str | None:
+        """``t`` as the one assignment where it holds (or fails), if there is one."""
+        order = sorted(names)
+        locs = [self.locs[n] for n in order]
+        doms = [self.sizes.domain(loc.type) for loc in locs]
+        if prod(d.size for d in doms) > 64:
+            return None
+        consts = [z3.Const(n, z3_sort(loc.type)) for n, loc in zip(order, locs, strict=True)]
+        holds: list[tuple[int, ...]] = []
+        fails: list[tuple[int, ...]] = []
+        for combo in itertools.product(*(d.values for d in doms)):
+            pairs = [(c, value(loc.type, v)) for c, loc, v in zip(consts, locs, combo, strict=True)]
+            (holds if z3.is_true(z3.simplify(z3.substitute(t, *pairs))) else fails).append(combo)
+
+        def cube(combo: tuple[int, ...]) -> str:
+            lits = []
+            for loc, d, v in zip(locs, doms, combo, strict=True):
+                if isinstance(loc.type, ir.BoolType):
+                    lits.append(loc.label if v else f"!{loc.label}")
+                else:
+                    lits.append(f"{loc.label} == {d.show(v)}")
+            return " && ".join(lits)
+
+        if len(holds) == 1:
+            return _wrap(cube(holds[0]), 4, outer)
+        if len(fails) == 1:
+            return f"!({cube(fails[0])})"
+        return None
+
     def show(self, t: z3.ExprRef, outer: int = 0) -> str:
         lit = literal(t)
         if lit is not None:
@@ -94,6 +138,11 @@ class _Printer:
             if not isinstance(self.locs[name].type, ir.BoolType):
                 assert isinstance(t, z3.BoolRef)
                 return self.membership(t, name, outer)
+        if z3.is_bool(t) and 1 < len(names) <= 3 and self.unordered(t):
+            assert isinstance(t, z3.BoolRef)
+            pt = self.point(t, names, outer)
+            if pt is not None:
+                return pt
         k = t.decl().kind()
         kids = t.children()
         if k == z3.Z3_OP_NOT:
@@ -148,7 +197,14 @@ def _negate(t: z3.ExprRef) -> z3.ExprRef | None:
     if k not in _FLIP:
         return None
     a, b = t.children()
-    return {">": a > b, ">=": a >= b, "<": a < b, "<=": a <= b}[_FLIP[k]]
+    # the unbound methods: an operator would let a literal b turn "a < b" into "b > a"
+    ops = {
+        ">": z3.ArithRef.__gt__,
+        ">=": z3.ArithRef.__ge__,
+        "<": z3.ArithRef.__lt__,
+        "<=": z3.ArithRef.__le__,
+    }
+    return ops[_FLIP[k]](a, b)
 
 
 def _linear(pr: _Printer, op: str, diff: z3.ExprRef) -> str | None:
@@ -204,3 +260,9 @@ def conjuncts(t: z3.BoolRef) -> list[z3.BoolRef]:
     if z3.is_and(t):
         return [c for k in t.children() for c in conjuncts(k)]
     return [] if z3.is_true(t) else [t]
+
+
+def show_conjuncts(t: z3.BoolRef, locs: Mapping[str, Location], sizes: Sizes) -> tuple[str, ...]:
+    """One line per conjunct of ``t``, leaving out those that only restate the types."""
+    pr = _Printer(locs, sizes)
+    return tuple(line for line in (pr.show(c) for c in conjuncts(t)) if line != "true")

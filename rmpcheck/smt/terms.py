@@ -72,7 +72,8 @@ def matching(
     """The entries a key tuple may denote: (row-major index, condition), the
     condition None when the keys are literals and select exactly that entry."""
     out: list[tuple[int, z3.BoolRef | None]] = []
-    lits = [literal(k) for k in keys]
+    # keys like `1 - i` with i expanded are literals once folded
+    lits = [literal(k) if literal(k) is not None else literal(z3.simplify(k)) for k in keys]
     for j, key in enumerate(env.lay.sizes.keys(t)):
         conds = []
         ok = True

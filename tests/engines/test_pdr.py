@@ -9,6 +9,8 @@ from symbolic_fakes import UnknownSolver
 
 from rmpcheck.engines import pdr
 from rmpcheck.engines.base import Options
+from rmpcheck.lang import parse_model, parse_properties
+from rmpcheck.monitor import compile_obligation
 from rmpcheck.smt import solving
 
 
@@ -43,6 +45,18 @@ def test_covers_covered_and_uncoverable() -> None:
     none = pdr.check(obligation("peterson", "both_critical"), {}, Options())
     assert none.verdict == "uncoverable"
     assert none.certificate is not None and none.certificate.rechecked
+
+
+@pytest.mark.parametrize(("init", "verdict"), [("!x", "proved"), ("x", "refuted")])
+def test_model_that_spacer_settles_without_lemmas(init: str, verdict: str) -> None:
+    # no actions: Spacer answers in preprocessing and keeps no lemma at any level,
+    # so the invariant has to come from its answer, not from its frames
+    model = parse_model(f"model still\nstate x: bool\ninit {{ {init} }}\n")
+    props = parse_properties("properties for still\ninvariant off: !x\n", model)
+    r = pdr.check(compile_obligation(model, props, "off"), {}, Options())
+    assert r.verdict == verdict, r.reason
+    if verdict == "proved":
+        assert r.certificate is not None and r.certificate.formulas == ("!x",)
 
 
 def _not_inductive(chc: pdr.Chc) -> z3.ExprRef:

@@ -19,7 +19,7 @@ from rmpcheck.interp import Instance
 from rmpcheck.lang import load_model, load_properties
 from rmpcheck.monitor import Obligation, compile_obligation
 from rmpcheck.smt.decode import action_of, state_of
-from rmpcheck.smt.readable import conjuncts, show_z3
+from rmpcheck.smt.readable import show_conjuncts
 from rmpcheck.smt.system import Encoding, encoding
 from rmpcheck.smt.vocab import Vocabulary, value
 from rmpcheck.trace.replay import build_trace
@@ -124,29 +124,50 @@ def test_single_element_sorts_and_no_choice_disable_steps() -> None:
         assert got == {(ai.action, tuple(ai.args), t) for ai, t in inst.successors(s)}
 
 
-def test_invariant_reads_back_in_model_vocabulary() -> None:
-    ob = obligation("race")
-    enc = encoding(ob.system, {"Page": 2, "Thread": 2})
+def readable(name: str, build) -> tuple[str, ...]:
+    """``build(values)`` (a formula over a vocabulary) printed in model vocabulary."""
+    ob = obligation(name)
+    enc = encoding(ob.system, SMALL[name])
     v = enc.vocab("shown")
     locs = {c.decl().name(): loc for c, loc in zip(v.flat(), enc.lay.locations, strict=True)}
-    step = v.values["step"]
-    tgt = v.values["target"]
-    lock = v.values["psc_lock"][0]
-    f = z3.And(
-        z3.Or(z3.Not(step[1] >= 2), lock),
-        z3.Not(step[0] <= 0),
-        z3.Or(step[0] == 0, step[0] == 1),
-        z3.Not(tgt[0] == tgt[1]),
-        tgt[0] + -1 * tgt[1] >= 0,
-    )
-    shown = [show_z3(c, locs, enc.sizes) for c in conjuncts(f)]
-    assert shown == [
+    return show_conjuncts(build(v.values), locs, enc.sizes)
+
+
+def test_invariant_reads_back_in_model_vocabulary() -> None:
+    def race(x):
+        step, tgt, lock = x["step"], x["target"], x["psc_lock"][0]
+        return z3.And(
+            z3.Or(z3.Not(step[1] >= 2), lock),
+            z3.Not(step[0] <= 0),
+            z3.Or(step[0] == 0, step[0] == 1),
+            step[1] <= 2,  # only restates the type: left out
+            z3.Not(tgt[0] == tgt[1]),
+            z3.Or(z3.Not(step[1] >= 2), step[0] < step[1]),  # Spacer orders enum values
+            tgt[0] + -1 * tgt[1] >= 0,
+        )
+
+    assert readable("race", race) == (
         "step[Thread1] != consulted || psc_lock",
         "step[Thread0] != idle",
         "step[Thread0] != consulted",
         "target[Thread0] != target[Thread1]",
-        "target[Thread0] >= target[Thread1]",
-    ]
+        "!(step[Thread0] == consulted && step[Thread1] == consulted)",
+        "!(target[Thread0] == Page0 && target[Thread1] == Page1)",
+    )
+
+    def ticket(x):
+        nxt, serving, ticket = x["next_ticket"][0], x["serving"][0], x["ticket"]
+        return z3.And(
+            z3.Not(serving + -1 * nxt >= 0),
+            z3.Not(ticket[0] + -1 * ticket[1] == 0),
+            ticket[1] + -1 * nxt <= -1,
+        )
+
+    assert readable("ticket_lock", ticket) == (
+        "serving < next_ticket",
+        "ticket[Thread0] != ticket[Thread1]",
+        "ticket[Thread1] <= next_ticket - 1",
+    )
 
 
 def test_trace_decoding_replays_through_every_action() -> None:
