@@ -46,7 +46,13 @@ def pytest_collection_modifyitems(
         return
     plan = _plan(config)
     gate_file = GateFile.from_parent(session, path=plan.config.path)
-    items.extend(gate_file.collect())
+    gate_file.plan = plan
+    found = gate_file.collect()
+    items.extend(found)
+    # report them like collected files' items, so "collected N items" counts them
+    config.hook.pytest_collectreport(
+        report=pytest.CollectReport(gate_file.nodeid, "passed", None, list(found))
+    )
 
 
 def _plan(config: pytest.Config) -> Plan:
