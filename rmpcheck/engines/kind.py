@@ -12,7 +12,7 @@ Q is the claim P (for a cover, "not target") conjoined with the obligation's
 lemmas: they are assumed at the step's pre-states and proved with P, so the
 proof stands on its own even before the gate checks each lemma. When the base
 case finds a lemma violated, the lemmas are dropped and Q is P alone. The
-Result names the lemmas used (``stats["lemmas_assumed"]``).
+Result names the lemmas used (``stats["assumed_lemmas"]``).
 """
 
 from __future__ import annotations
@@ -145,7 +145,7 @@ def check(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:
         if out.status == "unsat":
             return proved(ob, sizes, step, deadline, dropped)
     reason = f"no violation up to depth {opts.depth}, and not k-inductive for k <= {opts.depth + 1}"
-    return unknown(ob, ENGINE, reason, deadline, k=opts.depth + 1, lemmas_dropped=dropped)
+    return unknown(ob, ENGINE, reason, deadline, k=opts.depth + 1, dropped_lemmas=dropped)
 
 
 def proved(
@@ -167,6 +167,6 @@ def proved(
         deadline,
         certificate=certificate(ob, step.k, step.lemmas),
         k=step.k,
-        lemmas_assumed=tuple(name for name, _ in step.lemmas),
-        lemmas_dropped=tuple(dropped),
+        assumed_lemmas=tuple(name for name, _ in step.lemmas),
+        dropped_lemmas=tuple(dropped),
     )

@@ -38,7 +38,7 @@ def test_proves_each_model_with_its_lemmas_and_a_rechecked_certificate(name: str
     assert r.scope is not None and r.scope.kind == "instance" and dict(r.scope.sizes) == SMALL[name]
     cert = r.certificate
     assert cert is not None and cert.kind == "k-induction" and cert.rechecked
-    assert r.stats["lemmas_assumed"] == tuple(n for n, _ in ob.lemmas)
+    assert r.stats["assumed_lemmas"] == tuple(n for n, _ in ob.lemmas)
     assert len(cert.formulas) == 1 + len(ob.lemmas)
 
 
