@@ -288,10 +288,23 @@ def _limit_memory(mb: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
+def _mapped_mb() -> int:
+    """This process's address space in MB (0 where /proc does not tell)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) // 1024
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
 def _solve_one(job: Job, model: ir.Model, props: ir.PropertySet, solve: Solve) -> tuple[str, str]:
     from rmpcheck.monitor import compile_obligation
 
     start = time.monotonic()
+    at_start = _mapped_mb()
     try:
         ob = compile_obligation(model, props, job.prop)
         opts = Options(depth=job.depth, timeout_s=job.timeout, memory_mb=job.memory_mb)
@@ -302,10 +315,10 @@ def _solve_one(job: Job, model: ir.Model, props: ir.PropertySet, solve: Solve) -
             )
         return ("result", codec.dumps(result))
     except MemoryError:
-        return (
-            "unknown",
-            f"memory limit of {job.memory_mb} MB exceeded after {time.monotonic() - start:.1f} s",
-        )
+        why = f"memory limit of {job.memory_mb} MB exceeded after {time.monotonic() - start:.1f} s"
+        if at_start and at_start * 5 > job.memory_mb * 4:
+            why += f" (the process already mapped {at_start} MB when it started: raise memory_mb)"
+        return ("unknown", why)
     except InternalError as e:
         return ("error", f"internal error (please report): {e}")
     except RmpcheckError as e:
