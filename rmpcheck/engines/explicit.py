@@ -33,6 +33,10 @@ ENGINE = "explicit"
 # per state would cost more than the check itself on small states).
 POLL_EVERY = 256
 
+# Concrete successors remembered with their representatives (many successors
+# recur); cleared when full so it never outgrows the state set by much.
+CACHE_LIMIT = 1_000_000
+
 Edge = tuple[int, tuple[Any, ...], tuple[Any, ...]]  # action index, args, choices
 
 
@@ -120,6 +124,8 @@ def explore(
                         # a successor that is itself a stored representative needs no canon
                         rep = cache.get(t)
                         if rep is None:
+                            if len(cache) >= CACHE_LIMIT:
+                                cache.clear()  # only a speed-up: bound its memory
                             rep = cache[t] = canon(t)
                         t = rep
                         j = index.get(t)
