@@ -65,6 +65,18 @@ def _result(o: Outcome) -> dict[str, Any]:
 
     assert o.result is not None
     doc = codec.result_to_json(o.result)
+    doc["stats"] = _plain(o.result.stats)
     doc["description"] = o.result.describe()
     doc["trace"] = None if o.result.trace is None else itf.dump(o.result.trace)
     return doc
+
+
+def _plain(v: Any) -> Any:
+    """Statistics as plain JSON: tuples and sets become lists, keys strings."""
+    if isinstance(v, dict):
+        return {str(k): _plain(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple, set, frozenset)):
+        return [_plain(x) for x in v]
+    if isinstance(v, (str, int, float, bool)) or v is None:
+        return v
+    return str(v)

@@ -119,3 +119,40 @@ expect = { consulted_unassigned = "proved", lock_held = "proved", uses_lemmas = 
     (o,) = alone.outcomes
     assert o.result is not None and o.result.verdict == "unknown"
     assert dataclasses.replace(o.job) == racy[0]
+
+
+LEMMAS = """properties for lock
+
+lemma lock_held: forall t: Thread. step[t] == consulted -> lock
+lemma one_consulting: forall t: Thread. forall u: Thread.
+  step[t] == consulted && step[u] == consulted -> t == u
+invariant write_checked: forall t: Thread. step[t] == consulted -> !assigned[target[t]]
+"""
+
+
+def test_kind_names_its_lemmas_and_the_gate_proves_them_too(project: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from rmpcheck.cli import cli
+
+    (project / "properties" / "lemmas.prop").write_text(LEMMAS)
+    (project / "kind.toml").write_text("""engine = "kind"
+depth = 4
+instance = { Page = 2, Thread = 2 }
+[[check]]
+model = "models/lock.rmp"
+properties = "properties/lemmas.prop"
+expect = { lock_held = "proved", one_consulting = "proved", write_checked = "proved" }
+""")
+    args = ["prove", "--config", "kind.toml", "--json", "-p", "write_checked"]
+    r = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    (o,) = json.loads(r.stdout)["obligations"]
+    assert o["result"]["verdict"] == "proved"
+    assert sorted(o["result"]["stats"]["assumed_lemmas"]) == ["lock_held", "one_consulting"]
+    # the lemmas were proved in the same run (and cached), though only the claim was asked for
+    r = CliRunner().invoke(cli, ["prove", "--config", "kind.toml", "--json"])
+    doc = json.loads(r.stdout)
+    assert r.exit_code == 0 and doc["summary"]["cached"] == 3
