@@ -1,0 +1,82 @@
+"""The SNP model library's expected-verdict matrix (models/EXPECTED.toml), read and proved.
+
+Shared by the tests in this directory: the matrix test proves it, the docs
+test renders its refutations, the mutation test reuses its checks.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from rmpcheck import ir
+from rmpcheck.api import prove
+from rmpcheck.lang import load_model, load_properties
+from rmpcheck.result import Result
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parents[2]
+EXPECTED = ROOT / "models" / "EXPECTED.toml"
+DOCS = ROOT / "docs" / "snp.md"
+
+# A proved claim that is an implication is only worth something if its
+# premise can happen: the cover that shows it (checked wherever the claim is
+# proved). Claims that are not implications have no entry.
+PREMISE_COVER = {
+    "no_write_to_assigned": "host_write_happens",
+    "consult_before_write": "host_write_happens",
+    "ghcb_sync_safe": "ghcb_synced",
+    "validated_implies_assigned": "page_validated",
+    "rmpupdate_clears_validated": "rmpupdate_on_validated",
+    "one_owner": "backing_page_assigned",
+    "npt_agrees_with_rmp": "frame_private",
+}
+
+
+@dataclass(frozen=True)
+class Check:
+    """One design variant with its property files and the verdict each claim must get."""
+
+    model: Path
+    properties: tuple[Path, ...]
+    engine: str
+    instance: str
+    expect: dict[str, str]
+
+    @property
+    def name(self) -> str:
+        return self.model.stem
+
+    def load(self) -> tuple[ir.Model, list[ir.PropertySet]]:
+        model = load_model(self.model)
+        return model, [load_properties(p, model) for p in self.properties]
+
+
+def checks() -> list[Check]:
+    with EXPECTED.open("rb") as f:
+        table = tomllib.load(f)["tool"]["rmpcheck"]
+    return [
+        Check(
+            ROOT / c["model"],
+            tuple(ROOT / p for p in c["properties"]),
+            c["engine"],
+            c["instance"],
+            dict(c["expect"]),
+        )
+        for c in table["check"]
+    ]
+
+
+def prove_check(check: Check) -> dict[str, Result]:
+    """Every claim of the check's property files, proved as the matrix says."""
+    model, sets = check.load()
+    out: dict[str, Result] = {}
+    for props in sets:
+        for r in prove(model, props, engine=check.engine, instance=check.instance):
+            out[r.property] = r
+    return out
