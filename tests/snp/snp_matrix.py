@@ -1,4 +1,4 @@
-"""The SNP model library's expected-verdict matrix (models/EXPECTED.toml), read and proved.
+"""The SNP model library's expected-verdict matrix ([tool.rmpcheck], pyproject.toml), read, proved.
 
 Shared by the tests in this directory: the matrix test proves it, the docs
 test renders its refutations, the mutation test reuses its checks.
@@ -21,7 +21,7 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[2]
-EXPECTED = ROOT / "models" / "EXPECTED.toml"
+EXPECTED = ROOT / "pyproject.toml"  # the gate's configuration holds the matrix
 DOCS = ROOT / "docs" / "snp.md"
 
 # A proved claim that is an implication is only worth something if its

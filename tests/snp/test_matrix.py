@@ -1,6 +1,6 @@
 """Every (design variant, claim) pair of the SNP model library gets its expected verdict.
 
-The expectations live in models/EXPECTED.toml (in the gate's format); here
+The expectations live in [tool.rmpcheck] in pyproject.toml (the gate's matrix); here
 the matrix is proved with the engine it names and compared, pair by pair.
 Refuted and uncoverable entries are as much a part of the matrix as proofs:
 each one is a design flaw (or a path a design does not have) that must stay
