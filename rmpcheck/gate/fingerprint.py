@@ -3,9 +3,11 @@
 The key covers the text of the model file and of every file it includes
 (recursively), the same for the property file, a structural digest of the
 checked IR (so an include we failed to spot still changes the key), the
-property's name, the instance sizes, the engine and all its options, and the
-versions of rmpcheck and z3. It leaves out what cannot change a verdict: where
-the checkout lives, file names, spans, timestamps.
+property's name, the instance sizes, the engine and all its options, the
+versions of rmpcheck and z3, and a hash of rmpcheck's own source outside the
+reporting layers (a development checkout has one version for many engines).
+It leaves out what cannot change a verdict: where the checkout lives, file
+names, spans, timestamps.
 """
 
 from __future__ import annotations
@@ -139,6 +141,29 @@ def _feed(h: Any, x: Any) -> None:
         h.update(repr(x).encode())
 
 
+# Packages whose code only reports verdicts: editing them cannot change one.
+_REPORTING = ("cli", "gate")
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A hash of rmpcheck's own source (all but the reporting layers), so that a
+    development checkout re-proves after an engine changes, version bump or not."""
+    return source_digest(Path(__file__).resolve().parent.parent)
+
+
+def source_digest(root: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root)
+        if p.suffix not in (".py", ".lark") or rel.parts[0] in _REPORTING or not p.is_file():
+            continue
+        if rel.name == "pytest_plugin.py":
+            continue
+        h.update(rel.as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 @lru_cache(maxsize=1)
 def z3_version() -> str:
     try:
@@ -162,6 +187,7 @@ def obligation_key(
     doc = {
         "format": CACHE_FORMAT,
         "rmpcheck": __version__,
+        "code": code_digest(),
         "z3": z3_version(),
         "model_texts": texts_digest(model_file),
         "props_texts": texts_digest(props_file),

@@ -109,3 +109,20 @@ def test_cache_round_trip_and_corruption(tmp_path: Path) -> None:
     assert not cache.put("cd" * 32, unknown)
     assert cache.get("cd" * 32) is None
     assert Cache(tmp_path / "c", read=False).get("ab" * 32) is None
+
+
+def test_the_checkers_own_code_is_in_the_key(tmp_path: Path) -> None:
+    for rel in ("engines/bmc.py", "lang/rmp.lark", "gate/sarif.py", "cli/prove.py"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("# v1\n")
+    before = fingerprint.source_digest(tmp_path)
+    # reporting code cannot change a verdict
+    (tmp_path / "gate" / "sarif.py").write_text("# v2\n")
+    (tmp_path / "cli" / "prove.py").write_text("# v2\n")
+    assert fingerprint.source_digest(tmp_path) == before
+    # an engine or the grammar can
+    (tmp_path / "engines" / "bmc.py").write_text("# v2\n")
+    after = fingerprint.source_digest(tmp_path)
+    assert after != before
+    (tmp_path / "lang" / "rmp.lark").write_text("// v2\n")
+    assert fingerprint.source_digest(tmp_path) != after
