@@ -17,7 +17,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator, Mapping
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -111,34 +111,43 @@ def texts_digest(path: Path) -> list[str]:
 
 def ir_digest(node: Any) -> str:
     """A stable hash of an IR value: every compared field except spans and file names."""
-    h = hashlib.sha256()
-    _feed(h, node)
-    return h.hexdigest()
+    parts: list[str] = []
+    _feed(parts, node)
+    return hashlib.sha256("".join(parts).encode()).hexdigest()
 
 
-def _feed(h: Any, x: Any) -> None:
-    if dataclasses.is_dataclass(x) and not isinstance(x, type):
-        h.update(f"<{type(x).__name__}".encode())
-        for f in dataclasses.fields(x):
-            if f.compare and f.name not in ("span", "file"):
-                h.update(f" {f.name}=".encode())
-                _feed(h, getattr(x, f.name))
-        h.update(b">")
+@cache
+def _fields(cls: type) -> tuple[str, ...]:
+    return tuple(
+        f.name for f in dataclasses.fields(cls) if f.compare and f.name not in ("span", "file")
+    )
+
+
+def _feed(out: list[str], x: Any) -> None:
+    # one flat list of tokens, hashed once: the IR of a library is tens of thousands of nodes
+    if isinstance(x, (str, int, float, bool)) or x is None:
+        out.append(repr(x))
     elif isinstance(x, (tuple, list)):
-        h.update(b"(")
+        out.append("(")
         for item in x:
-            _feed(h, item)
-            h.update(b",")
-        h.update(b")")
+            _feed(out, item)
+            out.append(",")
+        out.append(")")
+    elif dataclasses.is_dataclass(x) and not isinstance(x, type):
+        out.append(f"<{type(x).__name__}")
+        for name in _fields(type(x)):
+            out.append(f" {name}=")
+            _feed(out, getattr(x, name))
+        out.append(">")
     elif isinstance(x, Mapping):
-        h.update(b"{")
+        out.append("{")
         for k in sorted(x, key=repr):
-            _feed(h, k)
-            h.update(b":")
-            _feed(h, x[k])
-        h.update(b"}")
+            _feed(out, k)
+            out.append(":")
+            _feed(out, x[k])
+        out.append("}")
     else:
-        h.update(repr(x).encode())
+        out.append(repr(x))
 
 
 # Packages whose code only reports verdicts: editing them cannot change one.
