@@ -116,7 +116,13 @@ def run_jobs(
             while pending and len(running) < max(1, workers):
                 index, job = pending.pop(0)
                 model, props = inputs(job)
-                running[index] = _start(ctx, index, job, model, props, solve)
+                try:
+                    running[index] = _start(ctx, index, job, model, props, solve)
+                except OSError as e:  # no process to be had (fork failed): say so, go on
+                    failed = Ran(None, f"could not start a process for this obligation: {e}")
+                    batch.ran[index] = failed
+                    events.finished(job, failed)
+                    continue
                 events.started(job)
             _wait(running, timeout=0.2)
             for index in list(running):
@@ -164,6 +170,10 @@ def _start(
     try:
         p = ctx.Process(target=_child_main, args=(send, job, model, props, solve), daemon=False)
         p.start()
+    except OSError:
+        recv.close()
+        send.close()
+        raise
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
     send.close()

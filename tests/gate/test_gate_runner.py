@@ -113,3 +113,18 @@ def test_identical_obligations_run_once(project: Path) -> None:
                                          select=lambda j: j.prop == "write_checked"), Count())
     assert [o.status for o in report.outcomes] == ["ok", "ok"]
     assert len(started) == 1
+
+
+def test_no_process_to_be_had_is_an_error(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = runner._start
+
+    def start(ctx, index, job, *rest):  # type: ignore[no-untyped-def]
+        if job.prop == "crash_badly":
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        return real(ctx, index, job, *rest)
+
+    monkeypatch.setattr(runner, "_start", start)
+    report = run(faults_plan(project), "crash_badly", "write_checked")
+    failed, ok = report.outcomes
+    assert failed.status == "error" and "could not start a process" in failed.note
+    assert ok.status == "ok" and report.exit_code == 2
