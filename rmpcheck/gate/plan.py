@@ -64,10 +64,7 @@ class Plan:
 
     def rel(self, p: Path) -> str:
         """A path as the configuration's directory sees it (for reports and SARIF)."""
-        try:
-            return Path(os.path.relpath(p, self.config.root)).as_posix()
-        except ValueError:  # another drive on Windows
-            return p.as_posix()
+        return relative(p, self.config.root)
 
     def prop_set(self, job: Job) -> ir.PropertySet:
         return self.props[(job.props_file, job.model_file)]
@@ -134,7 +131,7 @@ class _Planner:
         return out
 
     def rel(self, p: Path) -> str:
-        return Path(os.path.relpath(p, self.config.root)).as_posix()
+        return relative(p, self.config.root)
 
     def check(self, check: Check) -> list[Job]:
         base = check.settings.over(self.config.settings)
@@ -240,7 +237,7 @@ class _Planner:
         self, check: Check, exp: Expectation, s: Settings, model: ir.Model, ps: ir.PropertySet
     ) -> tuple[str, Sizes] | None:
         """The instance's name and its sizes for the model's sorts; None after an error."""
-        where = self.instance_key(check, exp, ps, model)
+        where = self.instance_key(check, exp)
         sorts = [x.name for x in model.sorts]
         ref = s.instance
         if ref is None:
@@ -286,9 +283,8 @@ class _Planner:
         # sizes for sorts this model lacks do not matter to it (nor to its cache key)
         return ref_name, tuple((k, v) for k, v in sizes if k in sorts)
 
-    def instance_key(
-        self, check: Check, exp: Expectation, ps: ir.PropertySet, model: ir.Model
-    ) -> KeyPath:
+    def instance_key(self, check: Check, exp: Expectation) -> KeyPath:
+        """Where the instance in force was set, for errors about it."""
         if exp.settings.instance is not None:
             name = next((n for n, e in check.expect.items() if e is exp), "")
             return self.config.key("check", check.index, "expect", name, "instance")
@@ -297,6 +293,13 @@ class _Planner:
         if self.config.settings.instance is not None:
             return self.config.key("instance")
         return self.config.key("check", check.index, "model")
+
+
+def relative(p: Path, root: Path) -> str:
+    try:
+        return Path(os.path.relpath(p, root)).as_posix()
+    except ValueError:  # another drive on Windows
+        return p.as_posix()
 
 
 def _target(path: Path) -> str | None:
