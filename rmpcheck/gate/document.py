@@ -7,6 +7,7 @@ reason, certificate, and the trace in ITF with rmpcheck metadata).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from rmpcheck import __version__
@@ -72,11 +73,12 @@ def _result(o: Outcome) -> dict[str, Any]:
 
 
 def _plain(v: Any) -> Any:
-    """Statistics as plain JSON: tuples and sets become lists, keys strings."""
-    if isinstance(v, dict):
-        return {str(k): _plain(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple, set, frozenset)):
-        return [_plain(x) for x in v]
-    if isinstance(v, (str, int, float, bool)) or v is None:
-        return v
-    return str(v)
+    """Statistics as plain JSON (sets become sorted lists, odd objects their text)."""
+    try:
+        return json.loads(json.dumps(v, default=_fallback))
+    except (TypeError, ValueError):  # keys JSON cannot have: the cache's tagged form
+        return codec.encode(v)
+
+
+def _fallback(o: Any) -> Any:
+    return sorted(o, key=repr) if isinstance(o, (set, frozenset)) else str(o)

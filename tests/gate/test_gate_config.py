@@ -28,6 +28,14 @@ small = { Page = 2, Thread = 2 }
 """
 
 
+# a check of the lock model against write.prop, its expectations to follow
+LOCK_CHECK = """
+[[tool.rmpcheck.check]]
+model = "models/lock.rmp"
+properties = "properties/write.prop"
+"""
+
+
 def config_error(path: Path) -> str:
     with pytest.raises(ConfigError) as e:
         make_plan(load_config(path))
@@ -53,11 +61,7 @@ def line_of(text: str, needle: str) -> int:
 
 
 def test_defaults_overrides_and_instances(project: Path) -> None:
-    text = HEAD + """
-[[tool.rmpcheck.check]]
-model = "models/lock.rmp"
-properties = "properties/write.prop"
-timeout = 7
+    text = HEAD + LOCK_CHECK + """timeout = 7
 
 [tool.rmpcheck.check.expect]
 write_checked = { verdict = "proved", engine = "bmc", depth = 4, instance = "tiny" }
@@ -128,11 +132,7 @@ expect = { write_checked = "proved", host_writes = "covered" }
 
 
 def test_missing_expectation_is_an_error(project: Path) -> None:
-    text = HEAD + """
-[[tool.rmpcheck.check]]
-model = "models/lock.rmp"
-properties = "properties/write.prop"
-expect = { write_checked = "proved" }
+    text = HEAD + LOCK_CHECK + """expect = { write_checked = "proved" }
 """
     path = write_config(project, text)
     msg = config_error(path)
@@ -141,11 +141,7 @@ expect = { write_checked = "proved" }
 
 
 def test_expectation_for_a_claim_that_does_not_exist(project: Path) -> None:
-    text = HEAD + """
-[[tool.rmpcheck.check]]
-model = "models/lock.rmp"
-properties = "properties/write.prop"
-
+    text = HEAD + LOCK_CHECK + """
 [tool.rmpcheck.check.expect]
 write_checked = "proved"
 host_writes = "covered"
@@ -159,11 +155,7 @@ write_checkd = "proved"
 
 
 def test_unknown_verdict_and_wrong_kind(project: Path) -> None:
-    text = HEAD + """
-[[tool.rmpcheck.check]]
-model = "models/lock.rmp"
-properties = "properties/write.prop"
-expect = { write_checked = "covered", host_writes = "provd" }
+    text = HEAD + LOCK_CHECK + """expect = { write_checked = "covered", host_writes = "provd" }
 """
     path = write_config(project, text)
     with pytest.raises(ConfigError) as e:
@@ -210,11 +202,7 @@ def test_assumption_has_no_verdict(project: Path) -> None:
         "properties for lock\n\nassume fair: true\n"
         "invariant write_checked: forall t: Thread. step[t] == consulted -> !assigned[target[t]]\n"
     )
-    text = HEAD + """
-[[tool.rmpcheck.check]]
-model = "models/lock.rmp"
-properties = "properties/write.prop"
-expect = { write_checked = "proved", fair = "proved" }
+    text = HEAD + LOCK_CHECK + """expect = { write_checked = "proved", fair = "proved" }
 """
     msg = config_error(write_config(project, text))
     assert "fair is an assumption, not a claim" in msg
@@ -239,11 +227,7 @@ def test_a_multi_line_inline_table_gets_a_hint(project: Path) -> None:
 
 
 def test_bad_config_exits_2_with_the_location(project: Path, prove: Invoke) -> None:
-    text = HEAD + """
-[[tool.rmpcheck.check]]
-model = "models/lock.rmp"
-properties = "properties/write.prop"
-expect = { write_checked = "proved" }
+    text = HEAD + LOCK_CHECK + """expect = { write_checked = "proved" }
 """
     write_config(project, text)
     r = prove()
