@@ -41,6 +41,7 @@ SLOW_CHECK = """
 [[tool.rmpcheck.check]]
 model = "models/slow.rmp"
 properties = "properties/slow.prop"
+timeout = 600  # still running when the test interrupts, however loaded the machine
 expect = { bounded = "proved" }
 """
 
