@@ -78,16 +78,19 @@ def test_a_known_bad_variant_that_proves_fails(project: Path, prove: Invoke) -> 
 
 def test_a_refutation_that_becomes_unknown_fails(project: Path, prove: Invoke) -> None:
     cfg = project / "pyproject.toml"
-    # a racy model too big to explore in a millisecond: the engine gives up
+    # a memory limit no process can live within: the obligation gives up
     cfg.write_text(cfg.read_text().replace(
-        'write_checked = "refuted"',
-        'write_checked = { verdict = "refuted", timeout = 0.001, '
-        'instance = { Page = 5, Thread = 4 } }',
+        'write_checked = "refuted"', 'write_checked = { verdict = "refuted", memory_mb = 1 }'
     ))
     code, doc = run_json(prove)
     racy = by_name(doc)["racy::write_checked"]
     assert racy["result"]["verdict"] == "unknown"
+    assert "memory limit of 1 MB" in racy["result"]["reason"]
     assert racy["status"] == "mismatch" and code == 1
+    # the other obligations are unaffected, and an unknown is not cached
+    assert by_name(doc)["racy::host_writes"]["status"] == "ok"
+    _, again = run_json(prove)
+    assert by_name(again)["racy::write_checked"]["cached"] is False
 
 
 def test_cache_hits_and_what_an_edit_invalidates(project: Path, prove: Invoke) -> None:
