@@ -18,6 +18,7 @@ from rmpcheck import ir
 from rmpcheck.interp import Instance
 from rmpcheck.lang import load_model, load_properties
 from rmpcheck.monitor import Obligation, compile_obligation
+from rmpcheck.smt import system
 from rmpcheck.smt.decode import action_of, state_of
 from rmpcheck.smt.readable import show_conjuncts
 from rmpcheck.smt.system import Encoding, encoding
@@ -105,6 +106,15 @@ def test_features_model_agrees_with_interpreter(prop: str) -> None:
     ob = features(prop)
     assert ob.system.monitors and ob.system.state_assumes and ob.system.step_assumes
     assert agree(ob, {"Page": 2, "Asid": 2}, max_states=40) > 10
+
+
+@pytest.mark.parametrize("prop", ["reclaim_after_assign", "toggled"])
+def test_symbolic_parameters_agree_with_interpreter(
+    monkeypatch: pytest.MonkeyPatch, prop: str
+) -> None:
+    # actions with many argument tuples keep their parameters symbolic
+    monkeypatch.setattr(system, "GROUND_LIMIT", 0)
+    assert agree(features(prop), {"Page": 2, "Asid": 2}, max_states=40) > 10
 
 
 @pytest.mark.parametrize("name", sorted(FILES))
