@@ -12,7 +12,6 @@ a bad option) or an internal error; 130 interrupted.
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import sys
 from typing import Any
 
@@ -20,15 +19,16 @@ import click
 
 from rmpcheck import __version__
 
-# command name -> "module:function"; add a command by adding a line here
-COMMANDS: dict[str, str] = {
-    "check": "rmpcheck.cli.check:check",
-    "list": "rmpcheck.cli.check:list_cmd",
-    "simulate": "rmpcheck.cli.simulate:simulate",
-    "prove": "rmpcheck.cli.prove:prove",
-    "cti": "rmpcheck.cli.cti:cti",
-    "replay": "rmpcheck.cli.trace:replay",
-    "trace": "rmpcheck.cli.trace:trace",
+# command name -> ("module:function", one-line help). The help is kept here so
+# that `rmpcheck --help` lists commands without importing any of them.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("rmpcheck.cli.check:check", "Parse and type-check model and property files."),
+    "list": ("rmpcheck.cli.check:list_cmd", "List models, actors, actions and properties."),
+    "simulate": ("rmpcheck.cli.simulate:simulate", "Random walk through a model, checking claims."),
+    "prove": ("rmpcheck.cli.prove:prove", "Prove or refute claims; no arguments: run the gate."),
+    "cti": ("rmpcheck.cli.cti:cti", "Counterexample to induction, and lemma inference."),
+    "replay": ("rmpcheck.cli.trace:replay", "Re-check a saved trace against the current model."),
+    "trace": ("rmpcheck.cli.trace:trace", "Show or export a saved trace."),
 }
 
 
@@ -36,26 +36,21 @@ class LazyGroup(click.Group):
     """A group whose subcommands are imported on first use (click's documented pattern)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(name for name in COMMANDS if self._importable(name))
+        return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        target = COMMANDS.get(name)
-        if target is None:
+        entry = COMMANDS.get(name)
+        if entry is None:
             return None
-        module, _, attr = target.partition(":")
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as e:
-            if e.name == module:
-                return None  # command not built yet
-            raise
-        cmd = getattr(mod, attr)
+        module, _, attr = entry[0].partition(":")
+        cmd = getattr(importlib.import_module(module), attr)
         assert isinstance(cmd, click.Command)
         return cmd
 
-    def _importable(self, name: str) -> bool:
-        module = COMMANDS[name].partition(":")[0]
-        return importlib.util.find_spec(module) is not None
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -1,0 +1,42 @@
+"""The command group: every listed command loads, and --help imports none of them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+import pytest
+
+from rmpcheck.cli import COMMANDS, cli
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_every_listed_command_loads(name: str) -> None:
+    cmd = cli.get_command(click.Context(cli), name)
+    assert isinstance(cmd, click.Command)
+
+
+def test_help_lists_commands_without_importing_them() -> None:
+    probe = (
+        "import sys\n"
+        "from rmpcheck.cli import main\n"
+        "try:\n"
+        "    main(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = sorted(m for m in ('z3', 'lark', 'rmpcheck.lang', 'rich', 'networkx')"
+        " if m in sys.modules)\n"
+        "print('HEAVY', heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert "prove" in out.stdout and "Prove or refute" in out.stdout
+    assert "HEAVY []" in out.stdout
+
+
+def test_unknown_command_is_a_usage_error() -> None:
+    from click.testing import CliRunner
+
+    r = CliRunner().invoke(cli, ["proove"])
+    assert r.exit_code == 2
+    assert "No such command 'proove'" in r.output
