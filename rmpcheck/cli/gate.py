@@ -35,7 +35,7 @@ Gate exit codes:
 
 # options that only make sense for one MODEL/PROPS pair, and only for the gate
 _SINGLE = ("engine", "sizes", "instance", "depth", "timeout", "memory", "no_symmetry")
-_GATE = ("config", "jobs", "no_cache", "junit", "sarif", "trace_dir", "trace_format")
+_GATE = ("config", "jobs", "no_cache", "junit", "sarif")
 
 
 def gate_options(f: F) -> F:
@@ -80,14 +80,14 @@ def gate_options(f: F) -> F:
             type=click.Path(file_okay=False),
             default=None,
             metavar="DIR",
-            help="gate: write every counterexample and witness here",
+            help="write every counterexample and witness here",
         ),
         click.option(
             "--trace-format",
             default="json,text",
             show_default=True,
             metavar="FORMATS",
-            help="gate: json,text,md,html,dot for --trace-dir",
+            help="json,text,md,html,dot for --trace-dir",
         ),
     ]
     for opt in reversed(opts):

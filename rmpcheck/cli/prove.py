@@ -114,7 +114,12 @@ def prove(
         memory_mb=memory,
         symmetry=not no_symmetry,
     )
+    formats = _trace_formats(gate)
     results = api.prove(model, props, property=names or None, engine=engine, sizes=at, options=opts)
+    if gate.get("trace_dir"):
+        from rmpcheck.trace.export import write_traces
+
+        write_traces(results, str(gate["trace_dir"]), formats)
     code = EXIT_OK if all(r.verdict in SETTLED for r in results) else EXIT_DIFFERS
     if as_json:
         doc = report.document(model, props, at, engine, results, code)
@@ -122,3 +127,13 @@ def prove(
     else:
         report.show(model, at, engine, results)
     sys.exit(code)
+
+
+def _trace_formats(gate: dict[str, object]) -> tuple[str, ...]:
+    """Parse --trace-format before any proving, so a typo costs no time."""
+    from rmpcheck.trace.export import parse_formats
+
+    try:
+        return parse_formats(str(gate.get("trace_format") or "json,text"))
+    except ConfigError as e:
+        raise click.BadParameter(str(e), param_hint="'--trace-format'") from None

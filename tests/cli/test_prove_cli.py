@@ -230,3 +230,40 @@ def test_simulate_without_properties_and_with_sizes(files):
     assert "instance Page=3, Thread=2" in r.output
     r = run("simulate", str(files / "race.rmp"), "--size", "Thread=0")
     assert r.exit_code == 2
+
+
+def test_trace_dir_writes_each_refutation_in_each_format(files):
+    out = files / "traces"
+    r = run(
+        "prove",
+        str(files / "race.rmp"),
+        str(files / "bad.prop"),
+        "--engine",
+        "explicit",
+        "--trace-dir",
+        str(out),
+        "--trace-format",
+        "json,text,html",
+    )
+    assert r.exit_code == 1, r.output
+    names = sorted(p.name for p in out.iterdir())
+    # the refutation and the cover's witness, each in three formats
+    assert "race.never_assigned.itf.json" in names
+    assert "race.never_assigned.txt" in names
+    assert "race.reach_write.html" in names
+    assert "psc_to_private" in (out / "race.never_assigned.txt").read_text()
+
+
+def test_a_bad_trace_format_is_refused_before_proving(files):
+    r = run(
+        "prove",
+        str(files / "race.rmp"),
+        str(files / "good.prop"),
+        "--trace-dir",
+        str(files / "t"),
+        "--trace-format",
+        "json,pdf",
+    )
+    assert r.exit_code == 2
+    assert "unknown trace format 'pdf'" in r.output
+    assert not (files / "t").exists()
