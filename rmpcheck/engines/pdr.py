@@ -75,12 +75,23 @@ class Chc:
 
 
 def invariant(chc: Chc) -> z3.ExprRef:
-    """Spacer's inductive invariant for Inv, over ``Var(i)`` = the i-th location.
+    """Spacer's inductive invariant for Inv, quantifier-free, over ``Var(i)`` = the i-th location.
 
-    The answer is the definition ``forall xs. Inv(xs) == body``; the lemmas
-    at level infinity (get_cover_delta) miss whatever Spacer's preprocessing
-    solved without lemmas, so they are only the fallback (and the re-check
-    catches any shape this misreads)."""
+    The answer defines ``forall xs. Inv(xs) == body``; the lemmas at level
+    infinity (get_cover_delta) miss whatever Spacer's preprocessing settled
+    without lemmas, so they are only the fallback. A body that still holds
+    quantifiers (inlined rules leave ``exists`` over a step's labels) has them
+    eliminated, which is exact on these bounded integers. The re-check
+    catches anything misread here."""
+    body = _answer(chc)
+    if body is not None:
+        qf = _quantifier_free(chc.enc, body)
+        if qf is not None:
+            return qf
+    return chc.fp.get_cover_delta(-1, chc.inv)
+
+
+def _answer(chc: Chc) -> z3.ExprRef | None:
     ans = chc.fp.get_answer()
     for part in ans.children() if z3.is_and(ans) else [ans]:
         body = part.body() if z3.is_quantifier(part) else part
@@ -94,7 +105,29 @@ def invariant(chc: Chc) -> z3.ExprRef:
         for i, a in enumerate(args):
             subs[z3.get_var_index(a)] = z3.Var(i, a.sort())
         return z3.substitute_vars(body.arg(1), *subs) if n else body.arg(1)
-    return chc.fp.get_cover_delta(-1, chc.inv)
+    return None
+
+
+def _quantified(t: z3.ExprRef, seen: set[int] | None = None) -> bool:
+    seen = set() if seen is None else seen
+    if t.get_id() in seen:
+        return False
+    seen.add(t.get_id())
+    return z3.is_quantifier(t) or any(_quantified(c, seen) for c in t.children())
+
+
+def _quantifier_free(enc: Encoding, inv: z3.ExprRef) -> z3.ExprRef | None:
+    if not _quantified(inv):
+        return inv
+    consts = enc.vocab("qe").flat()
+    try:
+        goals = z3.Tactic("qe")(z3.substitute_vars(inv, *consts))
+    except z3.Z3Exception:
+        return None
+    out = z3.And([g.as_expr() for g in goals])
+    if _quantified(out):
+        return None
+    return z3.substitute(out, *((c, z3.Var(i, c.sort())) for i, c in enumerate(consts)))
 
 
 def recheck(

@@ -130,6 +130,8 @@ class _Printer:
         lit = literal(t)
         if lit is not None:
             return str(lit).lower() if isinstance(lit, bool) else str(lit)
+        if not z3.is_app(t):
+            return str(t)  # a quantifier or bound variable: engines eliminate them first
         if z3.is_const(t) and t.decl().name() in self.locs:
             return self.locs[t.decl().name()].label
         names = self.consts(t)

@@ -59,6 +59,19 @@ def test_model_that_spacer_settles_without_lemmas(init: str, verdict: str) -> No
         assert r.certificate is not None and r.certificate.formulas == ("!x",)
 
 
+@pytest.mark.parametrize(("ok", "verdict"), [("true", "proved"), ("false", "refuted")])
+def test_quantified_answer_is_made_quantifier_free(ok: str, verdict: str) -> None:
+    # Spacer inlines the rules here and answers with an `exists` over the step's labels
+    model = parse_model(
+        "model q\nsort S\nstate v: S -> bool\nactor a\naction a.go(x: S, y: bool) { }\n"
+    )
+    props = parse_properties(f"properties for q\nalways step_ok: {ok}\n", model)
+    r = pdr.check(compile_obligation(model, props, "step_ok"), {"S": 1}, Options())
+    assert r.verdict == verdict, r.reason
+    if verdict == "proved":
+        assert r.certificate is not None and r.certificate.formulas == ("__ok",)
+
+
 def _not_inductive(chc: pdr.Chc) -> z3.ExprRef:
     """The claim itself as the 'invariant': safe and initial, but not inductive for race."""
     claim = chc.enc.holds(chc.ob.target, chc.pre)
