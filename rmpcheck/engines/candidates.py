@@ -34,15 +34,14 @@ MAX_LITERALS = 3
 VARS_PER_SORT = 2
 SAMPLE_SIZES = (2, 3)  # every sort at this size, smallest first
 MAX_SAMPLE_STATES = 2_000  # per instance; a partial sample only filters less
-MAX_CLAUSES = 400_000  # enumeration budget; longer clauses are skipped past it
-NOISE_STATES = 200  # arbitrary states per sampled instance, to spot valid clauses
+MAX_CANDIDATES = 2_000  # past this many, stop enumerating (longer clauses are left out)
+NOISE_STATES = 200  # per sampled instance: states that spot valid clauses
 
 
 @dataclass(frozen=True)
-class Atom:
-    expr: ir.Expr
-    vars: frozenset[ir.BoundVar]
-    text: str  # stable sort key and dedup key
+class Candidate:
+    formula: ir.Expr  # closed: forall over the variables it uses
+    literals: int
 
 
 def template_vars(model: ir.Model, per_sort: int = VARS_PER_SORT) -> list[ir.BoundVar]:
@@ -53,8 +52,10 @@ def template_vars(model: ir.Model, per_sort: int = VARS_PER_SORT) -> list[ir.Bou
     for s in model.sorts:
         base = s.name[0].lower()
         while any(f"{base}{i}" in taken for i in range(1, per_sort + 1)):
-            base += "_"
-        out += [ir.BoundVar(f"{base}{i}", s) for i in range(1, per_sort + 1)]
+            base = s.name[: len(base) + 1].lower() if len(base) < len(s.name) else base + "_"
+        names = [f"{base}{i}" for i in range(1, per_sort + 1)]
+        taken.update(names)
+        out += [ir.BoundVar(n, s) for n in names]
     return out
 
 
@@ -153,19 +154,29 @@ def sample_states(
     return inst, space.states
 
 
-def random_states(inst: Instance, n: int, seed: int) -> list[tuple]:
-    """Arbitrary (mostly unreachable) states: a clause true on all of them is likely valid,
-    so it says nothing about the model and only slows Houdini down."""
+def noise_states(inst: Instance, states: Sequence[tuple], n: int, seed: int) -> list[tuple]:
+    """Sampled states with every variable some action writes re-randomised: what stays is
+    the part no step changes (an order, a quorum system), so a clause true on all of these
+    follows from that part alone and says nothing about the protocol."""
     rng = random.Random(seed)
+    written = {
+        st.target.name
+        for act in inst.model.actions
+        for st in ir.walk_stmts(act.body)
+        if isinstance(st, ir.Assign)
+    }
     out = []
     for _ in range(n):
-        s = []
-        for d in inst.decls:
+        base = rng.choice(states)
+        s = list(base)
+        for i, d in enumerate(inst.model.state):
+            if d.name not in written:
+                continue
             if isinstance(d.type, ir.MapType):
                 vals = inst.sizes.domain(d.type.value).values
-                s.append(tuple(rng.choice(vals) for _ in inst.sizes.keys(d.type)))
+                s[i] = tuple(rng.choice(vals) for _ in inst.sizes.keys(d.type))
             else:
-                s.append(rng.choice(inst.sizes.domain(d.type).values))
+                s[i] = rng.choice(inst.sizes.domain(d.type).values)
         out.append(tuple(s))
     return out
 
@@ -239,31 +250,35 @@ def clauses(
     deadline: Deadline,
     noise: tuple[Sequence[int], int] = ((), 0),
     max_literals: int = MAX_LITERALS,
-) -> list[ir.Expr]:
+) -> list[Candidate]:
     """The minimal clauses that hold on every sample, one per renaming class; those that
     also hold on every ``noise`` sample (arbitrary states) are taken as valid and dropped."""
-    lits = [(a, True) for a in atom_list] + [(a, False) for a in atom_list]
-    lmask = list(atom_masks) + [full ^ m for m in atom_masks]
+    lits = [(a, True) for a in atom_list] + [
+        # "x == y -> c(x, y)" is "c(x, x)": a smaller clause says the same
+        (a, False)
+        for a in atom_list
+        if not _var_equality(a)
+    ]
+    index = {lit: j for j, lit in enumerate(lits)}
+    amask = dict(zip(atom_list, atom_masks, strict=True))
+    lmask = [amask[a] if p else full ^ amask[a] for a, p in lits]
     nmasks, nfull = noise
-    nmask = list(nmasks) + [nfull ^ m for m in nmasks] if nmasks else [0] * len(lits)
-    latom = list(range(len(atom_list))) * 2
+    namask = dict(zip(atom_list, nmasks, strict=True))
+    nmask = [namask[a] if p else nfull ^ namask[a] for a, p in lits] if nmasks else []
     pos = {x: 1 << i for i, x in enumerate(xs)}
     lvars = [sum(pos[v] for v in ir.free_vars(a)) for a, _ in lits]
     prefixes = _prefixes(xs)
     # x == a || x == b over one enum read is a conjunction of shorter clauses (x != c ...)
-    lread = [_value_read(a) if pos else None for a, pos in lits]
-    n = len(lits)
-    while max_literals > 1 and _choose(n, max_literals) > MAX_CLAUSES:
-        max_literals -= 1
-    holding: set[tuple[int, ...]] = set()
-    index = {lit: j for j, lit in enumerate(lits)}
+    lread = [_value_read(a) if p else None for a, p in lits]
+    cover = _Cover(lmask, full)
     ren = _renamings(xs)
+    holding: set[tuple[int, ...]] = set()
     found: list[tuple[int, ...]] = []
     for k in range(1, max_literals + 1):
-        for combo in itertools.combinations(range(n), k):
-            if deadline.expired():
+        for combo in cover.combos(k):
+            if deadline.expired() or len(found) >= MAX_CANDIDATES:
                 return _closed(lits, found, xs)
-            if len({latom[j] for j in combo}) < k:
+            if len({lits[j][0] for j in combo}) < k:
                 continue  # a literal and its negation: a tautology
             if k > 1 and any(
                 sub in holding for r in range(1, k) for sub in itertools.combinations(combo, r)
@@ -277,21 +292,58 @@ def clauses(
                 used |= lvars[j]
             if any(used & group not in allowed for group, allowed in prefixes):
                 continue
-            m = 0
+            # every renaming holds too: it subsumes longer clauses just the same
+            for env in ren:
+                moved = [index.get((_rename(lits[j][0], env), lits[j][1]), -1) for j in combo]
+                if -1 not in moved:
+                    holding.add(tuple(sorted(moved)))
+            v = 0
             for j in combo:
-                m |= lmask[j]
-            if m == full:
-                # every renaming holds too: it subsumes longer clauses just the same
-                for env in ren:
-                    moved = [index.get((_rename(lits[j][0], env), lits[j][1]), -1) for j in combo]
-                    if -1 not in moved:
-                        holding.add(tuple(sorted(moved)))
-                v = 0
-                for j in combo:
-                    v |= nmask[j]
-                if not nmasks or v != nfull:
-                    found.append(combo)
+                v |= nmask[j] if nmask else 0
+            if not nmask or v != nfull:
+                found.append(combo)
     return _closed(lits, found, xs)
+
+
+class _Cover:
+    """Sets of ``k`` literals whose masks cover every sample, found without trying them all:
+    some literal must cover the lowest sample still uncovered."""
+
+    def __init__(self, masks: Sequence[int], full: int) -> None:
+        self.masks, self.full = masks, full
+        self._with: dict[int, list[int]] = {}
+
+    def with_bit(self, b: int) -> list[int]:
+        got = self._with.get(b)
+        if got is None:
+            got = self._with[b] = [j for j, m in enumerate(self.masks) if m >> b & 1]
+        return got
+
+    def combos(self, k: int) -> list[tuple[int, ...]]:
+        out: set[tuple[int, ...]] = set()
+        self._extend((), self.full, k, out)
+        return sorted(out)
+
+    def _extend(self, combo: tuple[int, ...], miss: int, left: int, out: set) -> None:
+        b = (miss & -miss).bit_length() - 1
+        for j in self.with_bit(b):
+            if j in combo:
+                continue
+            rest = miss & ~self.masks[j]
+            if left == 1:
+                if rest == 0:
+                    out.add(tuple(sorted((*combo, j))))
+            elif rest != 0:  # covering with fewer literals is a shorter clause
+                self._extend((*combo, j), rest, left - 1, out)
+
+
+def _var_equality(a: ir.Expr) -> bool:
+    return (
+        isinstance(a, ir.BinOp)
+        and a.op == "=="
+        and isinstance(a.left, ir.BoundVar)
+        and isinstance(a.right, ir.BoundVar)
+    )
 
 
 def _value_read(a: ir.Expr) -> ir.Expr | None:
@@ -314,17 +366,11 @@ def _rename(e: ir.Expr, env: Mapping[ir.BoundVar, ir.Expr]) -> ir.Expr:
     return r
 
 
-def _choose(n: int, k: int) -> int:
-    from math import comb
-
-    return comb(n, k)
-
-
 def _closed(
     lits: Sequence[tuple[ir.Expr, bool]],
     found: Sequence[tuple[int, ...]],
     xs: Sequence[ir.BoundVar],
-) -> list[ir.Expr]:
+) -> list[Candidate]:
     seen: set[frozenset[tuple[ir.Expr, bool]]] = set()
     out = []
     ren = _renamings(xs)
@@ -334,13 +380,13 @@ def _closed(
             continue
         for env in ren:
             seen.add(frozenset((_rename(a, env), p) for a, p in key))
-        out.append(clause_formula([lits[j] for j in combo]))
+        out.append(Candidate(clause_formula([lits[j] for j in combo]), len(combo)))
     return out
 
 
 def generate(
     system: System, deadline: Deadline, sizes: Sequence[int] = SAMPLE_SIZES
-) -> tuple[list[ir.Expr], dict[str, int]]:
+) -> tuple[list[Candidate], dict[str, int]]:
     """Candidate lemmas that hold on sampled reachable states, with counts for stats."""
     xs = template_vars(system.model)
     atom_list = atoms(system, xs)
@@ -357,7 +403,11 @@ def generate(
         return [], {"atoms": len(atom_list), "sampled_states": 0, "candidates": 0}
     atom_masks, full = masks(system, xs, atom_list, samples)
     # arbitrary states of the smallest sampled instance are enough to expose valid clauses
-    noise = [(samples[0][0], random_states(samples[0][0], NOISE_STATES, seed=0))]
+    noise = [
+        (inst, noise_states(inst, st, NOISE_STATES, seed=i))
+        for i, (inst, st) in enumerate(samples)
+        if st
+    ]
     found = clauses(atom_list, atom_masks, full, xs, deadline, masks(system, xs, atom_list, noise))
     stats = {
         "atoms": len(atom_list),

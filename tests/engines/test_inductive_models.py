@@ -1,0 +1,111 @@
+"""Classic parametric benchmarks: each proved for all sizes, each broken twin refuted.
+
+The twins matter as much as the proofs: the same engine must fail to prove a
+broken variant, and its counterexample to induction must be shown reachable
+(by bmc at the CTI's sizes, or explicit search if bmc is not built).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rmpcheck.engines import cti, cti_reach, inductive
+from rmpcheck.engines.base import Deadline, Options
+from rmpcheck.interp import Instance
+from rmpcheck.lang import load_model, load_properties
+from rmpcheck.monitor import compile_obligation
+
+HERE = Path(__file__).resolve().parents[1] / "models" / "parametric"
+
+# (model, its broken twin, property file, claim, lemmas the .prop gives)
+CASES = [
+    ("race", "race_broken", "race", "write_only_shared", 0),
+    ("client_server", "client_server_broken", "client_server", "mutex", 0),
+    ("ticket", "ticket_broken", "ticket", "mutex", 3),
+    ("ring_leader", "ring_leader_broken", "ring_leader", "one_leader", 3),
+    ("voting", "voting_broken", "voting", "agreement", 3),
+]
+
+
+def obligation(model: str, props: str, claim: str, use_lemmas: bool = True):
+    m = load_model(HERE / f"{model}.rmp")
+    ps = load_properties(HERE / f"{props}.prop", m)
+    return compile_obligation(m, ps, claim, use_lemmas=use_lemmas)
+
+
+@pytest.mark.parametrize(("model", "broken", "props", "claim", "given"), CASES)
+def test_proved_for_all_sizes_with_rechecked_lemmas(model, broken, props, claim, given):
+    ob = obligation(model, props, claim)
+    assert len(ob.lemmas) == given
+    r = inductive.check(ob, {}, Options(timeout_s=120))
+    assert r.verdict == "proved", r.reason
+    assert str(r.scope) == "for all sizes"
+    cert = r.certificate
+    assert cert is not None and cert.kind == "lemmas" and cert.rechecked
+    # the certificate is the claim and every lemma used, in model syntax
+    assert len(cert.formulas) == 1 + given + r.stats["lemmas_inferred"]
+    assert r.stats["epr"], r.stats["fragment"]
+
+
+@pytest.mark.parametrize(("model", "broken", "props", "claim", "given"), CASES)
+def test_broken_twin_has_a_reachable_cti(model, broken, props, claim, given):
+    ob = obligation(broken, props, claim)
+    # inference cannot rescue a broken model (it only ever adds re-checked lemmas); it is
+    # left on only where it is cheap, to keep the suite fast
+    infer = model in ("race", "client_server")
+    r = inductive.check(ob, {}, Options(timeout_s=120, extra={"infer": infer}))
+    assert r.verdict == "unknown" and r.certificate is None
+    assert r.reason.startswith("not inductive")
+    found = cti.find(ob, Deadline(60))
+    assert isinstance(found, cti.Cti)
+    # the CTI is a real step of the model: pre satisfies everything, post breaks something
+    inst = Instance(ob.system, found.sizes)
+    assert any(t == found.post for _, t in inst.step(found.pre, found.step.action, found.step.args))
+    assert found.violated and found.trace.length == 1
+    reach = cti_reach.reachability(ob, found, Options(depth=12, timeout_s=120))
+    assert reach.status == "reachable", reach.detail
+    assert reach.trace is not None and reach.trace.kind == "counterexample"
+    assert reach.trace.property == claim
+
+
+def test_inference_finds_the_race_lemmas_without_help():
+    ob = obligation("race", "race", "write_only_shared")
+    r = inductive.check(ob, {}, Options(timeout_s=120))
+    assert r.verdict == "proved"
+    text = " ".join(r.stats["inferred"])
+    # at most one consulted thread, and a consulted thread holds the psc_lock
+    assert "psc_lock" in text and "t1 == t2" in text
+
+
+def test_ticket_lemmas_alone_give_a_cti_not_a_proof():
+    ob = obligation("ticket", "ticket", "mutex", use_lemmas=False)
+    r = inductive.check(ob, {}, Options(timeout_s=60, extra={"infer": False}))
+    assert r.verdict == "unknown"
+    assert r.stats["cti"]["violated"] == ["mutex"]
+
+
+@pytest.mark.skipif(
+    "bmc" not in __import__("rmpcheck.engines.registry", fromlist=["ENGINES"]).ENGINES,
+    reason="bmc engine not registered",
+)
+def test_race_twin_cti_is_confirmed_by_bmc():
+    ob = obligation("race_broken", "race", "write_only_shared")
+    found = cti.find(ob, Deadline(60))
+    assert isinstance(found, cti.Cti) and found.sizes == {"Page": 1, "Thread": 1}
+    reach = cti_reach.reachability(ob, found, Options(depth=10, timeout_s=60))
+    assert reach.engine == "bmc" and reach.status == "reachable"
+    assert [s.action for s in reach.trace.steps[1:]] == [
+        "host.translate",
+        "host.consult_rmp",
+        "guest.psc_to_private",
+    ]
+
+
+def test_unbroken_race_cti_is_unreachable_at_its_sizes():
+    ob = obligation("race", "race", "write_only_shared")
+    found = cti.find(ob, Deadline(60))
+    assert isinstance(found, cti.Cti)
+    reach = cti_reach.reachability(ob, found, Options(depth=10, timeout_s=60))
+    assert reach.status == "unreachable" and reach.trace is None
