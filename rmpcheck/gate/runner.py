@@ -111,6 +111,8 @@ def run_jobs(
     pending = list(jobs)
     running: dict[int, _Child] = {}
     ctx = multiprocessing.get_context("fork")
+    if solve is engine_solve:
+        _import_engines({job.engine for _, job in jobs})
     with _interrupts() as stop:
         while (pending or running) and not stop.is_set():
             while pending and len(running) < max(1, workers):
@@ -138,6 +140,15 @@ def run_jobs(
                 _kill(child)
         batch.interrupted = batch.interrupted or bool(pending)
     return batch
+
+
+def _import_engines(names: set[str]) -> None:
+    """Import the engines once here, so each forked child starts with them loaded."""
+    from rmpcheck.engines.registry import resolve
+
+    for name in sorted(names):
+        with contextlib.suppress(Exception):  # the child reports what went wrong
+            resolve(name)
 
 
 @contextlib.contextmanager
@@ -276,10 +287,15 @@ def _child_main(conn: Any, job: Job, model: ir.Model, props: ir.PropertySet, sol
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         with contextlib.suppress(OSError):
             os.setpgid(0, 0)
+        at_start = _mapped_mb()  # read before the limit: reading needs memory too
         _limit_memory(job.memory_mb)
-        payload = _solve_one(job, model, props, solve)
+        payload = _solve_one(job, model, props, solve, at_start)
         conn.send(payload)
         conn.close()
+    except MemoryError:
+        # out of memory outside the engine (or while reporting): still only "unknown"
+        with contextlib.suppress(BaseException):
+            conn.send(("unknown", f"memory limit of {job.memory_mb} MB exceeded"))
     except BaseException:
         with contextlib.suppress(BaseException):
             conn.send(("error", "internal error: " + traceback.format_exc()))
@@ -310,11 +326,22 @@ def _mapped_mb() -> int:
     return 0
 
 
-def _solve_one(job: Job, model: ir.Model, props: ir.PropertySet, solve: Solve) -> tuple[str, str]:
+def _starved() -> bool:
+    """Is this process at its memory limit? (Can it not get another 16 MB?)"""
+    try:
+        probe = bytearray(16 << 20)
+    except MemoryError:
+        return True
+    del probe
+    return False
+
+
+def _solve_one(
+    job: Job, model: ir.Model, props: ir.PropertySet, solve: Solve, at_start: int = 0
+) -> tuple[str, str]:
     from rmpcheck.monitor import compile_obligation
 
     start = time.monotonic()
-    at_start = _mapped_mb()
     try:
         ob = compile_obligation(model, props, job.prop)
         opts = Options(depth=job.depth, timeout_s=job.timeout, memory_mb=job.memory_mb)
@@ -334,6 +361,9 @@ def _solve_one(job: Job, model: ir.Model, props: ir.PropertySet, solve: Solve) -
     except RmpcheckError as e:
         return ("error", str(e))
     except Exception as e:
-        if "out of memory" in str(e).lower():
-            return ("unknown", f"memory limit of {job.memory_mb} MB exceeded (solver: {e})")
+        # running out of memory surfaces in odd ways (a solver's message, a parser's
+        # ValueError): if a modest allocation fails now, that was the cause
+        if "out of memory" in str(e).lower() or _starved():
+            return ("unknown", f"memory limit of {job.memory_mb} MB exceeded "
+                    f"({type(e).__name__}: {str(e)[:200]})")
         return ("error", "internal error (please report): " + traceback.format_exc())

@@ -19,6 +19,7 @@ invariant dies_at_once: true
 invariant hog_memory: true
 invariant slow_forever: true
 invariant crash_badly: true
+invariant starve_quietly: true
 invariant write_checked: forall t: Thread. step[t] == consulted -> !assigned[target[t]]
 """
 
@@ -41,6 +42,7 @@ dies_at_once = "proved"
 hog_memory = "proved"
 slow_forever = "proved"
 crash_badly = "proved"
+starve_quietly = "proved"
 write_checked = "proved"
 """)
     return make_plan(load_config(cfg))
@@ -79,6 +81,15 @@ def test_memory_limit_gives_unknown(project: Path) -> None:
     assert hog.result is not None and hog.result.verdict == "unknown"
     assert "memory limit" in hog.result.reason
     assert hog.status == "mismatch"
+
+
+def test_an_odd_failure_at_the_memory_limit_is_unknown(project: Path) -> None:
+    if resource.getrlimit(resource.RLIMIT_AS)[1] != resource.RLIM_INFINITY:
+        pytest.skip("address space already limited")
+    plan = faults_plan(project, memory_mb=_address_space_mb() + 200)
+    (starved,) = run(plan, "starve_quietly").outcomes
+    assert starved.result is not None and starved.result.verdict == "unknown", starved.note
+    assert "memory limit" in starved.result.reason and "ValueError" in starved.result.reason
 
 
 def test_an_overrun_is_killed(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
