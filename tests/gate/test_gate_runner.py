@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import resource
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import jsonschema
 import pytest
+from conftest import DATA
 from gate_solvers import faulty
+from lxml import etree
 
-from rmpcheck.gate import runner
+from rmpcheck.gate import junit, runner, sarif
 from rmpcheck.gate.config import load_config
 from rmpcheck.gate.plan import Plan, make_plan
 from rmpcheck.gate.run import GateOptions, GateReport, run_gate
@@ -109,6 +114,17 @@ def test_an_engine_crash_is_an_error_exit_2(project: Path) -> None:
     assert "internal error" in crash.note and "RuntimeError: an engine bug" in crash.note
     assert ok.status == "ok"
     assert report.exit_code == 2
+    # reported as a tool notification in SARIF, as an <error> in JUnit; both stay valid
+    doc = sarif.document(report)
+    schema = json.loads((DATA / "sarif-schema-2.1.0.json").read_text())
+    assert list(jsonschema.Draft4Validator(schema).iter_errors(doc)) == []
+    run0 = doc["runs"][0]
+    assert run0["results"] == [] and not run0["invocations"][0]["executionSuccessful"]
+    (note,) = run0["invocations"][0]["toolExecutionNotifications"]
+    assert "crash_badly" in note["message"]["text"]
+    xml = etree.fromstring(ET.tostring(junit.document(report)))
+    etree.XMLSchema(etree.parse(str(DATA / "junit-10.xsd"))).assertValid(xml)
+    assert xml.find(".//testcase[@name='crash_badly']/error") is not None
 
 
 def test_identical_obligations_run_once(project: Path) -> None:
