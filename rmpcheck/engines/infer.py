@@ -36,7 +36,7 @@ from rmpcheck.smt.epr.transition import Transition
 
 CHUNK = 24  # candidates per consecution query
 QUERY_S = 10.0  # one Houdini query; past it, inference gives up ("unknown")
-BUDGET_S = 60.0  # the whole inference, when the caller sets no timeout
+BUDGET_S = 30.0  # the whole inference, when the caller sets no timeout
 
 
 def _ms(deadline: Deadline) -> int:
