@@ -10,7 +10,7 @@ import click
 from rmpcheck import ir
 from rmpcheck.cli.common import reports_errors
 from rmpcheck.lang.files import Checked, check_files
-from rmpcheck.lang.pretty import binders, type_text
+from rmpcheck.lang.pretty import binders, sizes_text
 
 _FILES = click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
 
@@ -64,15 +64,13 @@ def listing(result: Checked) -> list[tuple[str, str, str]]:
         rows.append(("model", m.name, f"{m.file}" + (f": {m.doc}" if m.doc else "")))
         rows += [("sort", s.name, "") for s in m.sorts]
         rows += [("enum", t.name, "{ " + ", ".join(t.members) + " }") for t in m.enums]
-        rows += [("state", d.name, type_text(d.type)) for d in m.state]
+        rows += [("state", d.name, str(d.type)) for d in m.state]
         rows += [("actor", a.name, f"role {a.role}" if a.role else "") for a in m.actors]
         rows += [
             ("action", a.full_name, f"({binders(a.params)})" + (f" {a.doc}" if a.doc else ""))
             for a in m.actions
         ]
-        rows += [
-            ("instance", i.name, ", ".join(f"{s} = {n}" for s, n in i.sizes)) for i in m.instances
-        ]
+        rows += [("instance", i.name, sizes_text(i.sizes)) for i in m.instances]
     for ps in result.properties:
         rows.append(("properties", ps.model, ps.file))
         for p in ps.properties:
@@ -80,9 +78,7 @@ def listing(result: Checked) -> list[tuple[str, str, str]]:
             if p.free and p.kind == "cover":
                 free = f"for some {binders(p.free)}"
             rows.append((p.kind, p.name, "; ".join(x for x in (p.doc, free) if x)))
-        rows += [
-            ("instance", i.name, ", ".join(f"{s} = {n}" for s, n in i.sizes)) for i in ps.instances
-        ]
+        rows += [("instance", i.name, sizes_text(i.sizes)) for i in ps.instances]
     return rows
 
 

@@ -25,7 +25,7 @@ import z3
 from rmpcheck import ir
 from rmpcheck.engines.base import Deadline, Options, unknown
 from rmpcheck.engines.bmc import Unrolling, decided, progress, unknown_reason
-from rmpcheck.lang.pretty import Printer
+from rmpcheck.ir_text import ExprPrinter
 from rmpcheck.monitor import Obligation
 from rmpcheck.result import Certificate, Result
 from rmpcheck.smt import solving
@@ -105,7 +105,7 @@ class InductionStep:
 
 
 def certificate(ob: Obligation, k: int, lemmas: Sequence[tuple[str, ir.Expr]]) -> Certificate:
-    show = Printer(ob.model.enums).expr
+    show = ExprPrinter(ob.model.enums).expr
     text = show(ob.target)
     formulas = (f"!({text})" if ob.kind == "reach" else text, *(show(e) for _, e in lemmas))
     names = ", ".join(name for name, _ in lemmas)

@@ -1,9 +1,8 @@
 """IR back to source text: parsing the output gives an equal IR.
 
 Used to show models and invariants to users, and by the round-trip tests.
-Parentheses are added only where precedence needs them; quantifiers and
-``if .. then .. else`` (which extend as far right as possible) are
-parenthesised whenever they are not a whole formula.
+Expressions are printed by :mod:`rmpcheck.ir_text` (the rules every printer
+shares); this module adds statements, declarations and whole files.
 """
 
 from __future__ import annotations
@@ -11,22 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rmpcheck import ir
+from rmpcheck.ir_text import ExprPrinter, binders
 
-_SYMBOL = {"and": "&&", "or": "||", "implies": "->", "iff": "<->"}
-
-# Binding strength: operators of a higher level bind tighter.
-_OPEN, _IFF, _IMPLIES, _OR, _AND, _SINCE, _CMP, _SUM, _UNARY, _ATOM = range(10)
-_LEVEL = {"iff": _IFF, "implies": _IMPLIES, "or": _OR, "and": _AND, "+": _SUM, "-": _SUM}
-# (left operand level, right operand level) for each binary level
-_OPERANDS = {
-    _IFF: (_IMPLIES, _IMPLIES),  # non-associative
-    _IMPLIES: (_OR, _IMPLIES),  # right-associative
-    _OR: (_OR, _AND),
-    _AND: (_AND, _SINCE),
-    _SINCE: (_CMP, _CMP),
-    _CMP: (_SUM, _SUM),
-    _SUM: (_SUM, _UNARY),
-}
+__all__ = ["Printer", "binders", "model_to_text", "properties_to_text", "quote", "sizes_text"]
 
 
 def quote(text: str) -> str:
@@ -34,71 +20,13 @@ def quote(text: str) -> str:
     return '"' + escaped.replace("\n", "\\n").replace("\t", "\\t") + '"'
 
 
-def type_text(t: ir.Type) -> str:
-    if isinstance(t, ir.MapType):
-        return f"{', '.join(type_text(k) for k in t.keys)} -> {type_text(t.value)}"
-    return str(t)  # bool, lo..hi, or the sort/enum name
+def sizes_text(sizes: Iterable[tuple[str, int]]) -> str:
+    """An instance's sizes as written in its block: ``Page = 3, Thread = 2``."""
+    return ", ".join(f"{s} = {n}" for s, n in sizes)
 
 
-class Printer:
-    """Prints expressions; ``shared`` are enum members that need ``Enum.member``."""
-
-    def __init__(self, enums: Iterable[ir.EnumType] | None) -> None:
-        # Without the model's enums we cannot know which members are ambiguous,
-        # so every member is qualified.
-        self.qualify_all = enums is None
-        seen: dict[str, int] = {}
-        for t in enums or ():
-            for m in t.members:
-                seen[m] = seen.get(m, 0) + 1
-        self.shared = {m for m, n in seen.items() if n > 1}
-
-    def expr(self, e: ir.Expr, level: int = _OPEN) -> str:
-        text, own = self._expr(e)
-        if own < level:
-            return f"({text})"
-        return text
-
-    def _expr(self, e: ir.Expr) -> tuple[str, int]:
-        if isinstance(e, ir.BoolLit):
-            return ("true" if e.value else "false"), _ATOM
-        if isinstance(e, ir.IntLit):
-            return str(e.value), (_UNARY if e.value < 0 else _ATOM)
-        if isinstance(e, ir.EnumLit):
-            if self.qualify_all or e.member in self.shared:
-                return f"{e.enum.name}.{e.member}", _ATOM
-            return e.member, _ATOM
-        if isinstance(e, ir.StateVar):
-            return e.name + ("'" if e.primed else ""), _ATOM
-        if isinstance(e, ir.BoundVar):
-            return e.name, _ATOM
-        if isinstance(e, ir.Select):
-            return f"{self.expr(e.map)}[{self._list(e.args)}]", _ATOM
-        if isinstance(e, ir.Not):
-            return "!" + self.expr(e.arg, _UNARY), _UNARY
-        if isinstance(e, ir.Past):
-            if e.op == "since":
-                a, b = e.args
-                return f"{self.expr(a, _CMP)} since {self.expr(b, _CMP)}", _SINCE
-            return f"{e.op} {self.expr(e.args[0], _UNARY)}", _UNARY
-        if isinstance(e, ir.BinOp):
-            level = _LEVEL.get(e.op, _CMP)
-            left, right = _OPERANDS[level]
-            op = _SYMBOL.get(e.op, e.op)
-            return f"{self.expr(e.left, left)} {op} {self.expr(e.right, right)}", level
-        if isinstance(e, ir.ActionIs):
-            args = ", ".join("_" if x is None else self.expr(x, _IFF) for x in e.args)
-            return f"{e.action}({args})", _ATOM
-        if isinstance(e, ir.Ite):
-            c, t, f = (self.expr(x) for x in (e.cond, e.then, e.else_))
-            return f"if {c} then {t} else {f}", _OPEN
-        assert isinstance(e, ir.Quant), e
-        return f"{e.kind} {binders(e.vars)}. {self.expr(e.body)}", _OPEN
-
-    def _list(self, args: Iterable[ir.Expr]) -> str:
-        return ", ".join(self.expr(a, _IFF) for a in args)
-
-    # ------------------------------------------------------------ statements
+class Printer(ExprPrinter):
+    """Prints expressions and statements; see :class:`rmpcheck.ir_text.ExprPrinter`."""
 
     def stmts(self, body: Iterable[ir.Stmt], indent: str) -> list[str]:
         out: list[str] = []
@@ -111,8 +39,7 @@ class Printer:
         if isinstance(s, ir.Require):
             return [f"{indent}require {self.expr(s.cond)}"]
         if isinstance(s, ir.Assign):
-            target = s.target.name + (f"[{self._list(s.indices)}]" if s.indices else "")
-            return [f"{indent}{target} := {self.expr(s.value)}"]
+            return [f"{indent}{self.lvalue(s.target, s.indices)} := {self.expr(s.value)}"]
         if isinstance(s, ir.If):
             return self._if(s, indent, indent)
         if isinstance(s, ir.Choose):
@@ -133,21 +60,17 @@ class Printer:
         return lines + [indent + "}"]
 
 
-def binders(vs: Iterable[ir.BoundVar]) -> str:
-    return ", ".join(f"{v.name}: {type_text(v.type)}" for v in vs)
-
-
 def _doc(doc: str) -> str:
     return f" {quote(doc)}" if doc else ""
 
 
 def _instance(i: ir.Instance) -> str:
-    return f"instance {i.name} {{ {', '.join(f'{s} = {n}' for s, n in i.sizes)} }}"
+    return f"instance {i.name} {{ {sizes_text(i.sizes)} }}"
 
 
 def _def(p: Printer, d: ir.Def) -> str:
     params = f"({binders(d.params)})" if d.params else ""
-    return f"def {d.name}{params}: {type_text(d.type)} = {p.expr(d.body)}"
+    return f"def {d.name}{params}: {d.type} = {p.expr(d.body)}"
 
 
 def model_to_text(model: ir.Model) -> str:
@@ -156,7 +79,7 @@ def model_to_text(model: ir.Model) -> str:
     out = [f"model {model.name}{_doc(model.doc)}", ""]
     out += [f"sort {s.name}" for s in model.sorts]
     out += [f"enum {t.name} {{ {', '.join(t.members)} }}" for t in model.enums]
-    out += [f"state {d.name} : {type_text(d.type)}" for d in model.state]
+    out += [f"state {d.name} : {d.type}" for d in model.state]
     out += [_def(p, d) for d in model.defs]
     if model.init:
         out += ["", "init {", *(f"  {p.expr(e)}" for e in model.init), "}"]

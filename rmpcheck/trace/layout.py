@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from rmpcheck.ir_text import scalar, select
 from rmpcheck.trace.model import Step, Trace
 
 # a role is ranked by the first keyword it contains
@@ -62,15 +63,13 @@ def columns(trace: Trace) -> list[Column]:
 
 def show(v: Any) -> str:
     """A display value as it would be written in a model: ``true``, ``Page0``, ``3``."""
-    if isinstance(v, bool):
-        return "true" if v else "false"
     if isinstance(v, tuple):
         return "(" + ", ".join(show(x) for x in v) + ")"
     if isinstance(v, list):
         return "[" + ", ".join(show(x) for x in v) + "]"
     if isinstance(v, Mapping):
         return "{" + ", ".join(f"{show(k)}: {show(x)}" for k, x in v.items()) + "}"
-    return str(v)
+    return scalar(v)
 
 
 def show_key(k: Any) -> str:
@@ -97,7 +96,7 @@ def fields(state: Mapping[str, Any]) -> dict[str, Any]:
     for name, v in state.items():
         if isinstance(v, Mapping):
             for k, x in v.items():
-                out[f"{name}[{show_key(k)}]"] = x
+                out[select(name, [show_key(k)])] = x
         else:
             out[name] = v
     return out
@@ -121,7 +120,7 @@ def changes(prev: Step, step: Step) -> list[Change]:
         if isinstance(old, Mapping) and isinstance(new, Mapping):
             for k, x in new.items():
                 if old.get(k) != x:
-                    out.append(Change(f"{name}[{show_key(k)}]", old.get(k), x))
+                    out.append(Change(select(name, [show_key(k)]), old.get(k), x))
         else:
             out.append(Change(name, old, new))
     return out

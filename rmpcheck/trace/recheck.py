@@ -17,7 +17,7 @@ from typing import Any
 from rmpcheck import ir
 from rmpcheck.errors import ConfigError, TraceError
 from rmpcheck.interp import Instance, State
-from rmpcheck.lang.pretty import Printer
+from rmpcheck.ir_text import ExprPrinter, binders
 from rmpcheck.monitor import Obligation, System, compile_obligation
 from rmpcheck.trace import layout
 from rmpcheck.trace.model import Step, Trace
@@ -91,7 +91,7 @@ def _replay(inst: Instance, trace: Trace) -> State:
         raise _Fail(0, "the initial state is ruled out by an assumption of the property file")
     for c in (c for e in model.init for c in _conjuncts(e)):
         if not inst.holds(c, cur):
-            text = Printer(model.enums).expr(c)
+            text = ExprPrinter(model.enums).expr(c)
             raise _Fail(0, f"the initial state does not satisfy init: {text} is false")
     for i, step in enumerate(trace.steps[1:], start=1):
         action, args = _read_call(inst, step, i)
@@ -149,7 +149,7 @@ def _read_call(inst: Instance, step: Step, i: int) -> tuple[ir.Action, tuple[Any
         raise _Fail(i, f"action {name} no longer exists in the model{have}") from None
     params = [p.name for p in action.params]
     if list(step.args) != params:
-        now = ", ".join(f"{p.name}: {p.type}" for p in action.params)
+        now = binders(action.params)
         raise _Fail(i, f"{name} now takes ({now}); the trace gives ({', '.join(step.args)})")
     args = []
     for p in action.params:

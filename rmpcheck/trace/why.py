@@ -14,7 +14,7 @@ from typing import Any
 from rmpcheck import ir
 from rmpcheck.interp import Instance, State
 from rmpcheck.interp.codegen import Compiler
-from rmpcheck.lang.pretty import Printer
+from rmpcheck.ir_text import ExprPrinter, binders
 from rmpcheck.monitor import System
 
 Env = dict[ir.BoundVar, Any]
@@ -39,7 +39,8 @@ class _Evaluator:
         self.inst = inst
         self.s = s
         self.compiler = Compiler(inst.system, inst.sizes)
-        self.text = Printer(inst.model.enums).expr
+        self.printer = ExprPrinter(inst.model.enums)
+        self.text = self.printer.expr
 
     def value(self, e: ir.Expr, env: Env) -> Any:
         names = [v for v in env if v in ir.free_vars(e)]
@@ -92,7 +93,7 @@ class _Evaluator:
             first = first or reason
         if candidates == 0:
             cond = f" where {self.text(st.where)}" if st.where is not None else ""
-            return f"no {st.var.name}: {st.var.type} satisfies choose {st.var.name}{cond}"
+            return f"no {binders((st.var,))} satisfies choose {st.var.name}{cond}"
         return f"{first} for every choice of {st.var.name}"
 
     def assign(self, st: ir.Assign, env: Env) -> str | None:
@@ -104,9 +105,8 @@ class _Evaluator:
         v = self.value(st.value, env)
         if vt.lo <= v <= vt.hi:
             return None
-        where = f"[{', '.join(self.text(k) for k in st.indices)}]" if st.indices else ""
-        return (f"{st.target.name}{where} := {self.text(st.value)} would be {v}, outside {vt}"
-                f"{_where(st.span)}")
+        target = self.printer.lvalue(st.target, st.indices)
+        return f"{target} := {self.text(st.value)} would be {v}, outside {vt}{_where(st.span)}"
 
 
 def _where(span: Any) -> str:
