@@ -162,7 +162,7 @@ def readable(enc: Encoding, inv: z3.ExprRef) -> tuple[str, ...]:
     locs = {c.decl().name(): loc for c, loc in zip(shown.flat(), enc.lay.locations, strict=True)}
     body = z3.simplify(z3.substitute_vars(inv, *shown.flat()))
     assert isinstance(body, z3.BoolRef)
-    return show_conjuncts(body, locs, enc.sizes)
+    return show_conjuncts(body, locs, enc.sizes, enc.lay.system.model.enums)
 
 
 def check(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:

@@ -4,37 +4,42 @@ Constants become their locations (``assigned[Page3]``); any subformula about
 a single enum/sort/int location is rewritten as membership in the values
 that satisfy it (``step[Thread1] == consulted`` rather than
 ``Not(step@inv <= 1)``); linear atoms get their terms back on both sides
-(``serving < next_ticket``). IR formulas are printed by rmpcheck.lang.pretty.
+(``serving < next_ticket``). Operators, enum members and parentheses follow
+:mod:`rmpcheck.ir_text`, the rules IR expressions are printed by.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from math import prod
 
 import z3
 
 from rmpcheck import ir
 from rmpcheck.interp.values import Sizes
+from rmpcheck.ir_text import (
+    AND,
+    ATOM,
+    CMP,
+    OPEN,
+    SUM,
+    UNARY,
+    ExprPrinter,
+    infix,
+    level,
+    operands,
+    parens,
+    scalar,
+)
 from rmpcheck.smt.terms import literal
-from rmpcheck.smt.vocab import Location, value, z3_sort
+from rmpcheck.smt.vocab import Location, value, value_text, z3_sort
 
-_CMP_PREC, _SUM_PREC, _UNARY_PREC = 6, 7, 8
-
-
-def _wrap(s: str, mine: int, outer: int) -> str:
-    return f"({s})" if mine < outer else s
-
-
-# ----------------------------------------------------------------- Z3 text
-
-_Z3_BIN = {
-    z3.Z3_OP_AND: ("&&", 4),
-    z3.Z3_OP_OR: ("||", 3),
-    z3.Z3_OP_IMPLIES: ("->", 2),
-}
-_Z3_CMP = {
+# Z3 operators that are operators of the language, by their IR names
+_IR_OP = {
+    z3.Z3_OP_AND: "and",
+    z3.Z3_OP_OR: "or",
+    z3.Z3_OP_IMPLIES: "implies",
     z3.Z3_OP_EQ: "==",
     z3.Z3_OP_LE: "<=",
     z3.Z3_OP_LT: "<",
@@ -42,15 +47,34 @@ _Z3_CMP = {
     z3.Z3_OP_GT: ">",
     z3.Z3_OP_ADD: "+",
     z3.Z3_OP_SUB: "-",
-    z3.Z3_OP_MUL: "*",
 }
+# the comparisons, whose arithmetic sides _linear puts back in order
+_LINEAR = {k: op for k, op in _IR_OP.items() if level(op) == CMP}
+
+
+def _joined(op: str, parts: list[str], outer: int) -> str:
+    """Comparisons joined by ``and``/``or``: one of them needs no connective's level."""
+    return parens(infix(op, parts), level(op) if len(parts) > 1 else CMP, outer)
 
 
 class _Printer:
-    def __init__(self, locs: Mapping[str, Location], sizes: Sizes) -> None:
+    def __init__(
+        self, locs: Mapping[str, Location], sizes: Sizes, enums: Iterable[ir.EnumType] | None
+    ) -> None:
         self.locs = locs
         self.sizes = sizes
+        if enums is None:
+            enums = {loc.type for loc in locs.values() if isinstance(loc.type, ir.EnumType)}
+        self.names = ExprPrinter(enums)
         self._consts: dict[int, frozenset[str]] = {}
+
+    def is_(self, loc: Location, op: str, v: object) -> str:
+        """``loc op v``: the location compared with one of its values."""
+        return infix(op, [loc.label, value_text(self.sizes, self.names, loc.type, v)])
+
+    def binary(self, op: str, a: z3.ExprRef, b: z3.ExprRef, outer: int) -> str:
+        left, right = operands(op)
+        return parens(infix(op, [self.show(a, left), self.show(b, right)]), level(op), outer)
 
     def consts(self, t: z3.ExprRef) -> frozenset[str]:
         """Names of the location constants in ``t``."""
@@ -79,10 +103,8 @@ class _Printer:
         if not bad:
             return "true"
         if len(bad) < len(ok):
-            text = " && ".join(f"{loc.label} != {d.show(v)}" for v in bad)
-            return _wrap(text, 4 if len(bad) > 1 else _CMP_PREC, outer)
-        text = " || ".join(f"{loc.label} == {d.show(v)}" for v in ok)
-        return _wrap(text, 3 if len(ok) > 1 else _CMP_PREC, outer)
+            return _joined("and", [self.is_(loc, "!=", v) for v in bad], outer)
+        return _joined("or", [self.is_(loc, "==", v) for v in ok], outer)
 
     def unordered(self, t: z3.ExprRef) -> bool:
         """Does ``t`` order two locations, one an enum or sort (unordered in the model)?"""
@@ -113,23 +135,23 @@ class _Printer:
 
         def cube(combo: tuple[int, ...]) -> str:
             lits = []
-            for loc, d, v in zip(locs, doms, combo, strict=True):
+            for loc, v in zip(locs, combo, strict=True):
                 if isinstance(loc.type, ir.BoolType):
                     lits.append(loc.label if v else f"!{loc.label}")
                 else:
-                    lits.append(f"{loc.label} == {d.show(v)}")
-            return " && ".join(lits)
+                    lits.append(self.is_(loc, "==", v))
+            return infix("and", lits)
 
         if len(holds) == 1:
-            return _wrap(cube(holds[0]), 4, outer)
+            return parens(cube(holds[0]), AND, outer)
         if len(fails) == 1:
-            return f"!({cube(fails[0])})"
+            return "!" + parens(cube(fails[0]), AND, UNARY)
         return None
 
-    def show(self, t: z3.ExprRef, outer: int = 0) -> str:
+    def show(self, t: z3.ExprRef, outer: int = OPEN) -> str:
         lit = literal(t)
         if lit is not None:
-            return str(lit).lower() if isinstance(lit, bool) else str(lit)
+            return parens(scalar(lit), UNARY if lit < 0 else ATOM, outer)
         if not z3.is_app(t):
             return str(t)  # a quantifier or bound variable: engines eliminate them first
         if z3.is_const(t) and t.decl().name() in self.locs:
@@ -154,42 +176,35 @@ class _Printer:
             a = kids[0]
             if z3.is_eq(a) and not z3.is_bool(a.children()[0]):
                 x, y = a.children()
-                text = _linear(self, "!=", x - y) or f"{self.show(x, 7)} != {self.show(y, 7)}"
-                return _wrap(text, _CMP_PREC, outer)
-            return "!" + self.show(kids[0], _UNARY_PREC + 1)
-        if k in _Z3_BIN:
-            sym, p = _Z3_BIN[k]
-            # && and || are associative: nested ones need no parentheses
-            inner = p if k != z3.Z3_OP_IMPLIES else p + 1
-            text = f" {sym} ".join(self.show(c, inner) for c in kids)
-            return _wrap(text, p, outer)
+                lin = _linear(self, "!=", x - y)
+                return parens(lin, CMP, outer) if lin else self.binary("!=", x, y, outer)
+            return parens("!" + self.show(a, UNARY), UNARY, outer)
+        if k == z3.Z3_OP_EQ and z3.is_bool(kids[0]):
+            return self.binary("iff", kids[0], kids[1], outer)
         if k in _LINEAR and not z3.is_bool(kids[0]):
             lin = _linear(self, _LINEAR[k], kids[0] - kids[1])
             if lin is not None:
-                return _wrap(lin, _CMP_PREC, outer)
+                return parens(lin, CMP, outer)
         if k == z3.Z3_OP_DISTINCT and len(kids) == 2:
-            text = f"{self.show(kids[0], 7)} != {self.show(kids[1], 7)}"
-            return _wrap(text, _CMP_PREC, outer)
-        if k == z3.Z3_OP_EQ and z3.is_bool(kids[0]):
-            text = f"{self.show(kids[0], 2)} <-> {self.show(kids[1], 2)}"
-            return _wrap(text, 1, outer)
-        if k in _Z3_CMP:
-            p = _CMP_PREC if k not in (z3.Z3_OP_ADD, z3.Z3_OP_SUB, z3.Z3_OP_MUL) else _SUM_PREC
-            text = f" {_Z3_CMP[k]} ".join(self.show(c, p + 1) for c in kids)
-            return _wrap(text, p, outer)
+            return self.binary("!=", kids[0], kids[1], outer)
+        if k in _IR_OP:
+            op = _IR_OP[k]
+            if op in ("and", "or"):
+                # associative, and n-ary in Z3: nested ones need no parentheses
+                parts = [self.show(c, level(op)) for c in kids]
+            else:
+                left, right = operands(op)
+                parts = [self.show(kids[0], left), *(self.show(c, right) for c in kids[1:])]
+            return parens(infix(op, parts), level(op), outer)
+        if k == z3.Z3_OP_MUL:
+            # not in the language (Spacer's coefficients): as tight as a sum, operands bare
+            return parens(" * ".join(self.show(c, UNARY) for c in kids), SUM, outer)
         if k == z3.Z3_OP_ITE:
             c, a, b = (self.show(x) for x in kids)
-            return _wrap(f"if {c} then {a} else {b}", 0, outer)
+            return parens(f"if {c} then {a} else {b}", OPEN, outer)
         return str(t)
 
 
-_LINEAR = {
-    z3.Z3_OP_EQ: "==",
-    z3.Z3_OP_LE: "<=",
-    z3.Z3_OP_LT: "<",
-    z3.Z3_OP_GE: ">=",
-    z3.Z3_OP_GT: ">",
-}
 _FLIP = {z3.Z3_OP_LE: ">", z3.Z3_OP_LT: ">=", z3.Z3_OP_GE: "<", z3.Z3_OP_GT: "<="}
 
 
@@ -247,14 +262,19 @@ def _linear(pr: _Printer, op: str, diff: z3.ExprRef) -> str | None:
         return None
     if -const:
         right.append(str(-const))
-    if not left:
-        left, right = ["0"], right
-    return f"{' + '.join(left)} {op} {' + '.join(right) or '0'}".replace("+ -", "- ")
+    sides = [infix("+", left) or "0", infix("+", right) or "0"]
+    return infix(op, sides).replace("+ -", "- ")
 
 
-def show_z3(t: z3.ExprRef, locs: Mapping[str, Location], sizes: Sizes) -> str:
-    """``t`` with constants named as in ``locs`` (constant name -> location) read as model text."""
-    return _Printer(locs, sizes).show(t)
+def show_z3(
+    t: z3.ExprRef,
+    locs: Mapping[str, Location],
+    sizes: Sizes,
+    enums: Iterable[ir.EnumType] | None = None,
+) -> str:
+    """``t`` with constants named as in ``locs`` (constant name -> location) read as model
+    text; ``enums`` are the model's (by default those of the locations' types)."""
+    return _Printer(locs, sizes, enums).show(t)
 
 
 def conjuncts(t: z3.BoolRef) -> list[z3.BoolRef]:
@@ -264,7 +284,12 @@ def conjuncts(t: z3.BoolRef) -> list[z3.BoolRef]:
     return [] if z3.is_true(t) else [t]
 
 
-def show_conjuncts(t: z3.BoolRef, locs: Mapping[str, Location], sizes: Sizes) -> tuple[str, ...]:
+def show_conjuncts(
+    t: z3.BoolRef,
+    locs: Mapping[str, Location],
+    sizes: Sizes,
+    enums: Iterable[ir.EnumType] | None = None,
+) -> tuple[str, ...]:
     """One line per conjunct of ``t``, leaving out those that only restate the types."""
-    pr = _Printer(locs, sizes)
+    pr = _Printer(locs, sizes, enums)
     return tuple(line for line in (pr.show(c) for c in conjuncts(t)) if line != "true")

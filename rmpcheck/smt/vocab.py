@@ -18,6 +18,7 @@ import z3
 
 from rmpcheck import ir
 from rmpcheck.interp.values import Raw, Sizes
+from rmpcheck.ir_text import ExprPrinter, scalar, select
 from rmpcheck.monitor import System
 
 
@@ -43,17 +44,23 @@ class Layout:
             yield from self.slots[d.name]
 
 
+def value_text(sizes: Sizes, names: ExprPrinter, t: ir.ScalarType, raw: Raw) -> str:
+    """A raw value in model text: ``true``, ``3``, ``Page0``, or the member as ``names`` has it."""
+    if isinstance(t, ir.EnumType):
+        return names.member(t, t.members[raw])
+    return scalar(sizes.domain(t).show(raw))
+
+
 def layout(system: System, sizes: Sizes) -> Layout:
     slots: dict[str, tuple[Location, ...]] = {}
+    names = ExprPrinter(system.model.enums)
     for d in system.state:
         if isinstance(d.type, ir.MapType):
             t = d.type
             locs = []
             for key in sizes.keys(t):
-                shown = ", ".join(
-                    str(sizes.domain(kt).show(k)) for kt, k in zip(t.keys, key, strict=True)
-                )
-                locs.append(Location(d.name, key, t.value, f"{d.name}[{shown}]"))
+                shown = [value_text(sizes, names, kt, k) for kt, k in zip(t.keys, key, strict=True)]
+                locs.append(Location(d.name, key, t.value, select(d.name, shown)))
             slots[d.name] = tuple(locs)
         else:
             assert not isinstance(d.type, ir.MapType)
