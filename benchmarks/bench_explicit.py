@@ -16,47 +16,24 @@ per CPU second.
 from __future__ import annotations
 
 import argparse
-import time
-from pathlib import Path
 
 import pytest
+from race_case import SIZES, race
+from timing import best_of
 
 from rmpcheck.engines import explicit
 from rmpcheck.engines.base import Options
-from rmpcheck.lang import parse_model, parse_properties
-from rmpcheck.monitor import Obligation, compile_obligation
+from rmpcheck.monitor import Obligation
 from rmpcheck.result import Result
 
-RACE = Path(__file__).resolve().parent / "models" / "race"
-SIZES = {"Page": 6, "Thread": 3}
-LOCK_CHECK = "  require !psc_lock\n  assigned[p] := true\n"
 TARGET_STATES_PER_S = 20_000
 
 
-def race(broken: bool = False, prop: str = "write_only_shared") -> Obligation:
-    text = RACE.with_suffix(".rmp").read_text()
-    if broken:
-        assert text.count(LOCK_CHECK) == 1
-        text = text.replace(LOCK_CHECK, "  assigned[p] := true\n")
-    model = parse_model(text, str(RACE.with_suffix(".rmp")))
-    props = parse_properties(RACE.with_suffix(".prop").read_text(), model)
-    return compile_obligation(model, props, prop, use_lemmas=False)
-
-
-def best_of(
+def search(
     n: int, ob: Obligation, sizes: dict[str, int], symmetry: bool
 ) -> tuple[Result, float, float]:
     """The result, and the least wall-clock and CPU seconds over ``n`` runs."""
-    best: tuple[Result, float, float] | None = None
-    for _ in range(n):
-        start, cpu = time.perf_counter(), time.process_time()
-        r = explicit.check(ob, sizes, Options(symmetry=symmetry))
-        wall, cpu = time.perf_counter() - start, time.process_time() - cpu
-        if best is None:
-            best = (r, wall, cpu)
-        best = (r, min(wall, best[1]), min(cpu, best[2]))
-    assert best is not None
-    return best
+    return best_of(n, lambda: explicit.check(ob, sizes, Options(symmetry=symmetry)))
 
 
 def report(repeat: int, sizes: dict[str, int]) -> list[str]:
@@ -73,7 +50,7 @@ def report(repeat: int, sizes: dict[str, int]) -> list[str]:
         ("broken variant, no symmetry", True, False),
         ("broken variant, symmetry", True, True),
     ]:
-        r, wall, cpu = best_of(repeat, race(broken), sizes, sym)
+        r, wall, cpu = search(repeat, race(broken), sizes, sym)
         rows[label] = r
         st = r.stats
         verdict = r.verdict + (f"/{r.trace.length}" if r.trace else "")
@@ -93,7 +70,7 @@ def report(repeat: int, sizes: dict[str, int]) -> list[str]:
 
 @pytest.mark.bench
 def test_unreduced_search_reaches_the_target_rate():
-    r, _, cpu = best_of(2, race(), SIZES, symmetry=False)
+    r, _, cpu = search(2, race(), SIZES, symmetry=False)
     assert r.verdict == "proved"
     rate = r.stats["states"] / cpu
     assert rate >= TARGET_STATES_PER_S, f"{rate:,.0f} states/s"
@@ -101,12 +78,12 @@ def test_unreduced_search_reaches_the_target_rate():
 
 @pytest.mark.bench
 def test_symmetry_shrinks_the_state_space_with_the_same_verdicts():
-    full, _, _ = best_of(1, race(), SIZES, symmetry=False)
-    reduced, _, _ = best_of(1, race(), SIZES, symmetry=True)
+    full, _, _ = search(1, race(), SIZES, symmetry=False)
+    reduced, _, _ = search(1, race(), SIZES, symmetry=True)
     assert full.verdict == reduced.verdict == "proved"
     assert reduced.stats["states"] * 100 < full.stats["states"]
-    bad_full, _, _ = best_of(1, race(True), SIZES, symmetry=False)
-    bad_reduced, _, _ = best_of(1, race(True), SIZES, symmetry=True)
+    bad_full, _, _ = search(1, race(True), SIZES, symmetry=False)
+    bad_reduced, _, _ = search(1, race(True), SIZES, symmetry=True)
     assert bad_full.verdict == bad_reduced.verdict == "refuted"
     assert bad_full.trace is not None and bad_reduced.trace is not None
     assert bad_full.trace.length == bad_reduced.trace.length

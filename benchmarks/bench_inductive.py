@@ -17,32 +17,16 @@ is what the check cost even on a loaded machine).
 from __future__ import annotations
 
 import argparse
-import sys
-import time
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
+from race_case import SIZES, race
+from timing import best_of
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from race_case import SIZES, race  # noqa: E402
-
-from rmpcheck.engines import cti, cti_reach, inductive  # noqa: E402
-from rmpcheck.engines.base import Deadline, Options  # noqa: E402
+from rmpcheck.engines import cti, cti_reach, inductive
+from rmpcheck.engines.base import Deadline, Options
 
 TARGET_S = 1.0
-
-
-def best_of(n: int, run: Callable[[], Any]) -> tuple[Any, float, float]:
-    """The last result, and the least wall-clock and CPU seconds over ``n`` runs."""
-    out, wall, cpu = None, float("inf"), float("inf")
-    for _ in range(n):
-        w, c = time.perf_counter(), time.process_time()
-        out = run()
-        wall = min(wall, time.perf_counter() - w)
-        cpu = min(cpu, time.process_time() - c)
-    return out, wall, cpu
 
 
 def prove_all_sizes(lemmas: bool) -> Any:
