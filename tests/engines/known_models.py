@@ -1,4 +1,5 @@
-"""Known-answer models (tests/models/*.rmp, benchmarks/models/race.rmp) and their broken twins.
+"""Known-answer models (tests/models/*.rmp, benchmarks/models/race.rmp) and their broken twins,
+and obligations from model text written in a test.
 
 A broken twin is the same text with one line of the design removed (the
 ``BROKEN`` edit); the edit must match exactly once, so a change to a model
@@ -68,3 +69,11 @@ def obligation(
     """The obligation for ``prop`` (default: the model's main claim)."""
     model, props = load(name, broken)
     return compile_obligation(model, props, prop or CLAIM[name], use_lemmas=lemmas)
+
+
+def from_text(model_text: str, props_text: str, claim: str, filename: str = "m.rmp") -> Obligation:
+    """The obligation for ``claim`` of a model written in a test; ``props_text`` is the
+    property file without its ``properties for`` line."""
+    model = parse_model(model_text, filename)
+    props = parse_properties(f"properties for {model.name}\n{props_text}", model, "p.prop")
+    return compile_obligation(model, props, claim)

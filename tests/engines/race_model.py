@@ -1,7 +1,7 @@
 """The PSC-vs-host-write race of DESIGN.md, built in Python, plus a broken variant.
 
-Shared by the engine tests and benchmarks/bench_explicit.py (which prefers the
-text model under benchmarks/models/ once the language front end can load it).
+Shared by the engine tests (benchmarks/race_case.py loads the text model
+under benchmarks/models/ instead).
 """
 
 from __future__ import annotations
@@ -21,6 +21,9 @@ from rmpcheck.build import (
     require,
     var,
 )
+from rmpcheck.monitor import Obligation, compile_obligation
+
+SMALL = {"Page": 2, "Thread": 2}
 
 
 def race_model(*, lock: bool = True) -> tuple[ir.Model, ir.PropertySet]:
@@ -78,3 +81,9 @@ def race_model(*, lock: bool = True) -> tuple[ir.Model, ir.PropertySet]:
         ),
     )
     return model, props
+
+
+def race_obligation(prop: str = "write_only_shared", *, lock: bool = True) -> Obligation:
+    """The obligation for ``prop`` of :func:`race_model`."""
+    model, props = race_model(lock=lock)
+    return compile_obligation(model, props, prop)

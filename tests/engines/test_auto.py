@@ -11,20 +11,11 @@ import os
 import time
 
 import pytest
-from race_model import race_model
+from race_model import SMALL, race_obligation
 
 from rmpcheck.engines import auto, registry
 from rmpcheck.engines.base import Options
-from rmpcheck.monitor import compile_obligation
 from rmpcheck.result import Result, Scope
-
-SMALL = {"Page": 2, "Thread": 2}
-
-
-def _ob(lock: bool = True, name: str = "write_only_shared"):
-    model, props = race_model(lock=lock)
-    return compile_obligation(model, props, name)
-
 
 # ------------------------------------------------------------------ fakes
 
@@ -87,7 +78,7 @@ def _members(monkeypatch, *names):
 
 
 def test_portfolio_refutes_the_broken_race_with_a_trace():
-    r = auto.check(_ob(lock=False), SMALL, Options(timeout_s=60))
+    r = auto.check(race_obligation(lock=False), SMALL, Options(timeout_s=60))
     assert r.verdict == "refuted"
     assert r.trace is not None and r.trace.length == 3
     assert (
@@ -96,7 +87,7 @@ def test_portfolio_refutes_the_broken_race_with_a_trace():
 
 
 def test_portfolio_proves_the_fixed_race():
-    r = auto.check(_ob(), SMALL, Options(timeout_s=60))
+    r = auto.check(race_obligation(), SMALL, Options(timeout_s=60))
     assert r.verdict == "proved", r.describe()
     assert r.engine == "pdr" and r.certificate is not None
 
@@ -115,21 +106,21 @@ def test_kind_can_be_the_prover():
 def test_first_decisive_answer_wins_and_the_loser_is_stopped(fakes, monkeypatch):
     _members(monkeypatch, "bmc", "slow")
     start = time.monotonic()
-    r = auto.check(_ob(lock=False), SMALL, Options(timeout_s=60))
+    r = auto.check(race_obligation(lock=False), SMALL, Options(timeout_s=60))
     assert r.verdict == "refuted" and r.engine == "bmc"
     assert time.monotonic() - start < 30  # did not wait for the 60 s loser
 
 
 def test_bounded_safe_is_not_decisive_but_beats_unknown(fakes, monkeypatch):
     _members(monkeypatch, "quick", "crash")
-    r = auto.check(_ob(), SMALL, Options(timeout_s=30))
+    r = auto.check(race_obligation(), SMALL, Options(timeout_s=30))
     assert r.verdict == "bounded-safe" and r.engine == "quick"
     assert r.stats["portfolio"] == {"quick": "bounded-safe", "crash": "unknown"}
 
 
 def test_a_child_that_dies_gives_unknown_with_the_reason(fakes, monkeypatch):
     _members(monkeypatch, "crash")
-    r = auto.check(_ob(), SMALL, Options(timeout_s=30))
+    r = auto.check(race_obligation(), SMALL, Options(timeout_s=30))
     assert r.verdict == "unknown"
     assert "crash process died (exit code 3)" in r.reason
 
@@ -138,14 +129,14 @@ def test_timeout_terminates_the_children_and_gives_unknown(fakes, monkeypatch):
     _members(monkeypatch, "hang", "slow")
     monkeypatch.setattr(auto, "GRACE_S", 0.2)
     start = time.monotonic()
-    r = auto.check(_ob(), SMALL, Options(timeout_s=0.5))
+    r = auto.check(race_obligation(), SMALL, Options(timeout_s=0.5))
     assert r.verdict == "unknown" and "timeout" in r.reason
     assert time.monotonic() - start < 10
 
 
 def test_memory_limit_gives_unknown(fakes, monkeypatch):
     _members(monkeypatch, "hungry")
-    r = auto.check(_ob(), SMALL, Options(timeout_s=60, memory_mb=300))
+    r = auto.check(race_obligation(), SMALL, Options(timeout_s=60, memory_mb=300))
     assert r.verdict == "unknown"
     assert "memory" in r.reason
 
@@ -165,7 +156,7 @@ def test_interrupt_stops_the_children(fakes, monkeypatch):
     monkeypatch.setattr(auto, "_collect", interrupted)
     monkeypatch.setattr(auto, "_stop", stop)
     with pytest.raises(KeyboardInterrupt):
-        auto.check(_ob(), SMALL, Options(timeout_s=60))
+        auto.check(race_obligation(), SMALL, Options(timeout_s=60))
     assert started and not any(m.process.is_alive() for m in started)
 
 
@@ -173,11 +164,11 @@ def test_an_unknown_member_fails_in_the_parent():
     from rmpcheck.errors import ConfigError
 
     with pytest.raises(ConfigError, match="unknown engine 'nope'"):
-        auto.check(_ob(), SMALL, Options(extra={"prover": "nope"}))
+        auto.check(race_obligation(), SMALL, Options(extra={"prover": "nope"}))
 
 
 def _auto_in_daemon(queue):
-    r = auto.check(_ob(lock=False), SMALL, Options(timeout_s=60))
+    r = auto.check(race_obligation(lock=False), SMALL, Options(timeout_s=60))
     queue.put((r.verdict, r.stats["portfolio"]))
 
 
@@ -201,7 +192,7 @@ def pid_then_hang(ob, sizes, opts):
 
 
 def _run_portfolio(pidfile):
-    auto.check(_ob(), SMALL, Options(timeout_s=60, extra={"pidfile": pidfile}))
+    auto.check(race_obligation(), SMALL, Options(timeout_s=60, extra={"pidfile": pidfile}))
 
 
 def test_members_die_with_a_killed_portfolio(fakes, monkeypatch, tmp_path):

@@ -10,7 +10,7 @@ import itertools
 
 import known_models as km
 import pytest
-from race_model import race_model
+from race_model import SMALL, race_obligation
 
 from rmpcheck import ir
 from rmpcheck.build import (
@@ -35,17 +35,10 @@ from rmpcheck.engines.symmetry import Symmetry, reducible_sorts
 from rmpcheck.interp import Instance
 from rmpcheck.monitor import compile_obligation
 
-SMALL = {"Page": 2, "Thread": 2}
-
-
-def _ob(name: str, lock: bool = True):
-    model, props = race_model(lock=lock)
-    return compile_obligation(model, props, name)
-
 
 @pytest.mark.parametrize("symmetry", [True, False])
 def test_race_with_lock_is_proved_for_the_instance(symmetry):
-    r = explicit.check(_ob("write_only_shared"), SMALL, Options(symmetry=symmetry))
+    r = explicit.check(race_obligation(), SMALL, Options(symmetry=symmetry))
     assert r.verdict == "proved"
     assert r.scope is not None and r.scope.kind == "instance"
     assert dict(r.scope.sizes) == SMALL
@@ -56,7 +49,7 @@ def test_race_with_lock_is_proved_for_the_instance(symmetry):
 
 @pytest.mark.parametrize("symmetry", [True, False])
 def test_race_without_lock_is_refuted_with_a_shortest_trace(symmetry):
-    r = explicit.check(_ob("write_only_shared", lock=False), SMALL, Options(symmetry=symmetry))
+    r = explicit.check(race_obligation(lock=False), SMALL, Options(symmetry=symmetry))
     assert r.verdict == "refuted"
     assert r.trace is not None and r.trace.kind == "counterexample"
     # translate, consult (page still shared), then the guest makes it private
@@ -72,13 +65,13 @@ def test_race_without_lock_is_refuted_with_a_shortest_trace(symmetry):
 
 
 def test_cover_gives_a_shortest_witness_and_an_unreachable_cover_is_uncoverable():
-    r = explicit.check(_ob("reach_write"), SMALL, Options())
+    r = explicit.check(race_obligation("reach_write"), SMALL, Options())
     assert r.verdict == "covered" and r.trace is not None and r.trace.length == 2
     assert r.trace.kind == "witness"
-    r2 = explicit.check(_ob("two_consulted"), SMALL, Options())
+    r2 = explicit.check(race_obligation("two_consulted"), SMALL, Options())
     assert r2.verdict == "uncoverable" and r2.certificate is not None
     # the same cover without the lock is reachable: the uncoverable answer is not vacuous
-    r3 = explicit.check(_ob("two_consulted", lock=False), SMALL, Options())
+    r3 = explicit.check(race_obligation("two_consulted", lock=False), SMALL, Options())
     assert r3.verdict == "covered" and r3.trace is not None and r3.trace.length == 4
 
 
@@ -94,7 +87,7 @@ def test_known_models_proved_and_their_broken_twins_refuted(name):
 
 
 def test_symmetry_shrinks_the_state_space_and_keeps_diameter_and_verdict():
-    ob = _ob("write_only_shared")
+    ob = race_obligation()
     sizes = {"Page": 4, "Thread": 3}
     full = explicit.check(ob, sizes, Options(symmetry=False))
     reduced = explicit.check(ob, sizes, Options(symmetry=True))
@@ -110,8 +103,7 @@ def _orbit_count(inst: Instance, sym: Symmetry, states) -> int:
 
 @pytest.mark.parametrize("sizes", [{"Page": 3, "Thread": 2}, {"Page": 3, "Thread": 3}])
 def test_representatives_are_exactly_one_per_orbit(sizes):
-    model, props = race_model()
-    ob = compile_obligation(model, props, "write_only_shared")
+    ob = race_obligation()
     inst = Instance(ob.system, sizes)
     plain = explicit.explore(inst, ob, Options(symmetry=False), explicit.Deadline(None))
     sym = Symmetry(inst)
@@ -122,8 +114,7 @@ def test_representatives_are_exactly_one_per_orbit(sizes):
 
 
 def test_canon_returns_a_member_of_the_orbit_with_its_permutation():
-    model, props = race_model(lock=False)
-    ob = compile_obligation(model, props, "write_only_shared")
+    ob = race_obligation(lock=False)
     inst = Instance(ob.system, {"Page": 3, "Thread": 3})
     space = explicit.explore(inst, ob, Options(symmetry=False), explicit.Deadline(None))
     sym = Symmetry(inst, (ob.target,))
@@ -204,7 +195,7 @@ def test_symmetric_traces_with_choices_and_monitors_replay():
 
 def test_state_limit_gives_unknown_never_proved():
     r = explicit.check(
-        _ob("write_only_shared"),
+        race_obligation(),
         {"Page": 3, "Thread": 2},
         Options(symmetry=False, extra={"max_states": 50}),
     )
@@ -214,7 +205,7 @@ def test_state_limit_gives_unknown_never_proved():
 
 def test_timeout_gives_unknown_never_proved():
     r = explicit.check(
-        _ob("write_only_shared"), {"Page": 5, "Thread": 3}, Options(symmetry=False, timeout_s=1e-9)
+        race_obligation(), {"Page": 5, "Thread": 3}, Options(symmetry=False, timeout_s=1e-9)
     )
     assert r.verdict == "unknown" and "timeout" in r.reason
 
@@ -232,12 +223,12 @@ def test_memory_error_gives_unknown(monkeypatch):
                 code.expand = boom
 
     monkeypatch.setattr(explicit, "Instance", Exhausted)
-    r = explicit.check(_ob("write_only_shared"), SMALL, Options())
+    r = explicit.check(race_obligation(), SMALL, Options())
     assert r.verdict == "unknown" and "memory" in r.reason
 
 
 def test_state_graph_has_every_state_and_marks_violations():
-    ob = _ob("write_only_shared", lock=False)
+    ob = race_obligation(lock=False)
     g = explicit.state_graph(ob, SMALL, Options(symmetry=False))
     plain = explicit.explore(
         Instance(ob.system, SMALL),

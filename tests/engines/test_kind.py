@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from known_models import FILES, SMALL, obligation
+from known_models import FILES, SMALL, from_text, obligation
 from symbolic_fakes import SatAfter, UnknownSolver
 
 from rmpcheck.engines import kind
 from rmpcheck.engines.base import Options
-from rmpcheck.lang import parse_model, parse_properties
-from rmpcheck.monitor import Obligation, compile_obligation
+from rmpcheck.monitor import Obligation
 from rmpcheck.smt import solving
 
 # 0 <-> 1 is reachable; 3 -> 4 -> 2 is not, so "a != 2" is 3-inductive and no less
@@ -25,9 +24,7 @@ action t.tick() {
 
 
 def chain(init: int) -> Obligation:
-    model = parse_model(CHAIN.replace("INIT", str(init)))
-    props = parse_properties("properties for chain\ninvariant not_two: a != 2\n", model)
-    return compile_obligation(model, props, "not_two")
+    return from_text(CHAIN.replace("INIT", str(init)), "invariant not_two: a != 2\n", "not_two")
 
 
 @pytest.mark.parametrize("name", sorted(FILES))

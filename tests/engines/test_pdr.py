@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import pytest
 import z3
-from known_models import FILES, SMALL, obligation
+from known_models import FILES, SMALL, from_text, obligation
 from symbolic_fakes import UnknownSolver
 
 from rmpcheck.engines import pdr
 from rmpcheck.engines.base import Options
-from rmpcheck.lang import parse_model, parse_properties
-from rmpcheck.monitor import compile_obligation
 from rmpcheck.smt import solving
 
 
@@ -51,9 +49,8 @@ def test_covers_covered_and_uncoverable() -> None:
 def test_model_that_spacer_settles_without_lemmas(init: str, verdict: str) -> None:
     # no actions: Spacer answers in preprocessing and keeps no lemma at any level,
     # so the invariant has to come from its answer, not from its frames
-    model = parse_model(f"model still\nstate x: bool\ninit {{ {init} }}\n")
-    props = parse_properties("properties for still\ninvariant off: !x\n", model)
-    r = pdr.check(compile_obligation(model, props, "off"), {}, Options())
+    ob = from_text(f"model still\nstate x: bool\ninit {{ {init} }}\n", "invariant off: !x\n", "off")
+    r = pdr.check(ob, {}, Options())
     assert r.verdict == verdict, r.reason
     if verdict == "proved":
         assert r.certificate is not None and r.certificate.formulas == ("!x",)
@@ -62,11 +59,9 @@ def test_model_that_spacer_settles_without_lemmas(init: str, verdict: str) -> No
 @pytest.mark.parametrize(("ok", "verdict"), [("true", "proved"), ("false", "refuted")])
 def test_quantified_answer_is_made_quantifier_free(ok: str, verdict: str) -> None:
     # Spacer inlines the rules here and answers with an `exists` over the step's labels
-    model = parse_model(
-        "model q\nsort S\nstate v: S -> bool\nactor a\naction a.go(x: S, y: bool) { }\n"
-    )
-    props = parse_properties(f"properties for q\nalways step_ok: {ok}\n", model)
-    r = pdr.check(compile_obligation(model, props, "step_ok"), {"S": 1}, Options())
+    model = "model q\nsort S\nstate v: S -> bool\nactor a\naction a.go(x: S, y: bool) { }\n"
+    ob = from_text(model, f"always step_ok: {ok}\n", "step_ok")
+    r = pdr.check(ob, {"S": 1}, Options())
     assert r.verdict == verdict, r.reason
     if verdict == "proved":
         assert r.certificate is not None and r.certificate.formulas == ("__ok",)
