@@ -7,6 +7,7 @@ import sys
 from dataclasses import replace
 
 import pytest
+import race_text
 
 import rmpcheck
 from rmpcheck import api, ir
@@ -27,43 +28,9 @@ from rmpcheck.engines.base import Options
 from rmpcheck.errors import ConfigError
 from rmpcheck.result import Result
 
-RACE = """\
-model race
-sort Page
-sort Thread
-enum Step { idle, translated, consulted }
-state assigned : Page -> bool
-state step     : Thread -> Step
-state target   : Thread -> Page
-state psc_lock : bool
-init {
-  forall p: Page. !assigned[p]
-  forall t: Thread. step[t] == idle
-  !psc_lock
-}
-actor guest
-actor host
-action guest.psc_to_private(p: Page) {
-  require !psc_lock
-  assigned[p] := true
-}
-action host.translate(t: Thread, p: Page) {
-  require step[t] == idle
-  step[t] := translated
-  target[t] := p
-}
-action host.consult_rmp(t: Thread) {
-  require step[t] == translated
-  require !psc_lock
-  if assigned[target[t]] { step[t] := idle } else { step[t] := consulted; psc_lock := true }
-}
-action host.write(t: Thread) {
-  require step[t] == consulted
-  step[t] := idle
-  psc_lock := false
-}
-instance model_default { Page = 3, Thread = 2 }
-"""
+RACE = race_text.edited(
+    "instance small { Page = 2, Thread = 2 }", "instance model_default { Page = 3, Thread = 2 }"
+)
 
 PROPS = """\
 properties for race

@@ -5,47 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+import race_text
 from click.testing import CliRunner
 
 from rmpcheck.cli import cli
-
-MODEL = """\
-model race
-sort Page
-sort Thread
-enum Step { idle, translated, consulted }
-state assigned : Page -> bool
-state step     : Thread -> Step
-state target   : Thread -> Page
-state psc_lock : bool
-init {
-  forall p: Page. !assigned[p]
-  forall t: Thread. step[t] == idle
-  !psc_lock
-}
-actor guest
-actor host
-action guest.psc_to_private(p: Page) {
-  require !psc_lock
-  assigned[p] := true
-}
-action host.translate(t: Thread, p: Page) {
-  require step[t] == idle
-  step[t] := translated
-  target[t] := p
-}
-action host.consult_rmp(t: Thread) {
-  require step[t] == translated
-  require !psc_lock
-  if assigned[target[t]] { step[t] := idle } else { step[t] := consulted; psc_lock := true }
-}
-action host.write(t: Thread) {
-  require step[t] == consulted
-  step[t] := idle
-  psc_lock := false
-}
-instance small { Page = 2, Thread = 2 }
-"""
 
 GOOD = """\
 properties for race
@@ -60,13 +23,11 @@ BAD = GOOD + "invariant never_assigned: forall p: Page. !assigned[p]\n"
 
 @pytest.fixture
 def files(tmp_path):
-    (tmp_path / "race.rmp").write_text(MODEL)
+    (tmp_path / "race.rmp").write_text(race_text.TEXT)
     (tmp_path / "good.prop").write_text(GOOD)
     (tmp_path / "bad.prop").write_text(BAD)
     # the broken design: the guest ignores the lock
-    (tmp_path / "broken.rmp").write_text(
-        MODEL.replace("  require !psc_lock\n  assigned[p] := true\n", "  assigned[p] := true\n")
-    )
+    (tmp_path / "broken.rmp").write_text(race_text.broken())
     return tmp_path
 
 

@@ -4,20 +4,18 @@ outside what the encoding can express. Also what it reports about the EPR fragme
 
 from __future__ import annotations
 
-from pathlib import Path
-
+import race_text
 import z3
+from known_models import from_text
 
 from rmpcheck.engines import inductive
 from rmpcheck.engines.base import Options
-from rmpcheck.lang import parse_model, parse_properties
-from rmpcheck.monitor import compile_obligation
 from rmpcheck.smt.epr import induction
 
 NO_INFER = Options(timeout_s=60, extra={"infer": False})
 
 # the race model of DESIGN.md, with the psc_lock
-RACE = (Path(__file__).resolve().parents[1] / "models" / "parametric" / "race.rmp").read_text()
+RACE = race_text.TEXT
 
 CLAIM = (
     "invariant write_only_shared: forall t: Thread. step[t] == consulted -> !assigned[target[t]]"
@@ -29,21 +27,15 @@ lemma at_most_one:
 """
 
 
-def ob_of(model_text: str, props_text: str, name: str, filename: str = "m.rmp"):
-    m = parse_model(model_text, filename)
-    ps = parse_properties(f"properties for {m.name}\n" + props_text, m, "p.prop")
-    return compile_obligation(m, ps, name)
-
-
 def test_claim_with_lemmas_is_proved_and_rechecked():
-    r = inductive.check(ob_of(RACE, CLAIM + LEMMAS, "write_only_shared"), {}, NO_INFER)
+    r = inductive.check(from_text(RACE, CLAIM + LEMMAS, "write_only_shared"), {}, NO_INFER)
     assert r.verdict == "proved" and r.certificate.rechecked
     assert r.certificate.formulas[1] == "forall t: Thread. step[t] == consulted -> psc_lock"
     assert r.stats["lemmas_inferred"] == 0
 
 
 def test_non_inductive_claim_without_lemmas_gives_a_cti_never_proved():
-    r = inductive.check(ob_of(RACE, CLAIM, "write_only_shared"), {}, NO_INFER)
+    r = inductive.check(from_text(RACE, CLAIM, "write_only_shared"), {}, NO_INFER)
     assert r.verdict == "unknown" and r.certificate is None and r.scope is None
     assert r.stats["cti"]["action"] == "guest.psc_to_private"
     assert r.stats["cti"]["sizes"] == {"Page": 1, "Thread": 1}  # shrunk to one of each
@@ -51,7 +43,7 @@ def test_non_inductive_claim_without_lemmas_gives_a_cti_never_proved():
 
 def test_a_wrong_lemma_is_not_proved_along():
     wrong = "lemma never_locked: !psc_lock\n"
-    r = inductive.check(ob_of(RACE, CLAIM + LEMMAS + wrong, "write_only_shared"), {}, NO_INFER)
+    r = inductive.check(from_text(RACE, CLAIM + LEMMAS + wrong, "write_only_shared"), {}, NO_INFER)
     assert r.verdict == "unknown"
 
 
@@ -65,29 +57,29 @@ def test_solver_unknown_gives_unknown(monkeypatch):
         return s
 
     monkeypatch.setattr(induction, "new_solver", giving_up)
-    r = inductive.check(ob_of(RACE, CLAIM + LEMMAS, "write_only_shared"), {}, Options())
+    r = inductive.check(from_text(RACE, CLAIM + LEMMAS, "write_only_shared"), {}, Options())
     assert r.verdict == "unknown" and "stub gave up" in r.reason
 
 
 def test_failed_recheck_gives_unknown(monkeypatch):
     # a certificate that lost its lemmas on the way must not survive the fresh re-check
     monkeypatch.setattr(inductive, "certificate_set", lambda goals, lemmas: list(goals[:1]))
-    r = inductive.check(ob_of(RACE, CLAIM + LEMMAS, "write_only_shared"), {}, NO_INFER)
+    r = inductive.check(from_text(RACE, CLAIM + LEMMAS, "write_only_shared"), {}, NO_INFER)
     assert r.verdict == "unknown" and r.reason.startswith("re-check by a fresh solver failed")
 
 
 def test_recheck_catches_a_non_inductive_set():
-    ob = ob_of(RACE, CLAIM, "write_only_shared")
+    ob = from_text(RACE, CLAIM, "write_only_shared")
     from rmpcheck.engines.base import Deadline
 
     assert inductive.recheck(ob, [("c", ob.target)], Deadline(60)) is not None
-    ob2 = ob_of(RACE, CLAIM + LEMMAS, "write_only_shared")
+    ob2 = from_text(RACE, CLAIM + LEMMAS, "write_only_shared")
     assert inductive.recheck(ob2, inductive.goals_of(ob2), Deadline(60)) is None
 
 
 def test_initial_violation_is_a_real_counterexample():
     bad = "invariant none_assigned_ever: forall p: Page. assigned[p]"
-    r = inductive.check(ob_of(RACE, bad, "none_assigned_ever"), {}, NO_INFER)
+    r = inductive.check(from_text(RACE, bad, "none_assigned_ever"), {}, NO_INFER)
     assert r.verdict == "refuted" and r.trace is not None and r.trace.length == 0
     assert r.scope.kind == "instance"
 
@@ -95,23 +87,23 @@ def test_initial_violation_is_a_real_counterexample():
 def test_cover_proved_uncoverable_or_left_open():
     two = "cover two: exists a: Thread, b: Thread. a != b && step[a] == consulted"
     two += " && step[b] == consulted"
-    r = inductive.check(ob_of(RACE, two + LEMMAS, "two"), {}, NO_INFER)
+    r = inductive.check(from_text(RACE, two + LEMMAS, "two"), {}, NO_INFER)
     assert r.verdict == "uncoverable" and str(r.scope) == "for all sizes"
     one = "cover one: exists a: Thread. step[a] == consulted"
-    r = inductive.check(ob_of(RACE, one + LEMMAS, "one"), {}, Options(timeout_s=30))
+    r = inductive.check(from_text(RACE, one + LEMMAS, "one"), {}, Options(timeout_s=30))
     assert r.verdict != "uncoverable"
 
 
 def test_step_properties_go_through_monitors():
     ok = "always w: host.write(t) -> step[t] == consulted && psc_lock"
-    r = inductive.check(ob_of(RACE, ok + LEMMAS, "w"), {}, NO_INFER)
+    r = inductive.check(from_text(RACE, ok + LEMMAS, "w"), {}, NO_INFER)
     assert r.verdict == "proved" and "__ok" in r.certificate.formulas[0]
     bad = "always w: host.write(t) -> !psc_lock"
-    r = inductive.check(ob_of(RACE, bad + LEMMAS, "w"), {}, NO_INFER)
+    r = inductive.check(from_text(RACE, bad + LEMMAS, "w"), {}, NO_INFER)
     assert r.verdict == "unknown" and r.stats["cti"]["action"] == "host.write"
     # true, but it needs a lemma about the once-monitor, which has no user syntax
     past = "always w: host.write(t) -> once host.consult_rmp(t)"
-    r = inductive.check(ob_of(RACE, past + LEMMAS, "w"), {}, Options(timeout_s=30))
+    r = inductive.check(from_text(RACE, past + LEMMAS, "w"), {}, Options(timeout_s=30))
     assert r.verdict in ("proved", "unknown") and (
         r.verdict == "unknown" or r.certificate.rechecked
     )
@@ -130,7 +122,7 @@ actor hv
 action hv.map(p: Page, g: Gpa) { gpa_of[p] := g  page_of[g] := p  mapped[p] := true }
 """
     claim = "invariant back: forall p: Page. mapped[p] -> page_of[gpa_of[p]] == p"
-    r = inductive.check(ob_of(model, claim, "back", "gpa.rmp"), {}, NO_INFER)
+    r = inductive.check(from_text(model, claim, "back", "gpa.rmp"), {}, NO_INFER)
     assert r.stats["epr"] is False
     (msg,) = r.stats["fragment"]
     assert "state gpa_of : Page -> Gpa (gpa.rmp:5:7)" in msg
@@ -149,7 +141,7 @@ actor hv
 action hv.bump(p: Page) { count[p] := count[p] + 1 }
 """
     r = inductive.check(
-        ob_of(model, "invariant small: forall p: Page. count[p] <= 3", "small", "c.rmp"),
+        from_text(model, "invariant small: forall p: Page. count[p] <= 3", "small", "c.rmp"),
         {},
         NO_INFER,
     )
@@ -186,9 +178,9 @@ action hv.scan() { forall q: Page { if !assigned[q] { any_free := true } } }
 def test_bulk_updates_choices_and_witnesses_prove_and_break():
     claim = "invariant live: forall p: Page. assigned[p] -> !dead[owner[p]]"
     good = BULK.replace("KILL", "forall q: Page { if owner[q] == a { assigned[q] := false } }")
-    r = inductive.check(ob_of(good, claim, "live"), {}, NO_INFER)
+    r = inductive.check(from_text(good, claim, "live"), {}, NO_INFER)
     assert r.verdict == "proved", r.reason
-    r = inductive.check(ob_of(BULK.replace("KILL", ""), claim, "live"), {}, NO_INFER)
+    r = inductive.check(from_text(BULK.replace("KILL", ""), claim, "live"), {}, NO_INFER)
     assert r.verdict == "unknown" and r.stats["cti"]["action"] == "hv.kill"
 
 
@@ -197,5 +189,5 @@ def test_order_dependent_forall_write_is_refused():
         "action hv.scan() { forall q: Page { if !assigned[q] { any_free := true } } }",
         "action hv.scan() { forall q: Page { any_free := assigned[q] } }",
     )
-    r = inductive.check(ob_of(model, "invariant t: true", "t"), {}, NO_INFER)
+    r = inductive.check(from_text(model, "invariant t: true", "t"), {}, NO_INFER)
     assert r.verdict == "unknown" and "depends on the order" in r.reason
