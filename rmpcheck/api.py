@@ -11,7 +11,6 @@ and scripts call it directly.
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Mapping, Sequence
 
@@ -20,6 +19,7 @@ from rmpcheck.engines import registry
 from rmpcheck.engines.base import Deadline, Options, unknown
 from rmpcheck.errors import ConfigError, EngineError
 from rmpcheck.lang import load_model, load_properties
+from rmpcheck.lang.source import did_you_mean
 from rmpcheck.monitor import Obligation, compile_obligation
 from rmpcheck.result import Result
 from rmpcheck.trace.model import Trace
@@ -60,10 +60,8 @@ def select(props: ir.PropertySet, names: Sequence[str] | str | None) -> list[ir.
             continue
         if any(p.name == name for p in props.properties):
             raise ConfigError(f"{name!r} is an assumption, not a claim: there is nothing to prove")
-        close = difflib.get_close_matches(name, list(have), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
         valid = ", ".join(have) or "none"
-        raise ConfigError(f"no property named {name!r}{hint} (claims: {valid})")
+        raise ConfigError(f"no property named {name!r}{_hint(name, have)} (claims: {valid})")
     return [p for p in every if p.name in wanted]
 
 
@@ -87,8 +85,7 @@ def resolve_sizes(
         found = next((b for b in blocks if b.name == instance), None)
         if found is None:
             names = [b.name for b in blocks]
-            close = difflib.get_close_matches(instance, names, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            hint = _hint(instance, names)
             raise ConfigError(
                 f"no instance named {instance!r}{hint} (instances: {', '.join(names) or 'none'})"
             )
@@ -112,6 +109,12 @@ def resolve_sizes(
             f"'instance small {{ {', '.join(f'{m} = 3' for m in missing)} }}'"
         )
     return out
+
+
+def _hint(name: str, candidates: Sequence[str] | Mapping[str, object]) -> str:
+    """``; did you mean 'x'?`` for a close candidate, else nothing."""
+    hint = did_you_mean(name, candidates)
+    return f"; {hint}" if hint else ""
 
 
 def _covers(model: ir.Model, sizes: Mapping[str, int] | None) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from typing import Any
 
@@ -10,6 +9,7 @@ import click
 
 from rmpcheck import ir
 from rmpcheck.errors import ConfigError
+from rmpcheck.lang.source import did_you_mean
 
 
 def _parse(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, int]:
@@ -54,8 +54,8 @@ def check_sorts(model: ir.Model, sizes: dict[str, int]) -> None:
     for name in sizes:
         if name in have:
             continue
-        close = difflib.get_close_matches(name, have, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        close = did_you_mean(name, have)
+        hint = f"; {close}" if close else ""
         raise click.BadParameter(
             f"model {model.name} has no sort {name!r}{hint} (sorts: {', '.join(have) or 'none'})",
             param_hint="'--size'",
