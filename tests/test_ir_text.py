@@ -12,6 +12,7 @@ from rmpcheck.lang import parse_model, parse_properties
 from rmpcheck.monitor import System
 from rmpcheck.smt.readable import show_conjuncts
 from rmpcheck.smt.system import encoding
+from rmpcheck.smt.vocab import locations_of
 
 MODEL = parse_model(
     """model two_enums
@@ -32,7 +33,7 @@ def certificate(build: Callable[[Values], z3.BoolRef]) -> tuple[str, ...]:
     """``build(values)`` (a formula over one vocabulary) printed as in a certificate."""
     enc = encoding(System(MODEL), {"Page": 1})
     v = enc.vocab("shown")
-    locs = {c.decl().name(): loc for c, loc in zip(v.flat(), enc.lay.locations, strict=True)}
+    locs = locations_of(enc.lay, v)
     return show_conjuncts(build(v.values), locs, enc.sizes, MODEL.enums)
 
 

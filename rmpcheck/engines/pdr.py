@@ -25,7 +25,7 @@ from rmpcheck.result import Certificate, Result
 from rmpcheck.smt import solving
 from rmpcheck.smt.readable import show_conjuncts
 from rmpcheck.smt.system import Encoding, encoding
-from rmpcheck.smt.vocab import Vocabulary
+from rmpcheck.smt.vocab import Vocabulary, locations_of
 
 ENGINE = "pdr"
 # only the transition rule has this name: counting it along a derivation gives the depth
@@ -159,7 +159,7 @@ def recheck(
 def readable(enc: Encoding, inv: z3.ExprRef) -> tuple[str, ...]:
     """The invariant's conjuncts in model vocabulary."""
     shown = enc.vocab("shown")
-    locs = {c.decl().name(): loc for c, loc in zip(shown.flat(), enc.lay.locations, strict=True)}
+    locs = locations_of(enc.lay, shown)
     body = z3.simplify(z3.substitute_vars(inv, *shown.flat()))
     assert isinstance(body, z3.BoolRef)
     return show_conjuncts(body, locs, enc.sizes, enc.lay.system.model.enums)

@@ -113,6 +113,11 @@ def vocab(lay: Layout, step: int | str) -> Vocabulary:
     return Vocabulary(tag, values)
 
 
+def locations_of(lay: Layout, v: Vocabulary) -> dict[str, Location]:
+    """The name of each of ``v``'s constants -> its location (to print formulas over ``v``)."""
+    return {c.decl().name(): loc for c, loc in zip(v.flat(), lay.locations, strict=True)}
+
+
 def state_domain(lay: Layout, v: Vocabulary) -> z3.BoolRef:
     return z3.And(
         [

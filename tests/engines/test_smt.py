@@ -22,7 +22,7 @@ from rmpcheck.smt import system
 from rmpcheck.smt.decode import action_of, state_of
 from rmpcheck.smt.readable import show_conjuncts
 from rmpcheck.smt.system import Encoding, encoding
-from rmpcheck.smt.vocab import Vocabulary, value
+from rmpcheck.smt.vocab import Vocabulary, locations_of, value
 from rmpcheck.trace.replay import build_trace
 
 FEATURES = Path(__file__).resolve().parents[1] / "models" / "features"
@@ -139,7 +139,7 @@ def readable(name: str, build) -> tuple[str, ...]:
     ob = obligation(name)
     enc = encoding(ob.system, SMALL[name])
     v = enc.vocab("shown")
-    locs = {c.decl().name(): loc for c, loc in zip(v.flat(), enc.lay.locations, strict=True)}
+    locs = locations_of(enc.lay, v)
     return show_conjuncts(build(v.values), locs, enc.sizes)
 
 
