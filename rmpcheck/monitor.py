@@ -120,13 +120,17 @@ def context_of(prop: Property) -> Context:
 
 
 def _needs_step(e: Expr) -> bool:
-    """Primes or an action pattern outside any past-time operator."""
+    """Primes anywhere, or an action pattern outside any past-time operator.
+
+    ``once host.free(p)`` is a fine state formula (a monitor remembers the
+    step), but ``once x'`` reads a post-state, which only a step has.
+    """
     if isinstance(e, StateVar):
         return e.primed
     if isinstance(e, ActionIs):
         return True
     if isinstance(e, Past):
-        return False
+        return any(isinstance(x, StateVar) and x.primed for a in e.args for x in ir.walk(a))
     return any(_needs_step(c) for c in ir.children(e))
 
 

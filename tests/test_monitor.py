@@ -51,3 +51,19 @@ def test_step_property_with_once_gets_param_monitor_and_ok_flag():
     # once starts false at position 0 of a step formula and accumulates
     assert once_m.init == ir.BoolLit(False)
     assert ob.target == ob.system.monitors[1].decl.ref()
+
+
+def test_a_prime_under_a_past_operator_makes_a_step_cover():
+    from rmpcheck.build import cover
+    from rmpcheck.interp import Instance
+
+    model, page, assigned = _race()
+    q = var("q", page)
+    c = cover("c", once(assigned[q].prime()))
+    ob = compile_obligation(model, properties("race", c), "c")
+    # a step formula: the cover becomes a 'hit' flag set by the step
+    assert [m.decl.name for m in ob.system.monitors] == ["__once", "__hit"]
+    inst = Instance(ob.system, {"Page": 1})
+    inits = list(inst.initial_states())
+    assert inits and not any(inst.holds(ob.target, s) for s in inits)
+    assert all(any(inst.holds(ob.target, t) for _, t in inst.successors(s)) for s in inits)
