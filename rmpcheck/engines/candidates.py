@@ -320,6 +320,8 @@ class _Cover:
         return got
 
     def combos(self, k: int) -> list[tuple[int, ...]]:
+        if not self.full:
+            return []  # no sample at all (no reachable state): nothing to go by
         out: set[tuple[int, ...]] = set()
         self._extend((), self.full, k, out)
         return sorted(out)
