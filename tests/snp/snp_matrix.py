@@ -35,6 +35,9 @@ PREMISE_COVER = {
     "rmpupdate_clears_validated": "rmpupdate_on_validated",
     "one_owner": "backing_page_assigned",
     "npt_agrees_with_rmp": "frame_private",
+    "page_states": "backing_page_assigned",
+    "assigned_only_on_request": "assigned_at_runtime",
+    "validated_set_only_by_guest": "page_validated",
 }
 
 

@@ -1,0 +1,85 @@
+"""docs/snp.md shows the verdict matrix and every refutation as the tool's own column diagram.
+
+The matrix table (between ``<!-- matrix -->`` and ``<!-- end matrix -->``)
+must be the gate's expectations. Each diagram sits between ``<!-- trace:
+MODEL CLAIM -->`` and ``<!-- end trace -->`` and must be exactly what
+rmpcheck.trace.text renders for that refutation today. Regenerate after a
+change with ``RMPCHECK_REGEN_GOLDEN=1 python -m pytest tests/snp/test_docs.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from snp_matrix import DOCS, Check, checks
+
+from rmpcheck.api import prove
+from rmpcheck.trace import text
+
+REGEN = os.environ.get("RMPCHECK_REGEN_GOLDEN") == "1"
+BLOCK = re.compile(
+    r"(<!-- trace: (\w+) (\w+) -->\n```text\n)(.*?)(```\n<!-- end trace -->)", re.S
+)
+MATRIX = re.compile(r"(<!-- matrix -->\n)(.*?)(<!-- end matrix -->)", re.S)
+CHECKS = {c.name: c for c in checks()}
+LETTER = {"proved": "P", "refuted": "R", "covered": "C", "uncoverable": "U"}
+
+
+def refutations() -> list[tuple[Check, str]]:
+    return [(c, n) for c in CHECKS.values() for n, v in c.expect.items() if v == "refuted"]
+
+
+def diagram(check: Check, claim: str) -> str:
+    model, sets = check.load()
+    props = next(s for s in sets if any(p.name == claim for p in s.properties))
+    [r] = prove(model, props, property=claim, engine=check.engine, instance=check.instance)
+    assert r.verdict == "refuted" and r.trace is not None, (check.name, claim, r.verdict)
+    return text.render(r.trace) + "\n"
+
+
+def matrix_table() -> str:
+    """Claims down, variants across, one letter per expected verdict."""
+    cols = list(CHECKS.values())
+    claims = list(dict.fromkeys(n for c in cols for n in c.expect))
+    out = ["| claim | " + " | ".join(f"`{c.name}`" for c in cols) + " |",
+           "| --- |" + " :-: |" * len(cols)]
+    for n in claims:
+        cells = [LETTER.get(c.expect.get(n, ""), "?") for c in cols]
+        out.append(f"| `{n}` | " + " | ".join(cells) + " |")
+    return "\n".join(out) + "\n"
+
+
+def test_matrix_table_is_current() -> None:
+    doc = DOCS.read_text()
+    m = MATRIX.search(doc)
+    assert m is not None, "docs/snp.md has no <!-- matrix --> block"
+    if REGEN:
+        DOCS.write_text(doc[: m.start(2)] + matrix_table() + doc[m.end(2) :])
+        return
+    assert m.group(2) == matrix_table(), "stale matrix in docs/snp.md (RMPCHECK_REGEN_GOLDEN=1)"
+
+
+def test_every_refutation_has_a_diagram() -> None:
+    shown = {(m, c) for _, m, c, _, _ in BLOCK.findall(DOCS.read_text())}
+    missing = {(c.name, n) for c, n in refutations()} - shown
+    assert not missing, f"docs/snp.md lacks the trace of {sorted(missing)}"
+
+
+@pytest.mark.slow
+def test_diagrams_are_current() -> None:
+    doc = DOCS.read_text()
+    stale = []
+
+    def current(m: re.Match[str]) -> str:
+        got = diagram(CHECKS[m.group(2)], m.group(3))
+        if got != m.group(4):
+            stale.append(f"{m.group(2)} {m.group(3)}")
+        return m.group(1) + got + m.group(5)
+
+    new = BLOCK.sub(current, doc)
+    if REGEN:
+        DOCS.write_text(new)
+        return
+    assert not stale, f"stale diagrams in docs/snp.md (RMPCHECK_REGEN_GOLDEN=1 to redo): {stale}"
