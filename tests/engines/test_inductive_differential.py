@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, assume, event, given, note, settings
 from hypothesis import strategies as st
-from strategies import ALL_KINDS, models, properties_for
+from test_differential import cases  # the same random models and claims
 
-from rmpcheck import ir
 from rmpcheck.engines import inductive, registry
 from rmpcheck.engines.base import Options
 from rmpcheck.errors import EngineError
@@ -24,17 +23,8 @@ from rmpcheck.trace.recheck import recheck
 MAX_RAW_STATES = 20_000
 
 
-@st.composite
-def cases(draw: st.DrawFn) -> tuple[ir.Model, ir.PropertySet, str]:
-    model = draw(models(max_state=3, max_actions=2))
-    props = draw(properties_for(model, ALL_KINDS, max_size=2))
-    claims = [p.name for p in props.properties if p.kind != "assume"]
-    assume(claims)
-    return model, props, draw(st.sampled_from(claims))
-
-
 @settings(
-    max_examples=120,
+    max_examples=80,
     deadline=None,
     suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow],
 )
@@ -51,7 +41,7 @@ def test_inductive_agrees_with_explicit(case, infer):
     for d in inst.decls:
         raw *= inst.sizes.count(d.type)
     assume(raw <= MAX_RAW_STATES)
-    r = inductive.check(ob, {}, Options(timeout_s=20, extra={"infer": infer}))
+    r = inductive.check(ob, {}, Options(timeout_s=5, extra={"infer": infer}))
     note(f"inductive: {r.describe()} {r.reason}")
     event(f"inductive {r.verdict}")
     if not r.decisive:
