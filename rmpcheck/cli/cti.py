@@ -84,6 +84,8 @@ def cti(
         found = ctis.find(ob, Deadline(timeout))
     except Unsupported as e:
         raise ConfigError(f"the parametric encoding cannot express this model: {e}") from None
+    for note in ctis.outside_epr(ob):
+        click.echo(f"note: outside the decidable EPR fragment: {note}\n")
     opts = Options(depth=depth, timeout_s=timeout)
     lemmas = f"{len(ob.lemmas)} lemma(s)"
     if found is None or infer:

@@ -34,6 +34,7 @@ MAX_LITERALS = 3
 VARS_PER_SORT = 2
 SAMPLE_SIZES = (2, 3)  # every sort at this size, smallest first
 MAX_SAMPLE_STATES = 2_000  # per instance; a partial sample only filters less
+MAX_SAMPLE_BITS = 200_000  # (state, valuation) pairs over all instances: the masks' length
 MAX_CANDIDATES = 2_000  # past this many, stop enumerating (longer clauses are left out)
 NOISE_STATES = 200  # per sampled instance: states that spot valid clauses
 
@@ -270,7 +271,7 @@ def clauses(
     prefixes = _prefixes(xs)
     # x == a || x == b over one enum read is a conjunction of shorter clauses (x != c ...)
     lread = [_value_read(a) if p else None for a, p in lits]
-    cover = _Cover(lmask, full)
+    cover = _Cover(lmask, full, deadline)
     ren = _renamings(xs)
     holding: set[tuple[int, ...]] = set()
     found: list[tuple[int, ...]] = []
@@ -309,8 +310,8 @@ class _Cover:
     """Sets of ``k`` literals whose masks cover every sample, found without trying them all:
     some literal must cover the lowest sample still uncovered."""
 
-    def __init__(self, masks: Sequence[int], full: int) -> None:
-        self.masks, self.full = masks, full
+    def __init__(self, masks: Sequence[int], full: int, deadline: Deadline) -> None:
+        self.masks, self.full, self.deadline = masks, full, deadline
         self._with: dict[int, list[int]] = {}
 
     def with_bit(self, b: int) -> list[int]:
@@ -327,6 +328,8 @@ class _Cover:
         return sorted(out)
 
     def _extend(self, combo: tuple[int, ...], miss: int, left: int, out: set) -> None:
+        if self.deadline.expired():
+            return
         b = (miss & -miss).bit_length() - 1
         for j in self.with_bit(b):
             if j in combo:
@@ -393,13 +396,22 @@ def generate(
     xs = template_vars(system.model)
     atom_list = atoms(system, xs)
     samples = []
+    room = MAX_SAMPLE_BITS
     for n in sizes:
         got = sample_states(
             system, {s.name: n for s in system.model.sorts}, deadline, MAX_SAMPLE_STATES
         )
-        if got is not None:
-            samples.append(got)
-        if deadline.expired():
+        if got is not None and got[1]:
+            # every state counts once per valuation of the variables: keep the masks small
+            inst, states = got
+            per_state = 1
+            for x in xs:
+                per_state *= inst.sizes.domain(x.type).size
+            keep = min(len(states), room // per_state)
+            if keep:
+                samples.append((inst, random.Random(n).sample(states, keep)))
+                room -= keep * per_state
+        if deadline.expired() or room <= 0:
             break
     if not samples or not atom_list:
         return [], {"atoms": len(atom_list), "sampled_states": 0, "candidates": 0}

@@ -89,6 +89,16 @@ def find(ob: Obligation, deadline: Deadline) -> BadInit | Cti | Stuck | None:
     return check_set(ob, Induction(ob.system), goals_of(ob), deadline)
 
 
+def outside_epr(ob: Obligation) -> list[str]:
+    """What takes the claim's induction queries outside EPR, and where (engines/inductive
+    reports the same in ``stats["fragment"]``)."""
+    from rmpcheck.smt.epr import fragment
+
+    ind = Induction(ob.system)
+    skolems = [k for tr in ind.transitions for k in tr.skolems]
+    return [f.message for f in fragment.findings(ob.system, goals_of(ob), skolems)]
+
+
 def instance(ob: Obligation, sizes: dict[str, int]) -> Instance:
     return Instance(ob.system, sizes)
 

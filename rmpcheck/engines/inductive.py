@@ -92,9 +92,9 @@ def check(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:
     except Unsupported as e:
         return unknown(ob, ENGINE, f"the parametric encoding cannot express: {e}", deadline)
     skolems = [k for tr in ind.transitions for k in tr.skolems]
-    found = fragment.findings(ob.system, goals, skolems)
-    stats: dict[str, Any] = {"epr": not found, "fragment": [f.message for f in found]}
-    outside = f" (outside EPR: {found[0].message})" if found else ""
+    found = [f.message for f in fragment.findings(ob.system, goals, skolems)]
+    stats: dict[str, Any] = {"epr": not found, "fragment": found}
+    outside = f" (outside EPR: {found[0]})" if found else ""
 
     failure = check_set(ob, ind, goals, deadline)
     lemmas: list[Named] = []
