@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -12,9 +13,14 @@ from rmpcheck import ir
 from rmpcheck.result import Result
 from rmpcheck.trace.model import Trace
 
+# an unknown's reason longer than this is printed below the table, not in it
+REASON_IN_TABLE = 40
+
 
 def verdict_text(r: Result) -> str:
     """'proved for Page=6, Thread=3', 'no violation up to depth 20', 'refuted (trace ...)'."""
+    if r.verdict == "unknown" and len(r.reason) > REASON_IN_TABLE:
+        return "unknown (reason below)"
     return r.describe()
 
 
@@ -41,6 +47,9 @@ def show(model: ir.Model, sizes: Mapping[str, int], engine: str, results: Sequen
         for row in (head, *table):
             click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
     for r in results:
+        if r.verdict == "unknown" and len(r.reason) > REASON_IN_TABLE:
+            click.echo(f"\n== {r.property}: unknown ({r.engine})\n")
+            click.echo(textwrap.fill(r.reason, 100, initial_indent="  ", subsequent_indent="  "))
         if r.trace is not None:
             label = "witness" if r.trace.kind == "witness" else "counterexample"
             click.echo(f"\n== {r.property}: {label} ({r.engine})\n")
@@ -64,15 +73,9 @@ def _style(verdict: str) -> str:
 
 
 def trace_text(trace: Trace) -> str:
-    """The trace exporter's text columns; a plain step list if that exporter is missing."""
-    try:
-        from rmpcheck.trace import text
-    except ImportError:  # pragma: no cover - only before trace/text.py landed
-        lines = [trace.summary]
-        for s in trace.steps:
-            what = "initial state" if s.action is None else f"{s.action}({s.args})"
-            lines.append(f"{s.index:>3}  {what}  {s.state}")
-        return "\n".join(lines)
+    """The trace exporter's text columns."""
+    from rmpcheck.trace import text
+
     return text.render(trace)
 
 
