@@ -36,7 +36,7 @@ def render(trace: Trace, show: str = "changed") -> str:
             lines = [layout.summarize(k, v) for k, v in step.state.items()]
         else:
             lines = [str(c) for c in layout.changes(trace.steps[i - 1], step)] or ["(no change)"]
-        head = "initial state" if step.action is None else f"after step {step.index}"
+        head = layout.first_state(trace) if step.action is None else f"after step {step.index}"
         attrs = [f"label={quote(chr(10).join([head, *lines]))}"]
         if i == len(trace.steps) - 1:
             color = "#dafbe1" if trace.kind == "witness" else "#ffebe9"

@@ -59,6 +59,7 @@ def render(trace: Trace) -> str:
         + (f"; {escape(versions)}" if versions else "")
         + "</p>",
         f'<p class="{verdict_cls}">{escape(_verdict(trace))}</p>',
+        *_first_state_note(trace),
         "<h2>Sequence</h2>",
         f'<div class="scroll">{sequence_svg(trace)}</div>',
         "<h2>State</h2>",
@@ -67,6 +68,13 @@ def render(trace: Trace) -> str:
         "</html>",
     ]
     return "\n".join(parts) + "\n"
+
+
+def _first_state_note(trace: Trace) -> list[str]:
+    """The diagram starts at step 1, so say what step 0 is when it is not an initial state."""
+    if not layout.is_cti(trace):
+        return []
+    return [f'<p class="meta">step 0 is a {escape(layout.first_state(trace))}</p>']
 
 
 def _verdict(trace: Trace) -> str:
@@ -175,7 +183,8 @@ def state_table(trace: Trace) -> str:
     for s in trace.steps:
         head.append(f"<th>{s.index}</th>")
         if s.action is None:
-            acts.append('<th class="act">initial</th>')
+            full = escape(layout.first_state(trace), quote=True)
+            acts.append(f'<th class="act" title="{full}">{layout.first_state(trace, True)}</th>')
         else:
             call = escape(layout.call(s, with_actor=False))
             acts.append(f'<th class="act mono">{escape(s.actor or "")}<br>{call}</th>')

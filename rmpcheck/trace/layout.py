@@ -141,6 +141,24 @@ def headline(trace: Trace) -> str:
     return f"{trace.model}: {what}"
 
 
+# A counterexample to induction (engines/cti.py sets meta["cti"]) starts from a
+# state that satisfies the invariant being checked but need not be reachable:
+# calling it the initial state would tell the reader the bug is real.
+CTI_PRE_STATE = "pre-state (satisfies every lemma and the claim; not necessarily reachable)"
+
+
+def is_cti(trace: Trace) -> bool:
+    return bool(trace.meta.get("cti"))
+
+
+def first_state(trace: Trace, short: bool = False) -> str:
+    """How step 0 is labelled: ``initial state``, or a CTI's pre-state; ``short`` for
+    a table header (``initial`` / ``pre-state``)."""
+    if is_cti(trace):
+        return "pre-state" if short else CTI_PRE_STATE
+    return "initial" if short else "initial state"
+
+
 def instance_line(trace: Trace) -> str:
     sizes = ", ".join(f"{k}={v}" for k, v in sorted(trace.sizes.items())) or "no sorts"
     return f"instance {sizes}; engine {trace.engine or 'unknown'}"

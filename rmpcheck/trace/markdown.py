@@ -23,7 +23,7 @@ def render(trace: Trace, show: Show = "changed") -> str:
         cells = [""] * len(cols)
         if step.action is None:
             what = [_code(layout.summarize(k, v)) for k, v in step.state.items()]
-            first = "*initial state*"
+            first = f"*{_esc(layout.first_state(trace))}*"
             if cols:
                 cells[0] = first
             else:

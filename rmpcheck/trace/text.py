@@ -18,6 +18,7 @@ trace always gives the same text.
 
 from __future__ import annotations
 
+import textwrap
 from typing import Literal
 
 from rmpcheck.trace import layout
@@ -48,7 +49,8 @@ def render(trace: Trace, show: Show = "changed", width: int = WIDTH) -> str:
     for i, step in enumerate(trace.steps):
         num = str(step.index).rjust(gutter) + "  "
         if step.action is None:
-            out.append(num + "initial state")
+            label = textwrap.wrap(layout.first_state(trace), width - len(num))
+            out += [num + label[0], *(" " * detail + ln for ln in label[1:])]
             items = [layout.summarize(k, v) for k, v in step.state.items()]
             out += _pack(items, width, " " * detail)
             continue

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from trace_fixtures import race_model, search_trace
+from trace_fixtures import cti_trace, race_model, search_trace
 
 from rmpcheck import ir
 from rmpcheck.trace.model import Trace
@@ -32,3 +32,8 @@ def big_cex(model: ir.Model) -> Trace:
 @pytest.fixture(scope="session")
 def witness(model: ir.Model) -> Trace:
     return search_trace(model, "reach_write")
+
+
+@pytest.fixture(scope="session")
+def cti(model: ir.Model) -> Trace:
+    return cti_trace(model)

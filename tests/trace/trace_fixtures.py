@@ -65,6 +65,24 @@ def search_trace(
     return trace_of_run(inst, ob, run, engine)
 
 
+def cti_trace(model: ir.Model) -> Trace:
+    """A counterexample to induction of write_only_shared, as engines/cti.py builds it:
+    its pre-state (a host write pending on a page it never checked) is unreachable."""
+    from rmpcheck.engines.cti import make_cti
+
+    ob = obligation(model, "write_only_shared")
+    inst = Instance(ob.system, SIZES)
+    init = next(iter(inst.initial_states()))
+    n = len(model.state)
+    step = [d.name for d in model.state].index("step")
+    raw = list(init[:n])
+    raw[step] = (2,)  # consulted, with checked still false
+    pre = inst.complete(tuple(raw))
+    assert pre is not None and inst.holds(ob.target, pre)
+    ((ai, post),) = inst.step(pre, "guest.psc_to_private", (0,))
+    return make_cti(inst, ob, pre, ai, post, ("write_only_shared",)).trace
+
+
 GOLDEN = Path(__file__).parent.parent / "golden" / "traces"
 REGEN = os.environ.get("RMPCHECK_REGEN_GOLDEN") == "1"
 
