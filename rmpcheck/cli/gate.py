@@ -34,7 +34,17 @@ Gate exit codes:
 """
 
 # options that only make sense for one MODEL/PROPS pair, and only for the gate
-_SINGLE = ("engine", "sizes", "instance", "depth", "timeout", "memory", "no_symmetry")
+_SINGLE = (
+    "engine",
+    "sizes",
+    "instance",
+    "depth",
+    "timeout",
+    "memory",
+    "no_symmetry",
+    "prefs",
+    "prefer_budget",
+)
 _GATE = ("config", "jobs", "no_cache", "junit", "sarif")
 
 
@@ -170,6 +180,7 @@ def _flags(names: list[str]) -> str:
     flags = {
         "sizes": "--size",
         "no_symmetry": "--no-symmetry",
+        "prefs": "--prefer",
         "trace_dir": "--trace-dir",
         "trace_format": "--trace-format",
         "no_cache": "--no-cache",

@@ -57,6 +57,23 @@ SETTLED = frozenset({"proved", "covered"})
     help="memory per claim (auto)",
 )
 @click.option("--no-symmetry", is_flag=True, help="explicit: do not reduce by sort symmetry")
+@click.option(
+    "--prefer",
+    "prefs",
+    multiple=True,
+    type=click.Choice(["actors", "changes"]),
+    help="replace each trace by one no longer with fewer distinct actors, or fewer "
+    "distinct state variables changed, when a bounded search finds one; repeatable, "
+    "the first given counts most (see docs/traces.md)",
+)
+@click.option(
+    "--prefer-budget",
+    type=click.FloatRange(min=0, min_open=True),
+    default=5.0,
+    show_default=True,
+    metavar="S",
+    help="seconds per trace for --prefer; when they run out the engine's trace is kept",
+)
 @click.option("--json", "as_json", is_flag=True, help="print one JSON document instead")
 @gate_options
 @reports_errors
@@ -71,6 +88,8 @@ def prove(
     timeout: float | None,
     memory: int | None,
     no_symmetry: bool,
+    prefs: tuple[str, ...],
+    prefer_budget: float,
     as_json: bool,
     **gate: object,
 ) -> None:
@@ -81,6 +100,13 @@ def prove(
     MODEL. Prints a table of verdicts with what each covers ("proved for
     Page=6, Thread=3", "no violation up to depth 20", "refuted (trace of 5
     steps)"), every counterexample and witness, and every proof certificate.
+
+    --prefer actors / --prefer changes: after the engine answers, look for a
+    trace no longer than its own that involves fewer distinct actors, or
+    changes fewer distinct state variables (both: the first given counts
+    most), within --prefer-budget seconds per trace; the new trace is
+    replayed on the interpreter like any other, and the engine's is kept
+    when none is better or the budget runs out. Verdicts never change.
 
     \b
     Exit codes:
@@ -116,6 +142,10 @@ def prove(
     )
     formats = _trace_formats(gate)
     results = api.prove(model, props, property=names or None, engine=engine, sizes=at, options=opts)
+    if prefs:
+        from rmpcheck.trace.prefer import prefer_results
+
+        results = prefer_results(model, props, results, prefs, prefer_budget)
     if gate.get("trace_dir"):
         from rmpcheck.trace.export import write_traces
 

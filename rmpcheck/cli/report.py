@@ -53,6 +53,8 @@ def show(model: ir.Model, sizes: Mapping[str, int], engine: str, results: Sequen
         if r.trace is not None:
             label = "witness" if r.trace.kind == "witness" else "counterexample"
             click.echo(f"\n== {r.property}: {label} ({r.engine})\n")
+            if "prefer" in r.stats:
+                click.echo(f"--prefer: {r.stats['prefer']}\n")
             click.echo(trace_text(r.trace).rstrip("\n"))
         if r.certificate is not None:
             c = r.certificate

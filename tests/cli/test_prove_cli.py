@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import click
 import pytest
 import race_text
 from click.testing import CliRunner
@@ -228,3 +229,44 @@ def test_a_bad_trace_format_is_refused_before_proving(files):
     assert r.exit_code == 2
     assert "unknown trace format 'pdf'" in r.output
     assert not (files / "t").exists()
+
+
+BUSY = """\
+properties for race
+cover busy: (exists t: Thread. step[t] != idle)
+  && ((exists p: Page. assigned[p]) || (exists t: Thread. step[t] == consulted))
+"""
+
+
+def test_prefer_actors_shows_an_equally_short_witness_with_fewer_actors(files):
+    (files / "busy.prop").write_text(BUSY)
+    args = ["prove", str(files / "race.rmp"), str(files / "busy.prop"), "-e", "explicit"]
+    plain = json.loads(run(*args, "--json").output)["results"][0]
+    r = run(*args, "--json", "--prefer", "actors")
+    assert r.exit_code == 0, r.output
+    (res,) = json.loads(r.output)["results"]
+    assert res["verdict"] == plain["verdict"] == "covered"
+    actors = {s["actor"] for s in res["trace"]["#meta"]["steps"]} - {None}
+    assert actors == {"host"}
+    assert len(res["trace"]["states"]) == len(plain["trace"]["states"])
+    assert res["stats"]["prefer"] == "fewer actors: 1 (was 2)"
+    text = run(*args, "--prefer", "actors", "--prefer", "changes").output
+    assert "--prefer: fewer actors: 1 (was 2)" in text
+
+
+def test_prefer_is_documented_and_checked(files):
+    out = run("prove", "--help").output
+    assert "--prefer [actors|changes]" in out and "--prefer-budget S" in out
+    r = run("prove", str(files / "race.rmp"), str(files / "good.prop"), "--prefer", "colour")
+    assert r.exit_code == 2 and "colour" in r.output
+    gate = run("prove", "--prefer", "actors")
+    assert gate.exit_code == 2 and "--prefer apply to one MODEL/PROPS pair" in gate.output
+
+
+def test_prefer_choices_are_the_criteria_simplify_knows():
+    from rmpcheck.cli.prove import prove
+    from rmpcheck.trace.simplify import CRITERIA
+
+    (opt,) = [p for p in prove.params if p.name == "prefs"]
+    assert isinstance(opt.type, click.Choice)
+    assert list(opt.type.choices) == list(CRITERIA)
