@@ -63,10 +63,10 @@ def _one(
             # lemmas do not restrict runs, so the obligation without them replays the same
             ob = compile_obligation(model, props, r.property, use_lemmas=False)
             inst = Instance(ob.system, trace.sizes)
-        except (ConfigError, EngineError) as e:  # an instance the interpreter cannot build
+            out = prefer(inst, ob, trace, crits, Budget(nodes, seconds))
+        except (ConfigError, EngineError) as e:  # too big for the interpreter (init, sizes)
             note = f"kept the engine's trace: {e}"
         else:
-            out = prefer(inst, ob, trace, crits, Budget(nodes, seconds))
             trace, note = out.trace, out.note
     stats = {**r.stats, "prefer": note, "prefer_s": round(time.monotonic() - start, 3)}
     return dataclasses.replace(r, trace=trace, stats=stats)

@@ -138,3 +138,30 @@ def test_unknown_preferences_are_refused():
     with pytest.raises(ConfigError, match="cannot prefer 'colours'"):
         criteria(["colours"])
     assert criteria(["changes", "actors", "changes"]) == (CHANGES, ACTORS)
+
+
+WIDE = """\
+model wide
+sort Page
+state m : Page -> 0..9
+actor a
+action a.clear(p: Page) { m[p] := 0 }
+"""
+
+
+def test_an_instance_too_big_for_the_interpreter_keeps_the_engine_trace():
+    from rmpcheck.lang import parse_model
+    from rmpcheck.trace.model import Step
+
+    model = parse_model(WIDE, "wide.rmp")
+    props = parse_properties(
+        "properties for wide\ninvariant nonzero: forall p: Page. m[p] != 0\n", model, "w.prop"
+    )
+    # 10^8 candidate initial states: the interpreter refuses to enumerate them
+    start = Step(0, None, None, None, {}, {}, {"m": {}}, ())
+    clear = Step(1, "a.clear", "a", "a", {"p": "Page0"}, {}, {"m": {}}, ("m",))
+    trace = Trace("wide", "nonzero", "counterexample", {"Page": 8}, "bmc", (start, clear))
+    r = Result("wide", "nonzero", "invariant", "refuted", "bmc", trace=trace)
+    (out,) = prefer_results(model, props, [r], ["changes"])
+    assert out.trace is trace
+    assert "constrain init or use a symbolic engine" in out.stats["prefer"]
