@@ -135,7 +135,9 @@ def _prove(
 
     assert isinstance(ob, Obligation) and isinstance(opts, Options)
     assert isinstance(props, ir.PropertySet)
-    r = inductive.check(ob, {}, Options(timeout_s=opts.timeout_s, extra={"infer": infer}))
+    # the model's default instance is the sample inference filters candidates with
+    hint = _default_sizes(ob.model, props)
+    r = inductive.check(ob, hint, Options(timeout_s=opts.timeout_s, extra={"infer": infer}))
     if r.verdict not in ("proved", "uncoverable"):
         click.echo(r.describe())
         return EXIT_DIFFERS
@@ -156,3 +158,13 @@ def _prove(
         load_properties(out, ob.model)  # what we write must read back
         click.echo(f"written to {out}")
     return EXIT_OK
+
+
+def _default_sizes(model: object, props: object) -> dict[str, int]:
+    from rmpcheck import api, ir
+
+    assert isinstance(model, ir.Model) and isinstance(props, ir.PropertySet)
+    try:
+        return api.resolve_sizes(model, props)
+    except ConfigError:
+        return {}  # no instance to start from: inference samples uniform sizes only

@@ -7,36 +7,28 @@ at terms (``assigned[target[t1]]``), enum-valued reads equal to each member,
 small-int reads equal to each value, and equalities between terms of one sort.
 A candidate is a disjunction of up to three literals, universally closed.
 
-Sampling is what makes this cheap: each atom is evaluated once on every
-(state, valuation of the variables) pair of small instances' reachable states
-and stored as a bitmask; a clause holds on the samples exactly when the OR of
-its literals' masks is all ones. Clauses implied by a smaller surviving clause
-and renamings of one another are dropped. Whatever survives is only a
+Sampling (engines/sample) is what makes this cheap: each atom is a bitmask over
+the (state, valuation of the variables) pairs of reachable states, so a clause
+holds on the sample exactly when the OR of its literals' masks is all ones.
+Clauses implied by a smaller surviving clause and renamings of one another are
+dropped. Whatever survives is only a
 candidate: Houdini (infer.py) keeps what Z3 shows inductive for all sizes.
 """
 
 from __future__ import annotations
 
 import itertools
-import random
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from rmpcheck import ir
-from rmpcheck.engines.base import Deadline, Options
-from rmpcheck.engines.explicit import explore
-from rmpcheck.errors import EngineError
-from rmpcheck.interp import Instance
-from rmpcheck.interp.codegen import Compiler
-from rmpcheck.monitor import Obligation, System
+from rmpcheck.engines import sample
+from rmpcheck.engines.base import Deadline
+from rmpcheck.monitor import System
 
 MAX_LITERALS = 3
-VARS_PER_SORT = 2
-SAMPLE_SIZES = (2, 3)  # every sort at this size, smallest first
-MAX_SAMPLE_STATES = 2_000  # per instance; a partial sample only filters less
-MAX_SAMPLE_BITS = 200_000  # (state, valuation) pairs over all instances: the masks' length
+VARS_PER_SORT = sample.VARS_PER_SORT
 MAX_CANDIDATES = 2_000  # past this many, stop enumerating (longer clauses are left out)
-NOISE_STATES = 200  # per sampled instance: states that spot valid clauses
 
 
 @dataclass(frozen=True)
@@ -136,82 +128,6 @@ def clause_formula(lits: Sequence[tuple[ir.Expr, bool]]) -> ir.Expr:
 # ------------------------------------------------------------------ sampling
 
 
-def sample_states(
-    system: System, sizes: Mapping[str, int], deadline: Deadline, max_states: int
-) -> tuple[Instance, list[tuple]] | None:
-    """Reachable states (one per symmetry orbit: candidates are symmetric) of one instance."""
-    try:
-        inst = Instance(system, sizes)
-        probe = Obligation(
-            system,
-            ir.Property("invariant", "__sample", ir.BoolLit(True)),
-            "safety",
-            ir.BoolLit(True),
-        )
-        opts = Options(extra={"max_states": max_states})
-        space = explore(inst, probe, opts, deadline, stop_at_hit=False)
-    except EngineError:
-        return None  # too many initial states to enumerate: sample other sizes
-    return inst, space.states
-
-
-def noise_states(inst: Instance, states: Sequence[tuple], n: int, seed: int) -> list[tuple]:
-    """Sampled states with every variable some action writes re-randomised: what stays is
-    the part no step changes (an order, a quorum system), so a clause true on all of these
-    follows from that part alone and says nothing about the protocol."""
-    rng = random.Random(seed)
-    written = {
-        st.target.name
-        for act in inst.model.actions
-        for st in ir.walk_stmts(act.body)
-        if isinstance(st, ir.Assign)
-    }
-    out = []
-    for _ in range(n):
-        base = rng.choice(states)
-        s = list(base)
-        for i, d in enumerate(inst.model.state):
-            if d.name not in written:
-                continue
-            if isinstance(d.type, ir.MapType):
-                vals = inst.sizes.domain(d.type.value).values
-                s[i] = tuple(rng.choice(vals) for _ in inst.sizes.keys(d.type))
-            else:
-                s[i] = rng.choice(inst.sizes.domain(d.type).values)
-        out.append(tuple(s))
-    return out
-
-
-def masks(
-    system: System,
-    xs: Sequence[ir.BoundVar],
-    atom_list: Sequence[ir.Expr],
-    samples: Sequence[tuple[Instance, list[tuple]]],
-) -> tuple[list[int], int]:
-    """Per atom, the bitmask of the (state, valuation) samples where it holds; and all-ones.
-
-    An atom is evaluated only over valuations of its own variables, then spread
-    over the full valuations by projection (most atoms mention one or two).
-    """
-    bits: list[list[str]] = [[] for _ in atom_list]
-    for inst, states in samples:
-        comp = Compiler(system, inst.sizes)
-        doms = [inst.sizes.domain(x.type).values for x in xs]
-        full_vals = list(itertools.product(*doms))
-        for i, a in enumerate(atom_list):
-            own = [x for x in xs if x in ir.free_vars(a)]
-            pos = [xs.index(x) for x in own]
-            sub = list(itertools.product(*(doms[p] for p in pos)))
-            where = {v: k for k, v in enumerate(sub)}
-            spread = [where[tuple(v[p] for p in pos)] for v in full_vals]
-            f = comp.function(a, own)
-            for s in states:
-                row = ["1" if f(s, *v) else "0" for v in sub]
-                bits[i].append("".join([row[k] for k in spread]))
-    n = sum(len(x) for x in bits[0]) if bits else 0
-    return [int("".join(b) or "0", 2) for b in bits], (1 << n) - 1
-
-
 # ---------------------------------------------------------------- enumeration
 
 
@@ -243,7 +159,7 @@ def _renamings(xs: Sequence[ir.BoundVar]) -> list[dict[ir.BoundVar, ir.Expr]]:
     return out
 
 
-def clauses(
+def clause_levels(
     atom_list: Sequence[ir.Expr],
     atom_masks: Sequence[int],
     full: int,
@@ -251,9 +167,11 @@ def clauses(
     deadline: Deadline,
     noise: tuple[Sequence[int], int] = ((), 0),
     max_literals: int = MAX_LITERALS,
-) -> list[Candidate]:
-    """The minimal clauses that hold on every sample, one per renaming class; those that
-    also hold on every ``noise`` sample (arbitrary states) are taken as valid and dropped."""
+) -> Iterator[tuple[int, list[Candidate]]]:
+    """The minimal clauses that hold on every sample, one per renaming class, by length
+    and lazily: ``(k, the new clauses of k literals)`` (longer clauses cost far more to
+    enumerate: a caller that needs only short ones stops early). Those that also hold on
+    every ``noise`` sample (arbitrary states) are taken as valid and dropped."""
     lits = [(a, True) for a in atom_list] + [
         # "x == y -> c(x, y)" is "c(x, x)": a smaller clause says the same
         (a, False)
@@ -274,16 +192,17 @@ def clauses(
     cover = _Cover(lmask, full, deadline)
     ren = _renamings(xs)
     holding: set[tuple[int, ...]] = set()
-    found: list[tuple[int, ...]] = []
+    seen: set[frozenset[tuple[ir.Expr, bool]]] = set()
+    total = 0
     for k in range(1, max_literals + 1):
+        found: list[tuple[int, ...]] = []
         for combo in cover.combos(k):
-            if deadline.expired() or len(found) >= MAX_CANDIDATES:
-                return _closed(lits, found, xs)
+            if deadline.expired() or total + len(found) >= MAX_CANDIDATES:
+                yield k, _closed(lits, found, xs, seen)
+                return
             if len({lits[j][0] for j in combo}) < k:
                 continue  # a literal and its negation: a tautology
-            if k > 1 and any(
-                sub in holding for r in range(1, k) for sub in itertools.combinations(combo, r)
-            ):
+            if k > 1 and _subsumed(combo, holding):
                 continue
             reads = [lread[j] for j in combo if lread[j] is not None]
             if len(set(reads)) < len(reads):
@@ -298,12 +217,63 @@ def clauses(
                 moved = [index.get((_rename(lits[j][0], env), lits[j][1]), -1) for j in combo]
                 if -1 not in moved:
                     holding.add(tuple(sorted(moved)))
-            v = 0
-            for j in combo:
-                v |= nmask[j] if nmask else 0
-            if not nmask or v != nfull:
+            if _telling(combo, nmask, nfull):
                 found.append(combo)
-    return _closed(lits, found, xs)
+        if k == 2:
+            # "at most one element is not l", three literals, comes with the short
+            # clauses: it is cheap to enumerate and mutual exclusion is what locks give
+            for c in _at_most_one(lits, index, lvars, xs):
+                if _holds(c, lmask, full) and not _subsumed(c, holding):
+                    if _telling(c, nmask, nfull):
+                        found.append(c)
+        level = _closed(lits, found, xs, seen)
+        total += len(level)
+        yield k, level
+
+
+def _at_most_one(
+    lits: Sequence[tuple[ir.Expr, bool]],
+    index: Mapping[tuple[ir.Expr, bool], int],
+    lvars: Sequence[int],
+    xs: Sequence[ir.BoundVar],
+) -> Iterator[tuple[int, ...]]:
+    """``l(x1) || l(x2) || x1 == x2`` for every literal ``l`` over one variable ``x1``."""
+    by_sort: dict[str, list[ir.BoundVar]] = {}
+    for x in xs:
+        assert isinstance(x.type, ir.SortType)
+        by_sort.setdefault(x.type.name, []).append(x)
+    for vs in by_sort.values():
+        if len(vs) < 2:
+            continue
+        x1, x2 = vs[0], vs[1]
+        eq = index.get((_rename(ir.BinOp("==", x1, x2, ir.BOOL), {}), True))
+        if eq is None:
+            continue
+        bit = 1 << xs.index(x1)
+        for j, (a, p) in enumerate(lits):
+            if lvars[j] != bit:
+                continue
+            j2 = index.get((_rename(a, {x1: x2}), p))
+            if j2 is not None:
+                yield tuple(sorted((j, j2, eq)))
+
+
+def _holds(combo: Sequence[int], lmask: Sequence[int], full: int) -> bool:
+    v = 0
+    for j in combo:
+        v |= lmask[j]
+    return v == full
+
+
+def _subsumed(combo: Sequence[int], holding: set[tuple[int, ...]]) -> bool:
+    return any(
+        sub in holding for r in range(1, len(combo)) for sub in itertools.combinations(combo, r)
+    )
+
+
+def _telling(combo: Sequence[int], nmask: Sequence[int], nfull: int) -> bool:
+    """False when the clause also holds on every noise state (it says nothing)."""
+    return not nmask or not _holds(combo, nmask, nfull)
 
 
 class _Cover:
@@ -375,8 +345,9 @@ def _closed(
     lits: Sequence[tuple[ir.Expr, bool]],
     found: Sequence[tuple[int, ...]],
     xs: Sequence[ir.BoundVar],
+    seen: set[frozenset[tuple[ir.Expr, bool]]],
 ) -> list[Candidate]:
-    seen: set[frozenset[tuple[ir.Expr, bool]]] = set()
+    """One clause per renaming class (``seen`` holds the classes already given out)."""
     out = []
     ren = _renamings(xs)
     for combo in found:
@@ -389,43 +360,27 @@ def _closed(
     return out
 
 
+@dataclass
+class Generated:
+    """The sample's verdict on the templates: candidate clauses by length, made on demand."""
+
+    levels: Iterator[tuple[int, list[Candidate]]]
+    stats: dict[str, int]
+
+
 def generate(
-    system: System, deadline: Deadline, sizes: Sequence[int] = SAMPLE_SIZES
-) -> tuple[list[Candidate], dict[str, int]]:
-    """Candidate lemmas that hold on sampled reachable states, with counts for stats."""
+    system: System,
+    deadline: Deadline,
+    sizes: Sequence[int] = sample.SAMPLE_SIZES,
+    hint: Mapping[str, int] | None = None,
+) -> Generated:
+    """Candidate lemmas that hold on sampled reachable states (``levels`` yields them by
+    number of literals, enumerated only when asked for), with counts for stats."""
     xs = template_vars(system.model)
     atom_list = atoms(system, xs)
-    samples = []
-    room = MAX_SAMPLE_BITS
-    for n in sizes:
-        got = sample_states(
-            system, {s.name: n for s in system.model.sorts}, deadline, MAX_SAMPLE_STATES
-        )
-        if got is not None and got[1]:
-            # every state counts once per valuation of the variables: keep the masks small
-            inst, states = got
-            per_state = 1
-            for x in xs:
-                per_state *= inst.sizes.domain(x.type).size
-            keep = min(len(states), room // per_state)
-            if keep:
-                samples.append((inst, random.Random(n).sample(states, keep)))
-                room -= keep * per_state
-        if deadline.expired() or room <= 0:
-            break
-    if not samples or not atom_list:
-        return [], {"atoms": len(atom_list), "sampled_states": 0, "candidates": 0}
-    atom_masks, full = masks(system, xs, atom_list, samples)
-    # arbitrary states of the smallest sampled instance are enough to expose valid clauses
-    noise = [
-        (inst, noise_states(inst, st, NOISE_STATES, seed=i))
-        for i, (inst, st) in enumerate(samples)
-        if st
-    ]
-    found = clauses(atom_list, atom_masks, full, xs, deadline, masks(system, xs, atom_list, noise))
-    stats = {
-        "atoms": len(atom_list),
-        "sampled_states": sum(len(s) for _, s in samples),
-        "candidates": len(found),
-    }
-    return found, stats
+    got = sample.take(system, xs, atom_list, deadline, sizes, hint)
+    if got.full == 0 or not atom_list:
+        return Generated(iter(()), got.stats)
+    noise = (got.noise_masks, got.noise_full)
+    levels = clause_levels(atom_list, got.masks, got.full, xs, deadline, noise)
+    return Generated(levels, got.stats)

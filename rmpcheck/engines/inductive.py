@@ -81,7 +81,8 @@ def _reads_last_action(goals: Sequence[Named]) -> str | None:
 
 
 def check(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:
-    """Prove ``ob`` for all sizes by induction (sizes are not used: the proof has none)."""
+    """Prove ``ob`` for all sizes by induction. The proof has no sizes: ``sizes`` (the
+    instance the caller would check) only guide lemma inference's sampling."""
     deadline = Deadline(opts.timeout_s)
     goals = goals_of(ob)
     why = _reads_last_action(goals)
@@ -108,7 +109,8 @@ def check(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:
             return unknown(ob, ENGINE, f"not inductive: {failure.describe()}", deadline, **stats)
         from rmpcheck.engines.infer import infer
 
-        inf = infer(ob, ind, goals, deadline)
+        # the sizes the caller checks at are the sample that best shows the design
+        inf = infer(ob, ind, goals, deadline, hint=sizes)
         stats["inference"] = inf.stats
         if inf.status != "found":
             # the first CTI is the shrunk one: it reads best, whatever Houdini met later

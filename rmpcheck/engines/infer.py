@@ -17,14 +17,14 @@ anything is called proved.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import z3
 
 from rmpcheck import ir
-from rmpcheck.engines import candidates
+from rmpcheck.engines import candidates, sample
 from rmpcheck.engines.base import Deadline
 from rmpcheck.engines.cti import Cti, Named, instance, make_cti
 from rmpcheck.errors import InternalError
@@ -34,9 +34,17 @@ from rmpcheck.smt.epr import readback
 from rmpcheck.smt.epr.induction import Induction, ask
 from rmpcheck.smt.epr.transition import Transition
 
-CHUNK = 24  # candidates per consecution query
+CHUNK = 24  # candidates per initiation query
+CONE_CHUNK = 4  # candidates per consecution query: each shares the query's unsat core
 QUERY_S = 10.0  # one Houdini query; past it, inference gives up ("unknown")
-BUDGET_S = 30.0  # the whole inference, when the caller sets no timeout
+BUDGET_S = 60.0  # the whole inference, when the caller sets no timeout
+
+
+GOALS = -1  # the goals' entry in _Houdini.proofs
+
+
+def _flag_index(flag: z3.ExprRef) -> int:
+    return int(str(flag).split("!")[1])
 
 
 def _ms(deadline: Deadline) -> int:
@@ -70,6 +78,8 @@ class _Houdini:
         u = ind.u
         self.flags = [z3.Bool(f"cand!{i}", u.ctx) for i in range(len(cands))]
         self.solvers: dict[int, z3.Solver] = {}
+        # (action, candidate or GOALS) -> the kept candidates a proof of its consecution used
+        self.proofs: dict[tuple[int, int], frozenset[int]] = {}
 
     def inst(self, sizes: dict[str, int]) -> Instance:
         key = tuple(sorted(sizes.items()))
@@ -82,7 +92,6 @@ class _Houdini:
         s = self.solvers.get(k)
         if s is None:
             s = self.ind.step_solver([f for _, f in self.goals], tr, timeout_ms)
-            s.set("core.minimize", True)
             for flag, c in zip(self.flags, self.cands, strict=True):
                 s.add(z3.Implies(flag, self.ind.now(c)))
             self.solvers[k] = s
@@ -109,6 +118,8 @@ class _Houdini:
     def initiation(self, deadline: Deadline) -> str | None:
         """Drop candidates some initial state violates; a reason string if stuck."""
         for chunk in self.chunks():
+            # a state found for an earlier chunk may have dropped some of this one
+            chunk = [i for i in chunk if i in self.active]
             while chunk:
                 out = self.ind.initiation([self.cands[i] for i in chunk], _ms(deadline))
                 if out.status == "unknown":
@@ -122,30 +133,59 @@ class _Houdini:
                 chunk = [i for i in chunk if i in self.active]
         return None
 
-    def consecution(self, deadline: Deadline) -> Cti | str | None:
-        """Drop until the kept set is inductive; a goal CTI or a reason if that fails."""
-        changed = True
-        while changed:
-            changed = False
-            for k, tr in enumerate(self.ind.transitions):
-                for chunk in self.chunks():
-                    while True:
-                        if deadline.expired():
-                            return f"timeout after {deadline.elapsed():.1f} s"
-                        got = self._step(k, tr, chunk, deadline)
-                        if got is None:
-                            break
-                        if not isinstance(got, bool):
-                            return got
-                        changed = True
-                        chunk = [i for i in chunk if i in self.active]
-        return None
+    def cone(self, deadline: Deadline) -> Cti | str | set[int]:
+        """The candidates the goals' induction needs, each shown inductive in turn.
+
+        Lazy Houdini: prove the goals' consecution assuming every kept candidate; the
+        unsat cores name the candidates those proofs used, whose consecution is proved
+        next, and so on until the used set is closed. It is then inductive with the
+        goals: each member's proofs used only members. A candidate whose proof fails
+        is dropped, with everything else the counterexample's successors violate, and
+        only the proofs that used a dropped candidate are redone. Most candidates are
+        never asked about: Houdini over all of them costs a query per candidate and
+        action, and one over hundreds of quantified assumptions is not cheap."""
+        while True:
+            need = self._closure()
+            work = [
+                (k, [i for i in sorted(need) if not self._proved(k, i)])
+                for k in range(len(self.ind.transitions))
+            ]
+            work = [(k, w) for k, w in work if w or not self._proved(k, GOALS)]
+            if not work:
+                return need
+            for k, pending in work:
+                tr = self.ind.transitions[k]
+                if deadline.expired():
+                    return f"timeout after {deadline.elapsed():.1f} s"
+                got = self._step(k, tr, pending[:CONE_CHUNK], deadline)
+                if isinstance(got, (Cti, str)):
+                    return got
+                if got:
+                    break  # candidates went: recompute what is needed
+
+    def _closure(self) -> set[int]:
+        """The kept candidates reachable from the goals through valid proofs' cores."""
+        need: set[int] = set()
+        todo = [GOALS]
+        while todo:
+            i = todo.pop()
+            for k in range(len(self.ind.transitions)):
+                if self._proved(k, i):
+                    for j in self.proofs[(k, i)] - need:
+                        need.add(j)
+                        todo.append(j)
+        return need
+
+    def _proved(self, k: int, i: int) -> bool:
+        core = self.proofs.get((k, i))
+        return core is not None and core <= self.active
 
     def _step(
         self, k: int, tr: Transition, chunk: Sequence[int], deadline: Deadline
-    ) -> Cti | str | bool | None:
+    ) -> Cti | str | bool:
         """One query for action ``tr``: can it break a goal or a candidate of ``chunk``?
-        None if not, True if candidates were dropped, a goal's CTI, or why it is stuck."""
+        False if not (the proof's core is recorded), True if candidates were dropped, a
+        goal's CTI, or why it is stuck."""
         self.rounds += 1
         s = self.solver(k, tr, _ms(deadline))
         posts = [z3.Not(self.ind.after(f, tr)) for _, f in self.goals]
@@ -155,7 +195,10 @@ class _Houdini:
         out = ask(s, self.assumptions())
         try:
             if out.status == "holds":
-                return None
+                core = frozenset(_flag_index(f) for f in s.unsat_core())
+                for i in (*chunk, GOALS):
+                    self.proofs[(k, i)] = core
+                return False
             if out.status == "unknown":
                 return f"consecution of {tr.action.full_name}: {out.reason}"
             return self._learn(tr, out.model)
@@ -184,31 +227,48 @@ class _Houdini:
 
     # --------------------------------------------------------- minimising
 
-    def needed(self, deadline: Deadline) -> list[int] | str:
-        """A small inductive subset: the candidates the goals' consecution proofs use (unsat
-        cores, closed under the same question), then greedily without each longest one."""
-        need: set[int] = set()
-        todo: list[ir.Expr] = [f for _, f in self.goals]
+    def minimal(self, need: set[int], deadline: Deadline) -> list[int]:
+        """A small subset of ``need`` (inductive with the goals) that still is: the
+        closure of the goals under minimised unsat cores over ``need`` alone, then
+        greedily without each longest candidate. Removing one re-proves only the
+        consecutions whose core used it, and keeps the new cores."""
+        forms: dict[int, ir.Expr] = {GOALS - j: f for j, (_, f) in enumerate(self.goals)}
+        cores: dict[tuple[int, int], set[int]] = {}
+        keep: set[int] = set()
+        todo = list(forms)
         while todo:
-            f = todo.pop()
+            fid = todo.pop()
             for k, tr in enumerate(self.ind.transitions):
-                core = self._core(k, tr, f, self.active, deadline)
+                core = self._core(k, tr, forms.get(fid, self.cands[fid]), need, deadline)
                 if isinstance(core, str):
-                    return core
-                for i in core - need:
-                    need.add(i)
-                    todo.append(self.cands[i])
-        for i in sorted(need, key=lambda j: -len(repr(self.cands[j]))):
-            rest = need - {i}
-            if self._inductive(rest, deadline):
-                need = rest
-        return sorted(need)
+                    return sorted(need)  # the solver gave up: keep what is known to work
+                cores[(fid, k)] = core
+                for i in core - keep:
+                    keep.add(i)
+                    todo.append(i)
+        for i in sorted(keep, key=lambda j: -len(repr(self.cands[j]))):
+            rest = keep - {i}
+            redo: dict[tuple[int, int], set[int]] = {}
+            for (fid, k), core in cores.items():
+                if i not in core or fid == i:
+                    continue
+                tr = self.ind.transitions[k]
+                got = self._core(k, tr, forms.get(fid, self.cands[fid]), rest, deadline)
+                if isinstance(got, str):
+                    break
+                redo[(fid, k)] = got
+            else:
+                keep = rest
+                cores = {key: c for key, c in cores.items() if key[0] != i}
+                cores.update(redo)
+        return sorted(keep)
 
     def _core(
         self, k: int, tr: Transition, f: ir.Expr, using: set[int], deadline: Deadline
     ) -> set[int] | str:
         """The candidates (among ``using``) that one proof of ``f``'s consecution used."""
         s = self.solver(k, tr, _ms(deadline))
+        s.set("core.minimize", True)  # small cores make a small certificate
         s.push()
         s.add(z3.Not(self.ind.after(f, tr)))
         out = ask(s, [self.flags[i] for i in sorted(using)])
@@ -216,16 +276,7 @@ class _Houdini:
         s.pop()
         if out.status != "holds":
             return f"re-deriving the proof of {tr.action.full_name}: {out.status} {out.reason}"
-        return {int(str(flag).split("!")[1]) for flag in core}
-
-    def _inductive(self, subset: set[int], deadline: Deadline) -> bool:
-        """Are the goals with ``subset`` inductive (consecution; initiation already holds)?"""
-        formulas = [f for _, f in self.goals] + [self.cands[i] for i in subset]
-        for k, tr in enumerate(self.ind.transitions):
-            for f in formulas:
-                if not isinstance(self._core(k, tr, f, subset, deadline), set):
-                    return False
-        return True
+        return {_flag_index(flag) for flag in core}
 
 
 def infer(
@@ -233,29 +284,40 @@ def infer(
     ind: Induction,
     goals: Sequence[Named],
     deadline: Deadline,
-    sample_sizes: Sequence[int] = candidates.SAMPLE_SIZES,
+    sample_sizes: Sequence[int] = sample.SAMPLE_SIZES,
+    hint: Mapping[str, int] | None = None,
 ) -> Inferred:
     """Lemmas that, with ``goals``, make an inductive set (or why none were found).
 
     Short clauses first: Houdini over the clauses of at most two literals, and only
-    if no subset of those works, over all of them (fewer candidates: easier queries).
+    if no subset of those works are the three-literal clauses enumerated and added
+    (fewer candidates: easier queries; and enumerating long clauses is the costly
+    part of sampling). ``hint`` is the instance the user checks: it is sampled first.
     """
-    left = deadline.remaining()
-    deadline = Deadline(BUDGET_S if left is None else min(left, BUDGET_S))
-    cands, stats = candidates.generate(ob.system, deadline, sample_sizes)
+    if deadline.remaining() is None:
+        deadline = Deadline(BUDGET_S)  # a caller that sets a timeout gives inference all of it
+    gen = candidates.generate(ob.system, deadline, sample_sizes, hint)
+    stats: dict[str, Any] = dict(gen.stats)
     insts: dict[tuple[tuple[str, int], ...], Instance] = {}
-    tried = -1
+    pool: list[ir.Expr] = []
+    tried = 0
     result = Inferred("failed", reason="no candidate lemmas", stats=stats)
-    for limit in (2, candidates.MAX_LITERALS):
-        pool = [c.formula for c in cands if c.literals <= limit]
-        if len(pool) == tried:
-            continue
-        tried = len(pool)
-        result = _houdini(ob, ind, goals, pool, insts, deadline)
-        result.stats = {**stats, **result.stats}
-        if result.status != "failed":
+    levels = iter(gen.levels)
+    while True:
+        got = next(levels, None)
+        if got is not None:
+            pool += [c.formula for c in got[1]]
+            stats["candidates"] = len(pool)
+            if got[0] < 2:
+                continue
+        if len(pool) > tried:
+            tried = len(pool)
+            result = _houdini(ob, ind, goals, pool, insts, deadline)
+            result.stats = {**stats, **result.stats}
+            if result.status != "failed":
+                return result
+        if got is None:
             return result
-    return result
 
 
 def _houdini(
@@ -268,7 +330,7 @@ def _houdini(
 ) -> Inferred:
     h = _Houdini(ob, ind, goals, pool, insts)
     stuck = h.initiation(deadline)
-    got = h.consecution(deadline) if stuck is None else stuck
+    got = h.cone(deadline) if stuck is None else stuck
     stats: dict[str, Any] = {"houdini_pool": len(pool), "houdini_queries": h.rounds}
     stats["kept"] = len(h.active)
     if isinstance(got, Cti):
@@ -276,9 +338,7 @@ def _houdini(
         return Inferred("failed", reason=reason, cti=got, stats=stats)
     if isinstance(got, str):
         return Inferred("unknown", reason=got, stats=stats)
-    need = h.needed(deadline)
-    if isinstance(need, str):
-        return Inferred("unknown", reason=need, stats=stats)
+    need = h.minimal(got, deadline)
     lemmas = [(f"inferred_{n + 1}", pool[i]) for n, i in enumerate(need)]
     stats["used"] = len(lemmas)
     return Inferred("found", lemmas, stats=stats)
