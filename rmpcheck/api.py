@@ -133,9 +133,14 @@ def prove(
 ) -> list[Result]:
     """One Result per claim (invariant, always, cover, lemma), in file order.
 
-    Lemmas are proved on their own. Other claims may use the lemmas, which is
-    sound only if every lemma holds; when one does not, each claim that was
-    proved with lemmas available is proved again without them.
+    Every claim is asked with the set's other lemmas available, lemmas included:
+    lemmas that only hold together are proved together. A proof may rest on the
+    lemmas it was given (``stats["assumed_lemmas"]`` names them; an engine that
+    does not say is taken to rest on all of them); it stands only while each of
+    those is proved too, which is sound because engines assume lemmas only as a
+    strengthening of the induction hypothesis, so the claims that stand form one
+    inductive invariant together (the gate's rule, gate/lemmas.py). A proof that
+    falls is asked again without any lemma.
     """
     if not isinstance(model, ir.Model):
         model = load_model(model)
@@ -145,38 +150,52 @@ def prove(
     chosen = select(props, property)
     at = resolve_sizes(model, props, sizes, instance)
     results: dict[str, Result] = {}
-    with_lemmas: set[str] = set()
+    rests_on: dict[str, set[str]] = {}
     for p in chosen:
-        lemma = p.kind == "lemma"
-        ob = compile_obligation(model, props, p.name, use_lemmas=not lemma)
-        if ob.lemmas:
-            with_lemmas.add(p.name)
-        results[p.name] = _run(engine, ob, at, options)
-    lemmas = [p.name for p in props.properties if p.kind == "lemma"]
-    if with_lemmas and not all(
-        _lemma_holds(model, props, n, results, engine, at, options) for n in lemmas
-    ):
-        for name in with_lemmas:
-            if results[name].verdict in ("proved", "uncoverable"):
-                ob = compile_obligation(model, props, name, use_lemmas=False)
-                results[name] = _run(engine, ob, at, options)
+        ob = compile_obligation(model, props, p.name)
+        results[p.name] = r = _run(engine, ob, at, options)
+        rests_on[p.name] = _assumed(r, ob)
+    lemmas = {p.name for p in props.properties if p.kind == "lemma"}
+    for name in set().union(*rests_on.values()) - set(results):
+        # not selected by the user, but a proof leaned on it
+        ob = compile_obligation(model, props, name)
+        results[name] = r = _run(engine, ob, at, options)
+        rests_on[name] = _assumed(r, ob)
+    standing = _standing(results, rests_on, lemmas)
+    for name, r in list(results.items()):
+        if rests_on[name] and r.verdict in PROOFS and name not in standing:
+            ob = compile_obligation(model, props, name, use_lemmas=False)
+            results[name] = _run(engine, ob, at, options)
     return [results[p.name] for p in chosen]
 
 
-def _lemma_holds(
-    model: ir.Model,
-    props: ir.PropertySet,
-    name: str,
-    results: dict[str, Result],
-    engine: str,
-    sizes: Mapping[str, int],
-    options: Options,
-) -> bool:
-    r = results.get(name)
-    if r is None:  # not selected by the user, but a claim leaned on it
-        ob = compile_obligation(model, props, name, use_lemmas=False)
-        r = _run(engine, ob, sizes, options)
-    return r.verdict == "proved"
+PROOFS = ("proved", "uncoverable")
+
+
+def _assumed(r: Result, ob: Obligation) -> set[str]:
+    """The lemmas a proof rests on: those the engine names, else every one it was given."""
+    if r.verdict not in PROOFS:
+        return set()
+    if "assumed_lemmas" in r.stats:
+        names = r.stats["assumed_lemmas"] or ()
+        return {names} if isinstance(names, str) else set(names)
+    return {n for n, _ in ob.lemmas}
+
+
+def _standing(
+    results: Mapping[str, Result], rests_on: Mapping[str, set[str]], lemmas: set[str]
+) -> set[str]:
+    """The proofs that stand: the largest set closed under "every lemma it rests on is a
+    proved lemma in the set" (a greatest fixpoint: a cycle through a false lemma falls)."""
+    ok = {n for n, r in results.items() if r.verdict in PROOFS}
+    changed = True
+    while changed:
+        changed = False
+        for n in list(ok):
+            if any(x not in ok or x not in lemmas for x in rests_on.get(n, ())):
+                ok.discard(n)
+                changed = True
+    return ok
 
 
 def _run(engine: str, ob: Obligation, sizes: Mapping[str, int], options: Options) -> Result:

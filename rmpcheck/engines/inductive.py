@@ -93,33 +93,58 @@ def check(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:
     except Unsupported as e:
         return unknown(ob, ENGINE, f"the parametric encoding cannot express: {e}", deadline)
     skolems = [k for tr in ind.transitions for k in tr.skolems]
-    found = [f.message for f in fragment.findings(ob.system, goals, skolems)]
-    stats: dict[str, Any] = {"epr": not found, "fragment": found}
+    finds = fragment.findings(ob.system, goals, skolems)
+    found = [f.message for f in finds]
+    # consecution in EPR: every question lemma inference asks is decidable
+    step_epr = all(f.queries == "initiation" for f in finds)
+    stats: dict[str, Any] = {"epr": not found, "epr_consecution": step_epr, "fragment": found}
     outside = f" (outside EPR: {found[0]})" if found else ""
 
     failure = check_set(ob, ind, goals, deadline)
-    lemmas: list[Named] = []
+    if failure is None:
+        return _proved(ob, goals, [], deadline, stats)
     if isinstance(failure, Stuck):
         return unknown(ob, ENGINE, failure.reason + outside, deadline, **stats)
-    if isinstance(failure, BadInit):
+    if isinstance(failure, BadInit) and ob.prop.name in failure.violated:
         return _bad_init(ob, failure, deadline, stats)
+    claim, given = goals[:1], goals[1:]
     if isinstance(failure, Cti):
         stats["cti"] = failure.summary()
-        if not opts.extra.get("infer", True):
-            return unknown(ob, ENGINE, f"not inductive: {failure.describe()}", deadline, **stats)
-        from rmpcheck.engines.infer import infer
+    if given:
+        # the given lemmas are a strengthening to choose from, not obligations: the
+        # subset inductive with the claim (a lemma false in this design drops out; its
+        # own obligation says so) is the certificate, re-checked like any other
+        from rmpcheck.engines.infer import houdini
 
-        # the sizes the caller checks at are the sample that best shows the design
-        inf = infer(ob, ind, goals, deadline, hint=sizes)
-        stats["inference"] = inf.stats
-        if inf.status != "found":
-            # the first CTI is the shrunk one: it reads best, whatever Houdini met later
-            reason = f"not inductive: {failure.describe()}; inference: {inf.reason}"
-            return unknown(
-                ob, ENGINE, reason + (outside if inf.status == "unknown" else ""), deadline, **stats
-            )
-        lemmas = inf.lemmas
-    return _proved(ob, goals, lemmas, deadline, stats)
+        sub = houdini(ob, ind, claim, given, deadline)
+        stats["given_lemmas"] = sub.stats
+        if sub.status == "found":
+            stats["lemmas_unused"] = sorted({n for n, _ in given} - {n for n, _ in sub.lemmas})
+            return _proved(ob, [*claim, *sub.lemmas], [], deadline, stats)
+        if sub.status == "unknown":
+            reason = f"choosing among the given lemmas: {sub.reason}"
+            return unknown(ob, ENGINE, reason + outside, deadline, **stats)
+        assert sub.cti is not None
+        failure = sub.cti  # the claim's own CTI, whatever lemmas still help
+        stats["cti"] = failure.summary()
+    assert isinstance(failure, Cti)
+    if not opts.extra.get("infer", True):
+        return unknown(ob, ENGINE, f"not inductive: {failure.describe()}", deadline, **stats)
+    from rmpcheck.engines.infer import infer
+
+    # the sizes the caller checks at are the sample that best shows the design
+    inf = infer(ob, ind, claim, deadline, hint=sizes, given=given)
+    stats["inference"] = inf.stats
+    if inf.status != "found":
+        # the first CTI is the shrunk one: it reads best, whatever Houdini met later
+        reason = f"not inductive: {failure.describe()}; inference: {inf.reason}"
+        return unknown(
+            ob, ENGINE, reason + (outside if inf.status == "unknown" else ""), deadline, **stats
+        )
+    names = {n for n, _ in given}
+    used = [x for x in inf.lemmas if x[0] in names]
+    new = [x for x in inf.lemmas if x[0] not in names]
+    return _proved(ob, [*claim, *used], new, deadline, stats)
 
 
 def _proved(
@@ -139,7 +164,9 @@ def _proved(
     detail = f"{ob.prop.name} with {given} given and {len(lemmas)} inferred lemma(s)"
     if ob.kind == "reach":
         detail = f"the negation of cover {ob.prop.name} is inductive; " + detail
+    # nothing is assumed: the certificate proves the claim and every lemma in it together
     stats.update(lemmas_given=given, lemmas_inferred=len(lemmas), rechecked=True)
+    stats["assumed_lemmas"] = []
     if lemmas:
         stats["inferred"] = [show(ob, f) for _, f in lemmas]
     cert = Certificate("lemmas", tuple(show(ob, f) for _, f in formulas), True, detail)
@@ -149,9 +176,6 @@ def _proved(
 
 def _bad_init(ob: Obligation, bad: BadInit, deadline: Deadline, stats: dict[str, Any]) -> Result:
     """An initial state violating the claim is a real counterexample (of length 0)."""
-    if ob.prop.name not in bad.violated:
-        reason = f"lemma {', '.join(bad.violated)} is false in an initial state ({bad.sizes})"
-        return unknown(ob, ENGINE, reason, deadline, **stats)
     inst = instance(ob, bad.sizes)
     trace = build_trace(inst, ob, [bad.state], [], ENGINE)
     verdict: Verdict = "refuted" if ob.kind == "safety" else "covered"

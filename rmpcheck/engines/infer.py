@@ -286,33 +286,36 @@ def infer(
     deadline: Deadline,
     sample_sizes: Sequence[int] = sample.SAMPLE_SIZES,
     hint: Mapping[str, int] | None = None,
+    given: Sequence[Named] = (),
 ) -> Inferred:
     """Lemmas that, with ``goals``, make an inductive set (or why none were found).
 
-    Short clauses first: Houdini over the clauses of at most two literals, and only
-    if no subset of those works are the three-literal clauses enumerated and added
-    (fewer candidates: easier queries; and enumerating long clauses is the costly
-    part of sampling). ``hint`` is the instance the user checks: it is sampled first.
+    ``given`` (the property file's lemmas) are candidates like the sampled ones, and
+    keep their names when used. Short clauses first: Houdini over the clauses of at
+    most two literals, and only if no subset of those works are the three-literal
+    clauses enumerated and added (fewer candidates: easier queries; and enumerating
+    long clauses is the costly part of sampling). ``hint`` is the instance the user
+    checks: it is sampled first.
     """
     if deadline.remaining() is None:
         deadline = Deadline(BUDGET_S)  # a caller that sets a timeout gives inference all of it
     gen = candidates.generate(ob.system, deadline, sample_sizes, hint)
     stats: dict[str, Any] = dict(gen.stats)
     insts: dict[tuple[tuple[str, int], ...], Instance] = {}
-    pool: list[ir.Expr] = []
+    pool: list[Named] = list(given)
     tried = 0
     result = Inferred("failed", reason="no candidate lemmas", stats=stats)
     levels = iter(gen.levels)
     while True:
         got = next(levels, None)
         if got is not None:
-            pool += [c.formula for c in got[1]]
-            stats["candidates"] = len(pool)
+            pool += [("", c.formula) for c in got[1]]
+            stats["candidates"] = len(pool) - len(given)
             if got[0] < 2:
                 continue
         if len(pool) > tried:
             tried = len(pool)
-            result = _houdini(ob, ind, goals, pool, insts, deadline)
+            result = houdini(ob, ind, goals, pool, deadline, insts)
             result.stats = {**stats, **result.stats}
             if result.status != "failed":
                 return result
@@ -320,15 +323,18 @@ def infer(
             return result
 
 
-def _houdini(
+def houdini(
     ob: Obligation,
     ind: Induction,
     goals: Sequence[Named],
-    pool: Sequence[ir.Expr],
-    insts: dict[tuple[tuple[str, int], ...], Instance],
+    pool: Sequence[Named],
     deadline: Deadline,
+    insts: dict[tuple[tuple[str, int], ...], Instance] | None = None,
 ) -> Inferred:
-    h = _Houdini(ob, ind, goals, pool, insts)
+    """A small subset of ``pool`` that is inductive with ``goals``: found (the subset,
+    named: a pool entry without a name is called ``inferred_N``), failed (with the
+    goals' CTI relative to every candidate that survived) or unknown."""
+    h = _Houdini(ob, ind, goals, [f for _, f in pool], {} if insts is None else insts)
     stuck = h.initiation(deadline)
     got = h.cone(deadline) if stuck is None else stuck
     stats: dict[str, Any] = {"houdini_pool": len(pool), "houdini_queries": h.rounds}
@@ -339,6 +345,7 @@ def _houdini(
     if isinstance(got, str):
         return Inferred("unknown", reason=got, stats=stats)
     need = h.minimal(got, deadline)
-    lemmas = [(f"inferred_{n + 1}", pool[i]) for n, i in enumerate(need)]
+    fresh = iter(range(1, len(need) + 1))
+    lemmas = [(pool[i][0] or f"inferred_{next(fresh)}", pool[i][1]) for i in need]
     stats["used"] = len(lemmas)
     return Inferred("found", lemmas, stats=stats)

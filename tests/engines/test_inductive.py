@@ -42,9 +42,25 @@ def test_non_inductive_claim_without_lemmas_gives_a_cti_never_proved():
 
 
 def test_a_wrong_lemma_is_not_proved_along():
+    # the given lemmas are a strengthening to choose from: a wrong one drops out of
+    # the certificate (the claim is proved with the others) and is never proved itself
     wrong = "lemma never_locked: !psc_lock\n"
-    r = inductive.check(from_text(RACE, CLAIM + LEMMAS + wrong, "write_only_shared"), {}, NO_INFER)
-    assert r.verdict == "unknown"
+    text = CLAIM + LEMMAS + wrong
+    r = inductive.check(from_text(RACE, text, "write_only_shared"), {}, NO_INFER)
+    assert r.verdict == "proved" and r.certificate.rechecked
+    assert r.stats["lemmas_unused"] == ["never_locked"]
+    assert not any("psc_lock" == f.strip("!") for f in r.certificate.formulas)
+    assert len(r.certificate.formulas) == 3
+    lemma = inductive.check(from_text(RACE, text, "never_locked"), {}, NO_INFER)
+    assert lemma.verdict != "proved"
+
+
+def test_without_the_lemma_it_needs_the_claim_keeps_its_cti():
+    # only "at most one" is given: dropping nothing helps, and the CTI is the claim's
+    only = "lemma at_most_one:\n  forall a: Thread, b: Thread. step[a] == consulted"
+    only += " && step[b] == consulted -> a == b\n"
+    r = inductive.check(from_text(RACE, CLAIM + only, "write_only_shared"), {}, NO_INFER)
+    assert r.verdict == "unknown" and r.stats["cti"]["violated"] == ["write_only_shared"]
 
 
 def test_solver_unknown_gives_unknown(monkeypatch):

@@ -36,25 +36,43 @@ class Edge:
 
 @dataclass(frozen=True)
 class Finding:
-    """One construct outside EPR: what and where."""
+    """One construct outside EPR: what and where, and which queries it affects."""
 
     construct: str
     message: str
     spans: tuple[Span, ...]
+    # "all", or "initiation" when only the initiation queries (init, no step) leave
+    # EPR: consecution, where lemmas are searched and proved, is then decidable
+    queries: str = "all"
 
 
 def findings(
     system: System, formulas: Sequence[tuple[str, ir.Expr]], skolems: Sequence[SkolemUse]
 ) -> list[Finding]:
-    """Cycles in the sort graph and arithmetic on sort-indexed ints, for this query set."""
-    edges = list(_declared(system)) + [e for k in skolems for e in _skolem(k)]
+    """Cycles in the sort graph and arithmetic on sort-indexed ints, for this query set.
+
+    Initiation and consecution are separate queries with separate sort graphs: only
+    initiation asserts ``init``, only consecution the step (its Skolem functions and
+    the actions' alternations). A cycle found only in the former is reported as such."""
+    common = list(_declared(system))
+    for e in system.state_assumes:
+        common += _alternations(e, 1, (), "assume: exists under forall")
     for name, f in formulas:
-        edges += _alternations(f, 0, (), f"{name}: exists under forall")
-    for e in [*system.model.init, *system.state_assumes]:
-        edges += _alternations(e, 1, (), "init or assume: exists under forall")
+        common += _alternations(f, 0, (), f"{name}: exists under forall")
+    step = [e for k in skolems for e in _skolem(k)]
     for a in system.model.actions:
-        edges += _in_body(a.body, a.full_name)
-    out = [_cycle_finding(c) for c in _cycles(edges)]
+        step += _in_body(a.body, a.full_name)
+    init: list[Edge] = []
+    for e in system.model.init:
+        init += _alternations(e, 1, (), "init: exists under forall")
+    consecution = _cycles(common + step)
+    out = [_cycle_finding(c) for c in consecution]
+    seen = {frozenset(e.src for e in c) for c in consecution}
+    for c in _cycles(common + init):
+        if frozenset(e.src for e in c) not in seen:
+            f = _cycle_finding(c)
+            msg = f"initiation queries: {f.message}"
+            out.append(Finding(f.construct, msg, f.spans, "initiation"))
     out += _arithmetic(system, formulas)
     return out
 
