@@ -66,6 +66,7 @@ def cti(
     from rmpcheck import api
     from rmpcheck.engines import cti as ctis
     from rmpcheck.engines.base import Deadline, Options
+    from rmpcheck.engines.past import merged
     from rmpcheck.monitor import compile_obligation
     from rmpcheck.smt.epr.transition import Unsupported
 
@@ -79,7 +80,8 @@ def cti(
         raise ConfigError(f"{props_file}: no property {name!r}") from None
     if prop.kind == "assume":
         raise ConfigError(f"{name} is an assumption, not a claim")
-    ob = compile_obligation(model, props, name, use_lemmas=not no_lemmas)
+    # one variable per past-time formula, so the CTI's states are the engine's
+    ob = merged(compile_obligation(model, props, name, use_lemmas=not no_lemmas))
     try:
         found = ctis.find(ob, Deadline(timeout))
     except Unsupported as e:
@@ -129,8 +131,6 @@ def _prove(
     from rmpcheck import ir
     from rmpcheck.engines import inductive
     from rmpcheck.engines.base import Options
-    from rmpcheck.lang import load_properties
-    from rmpcheck.lang.pretty import properties_to_text
     from rmpcheck.monitor import Obligation
 
     assert isinstance(ob, Obligation) and isinstance(opts, Options)
@@ -149,13 +149,7 @@ def _prove(
     if infer:
         click.echo(f"\n{len(inferred)} lemma(s) inferred beyond the {lemmas} given")
     if out is not None:
-        # the whole property set plus the new lemmas: `prove MODEL FILE` works as is
-        text = properties_to_text(props, ob.model).rstrip("\n").split("\n")
-        text += ["", f"# inferred for {ob.prop.name} by rmpcheck cti --infer: review before use"]
-        text += [f"lemma inferred_{i}: {f}" for i, f in enumerate(inferred, 1)]
-        with open(out, "w", encoding="utf-8") as fh:
-            fh.write("\n".join(text) + "\n")
-        load_properties(out, ob.model)  # what we write must read back
+        _write(ob, props, inferred, out)
         click.echo(f"written to {out}")
     return EXIT_OK
 
@@ -168,3 +162,38 @@ def _default_sizes(model: object, props: object) -> dict[str, int]:
         return api.resolve_sizes(model, props)
     except ConfigError:
         return {}  # no instance to start from: inference samples uniform sizes only
+
+
+def _write(ob: object, props: object, inferred: list[str], out: str) -> None:
+    """The new lemmas, named ``inferred_N`` after those the set has. Into PROPS itself
+    they are appended (its text and comments stay); any other FILE gets the whole
+    property set plus the lemmas, so ``prove MODEL FILE`` works as is. A lemma the set
+    already states in the same words is not written twice."""
+    import os
+
+    from rmpcheck import ir
+    from rmpcheck.lang import load_properties
+    from rmpcheck.lang.pretty import Printer, properties_to_text
+    from rmpcheck.monitor import Obligation
+
+    assert isinstance(ob, Obligation) and isinstance(props, ir.PropertySet)
+    printer = Printer(ob.model.enums)
+    have = {printer.expr(p.formula) for p in props.properties if p.kind == "lemma"}
+    taken = {p.name for p in props.properties}
+    names = (f"inferred_{i}" for i in range(1, 10**6) if f"inferred_{i}" not in taken)
+    new = [(next(names), f) for f in dict.fromkeys(inferred) if f not in have]
+    block = ["", f"# inferred for {ob.prop.name} on {ob.model.name} by rmpcheck cti --infer"]
+    block += [f"lemma {n}: {f}" for n, f in new]
+    same = props.file and os.path.exists(out) and os.path.samefile(out, props.file)
+    if same:
+        with open(out, encoding="utf-8") as fh:
+            text = fh.read().rstrip("\n").split("\n")
+    else:
+        text = properties_to_text(props, ob.model).rstrip("\n").split("\n")
+    with open(out, "w", encoding="utf-8") as fh:
+        fh.write("\n".join(text + (block if new else [])) + "\n")
+    # what we write must read back, to the very formulas printed
+    back = load_properties(out, ob.model)
+    for n, f in new:
+        if printer.expr(back.get(n).formula) != f:
+            raise ConfigError(f"{out}: lemma {n} does not read back as written: {f}")

@@ -18,7 +18,7 @@ candidate: Houdini (infer.py) keeps what Z3 shows inductive for all sizes.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from rmpcheck import ir
@@ -72,8 +72,11 @@ def _reads(d: ir.StateDecl, sort_terms: Mapping[str, list[ir.Expr]]) -> Iterator
         yield ir.Select(d.ref(), tuple(args))
 
 
-def atoms(system: System, xs: Sequence[ir.BoundVar]) -> list[ir.Expr]:
-    """Every atom over the model's own variables (monitors have no user syntax)."""
+def atoms(
+    system: System, xs: Sequence[ir.BoundVar], monitors: Collection[str] = ()
+) -> list[ir.Expr]:
+    """Every atom over the model's own variables and the ``monitors`` named (those that
+    can be printed back as the past-time formula they came from, engines/past)."""
     decls = list(system.model.state)
     by_sort: dict[str, list[ir.Expr]] = {}
     for x in xs:
@@ -85,7 +88,7 @@ def atoms(system: System, xs: Sequence[ir.BoundVar]) -> list[ir.Expr]:
         if isinstance(vt, ir.SortType):
             terms.setdefault(vt.name, []).extend(_reads(d, by_sort))
     out: list[ir.Expr] = []
-    for d in decls:
+    for d in decls + [m.decl for m in system.monitors if m.decl.name in monitors]:
         vt = d.type.value if isinstance(d.type, ir.MapType) else d.type
         if isinstance(vt, ir.BoolType):
             out += list(_reads(d, terms))
@@ -373,11 +376,12 @@ def generate(
     deadline: Deadline,
     sizes: Sequence[int] = sample.SAMPLE_SIZES,
     hint: Mapping[str, int] | None = None,
+    monitors: Collection[str] = (),
 ) -> Generated:
     """Candidate lemmas that hold on sampled reachable states (``levels`` yields them by
     number of literals, enumerated only when asked for), with counts for stats."""
     xs = template_vars(system.model)
-    atom_list = atoms(system, xs)
+    atom_list = atoms(system, xs, monitors)
     got = sample.take(system, xs, atom_list, deadline, sizes, hint)
     if got.full == 0 or not atom_list:
         return Generated(iter(()), got.stats)

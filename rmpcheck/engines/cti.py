@@ -86,6 +86,9 @@ def goals_of(ob: Obligation) -> list[Named]:
 def find(ob: Obligation, deadline: Deadline) -> BadInit | Cti | Stuck | None:
     """The first failure of induction for the claim with its lemmas (None: inductive).
     Raises transition.Unsupported for a model the parametric encoding cannot express."""
+    from rmpcheck.engines.past import merged
+
+    ob = merged(ob)
     return check_set(ob, Induction(ob.system), goals_of(ob), deadline)
 
 

@@ -26,6 +26,7 @@ from typing import Any
 import z3
 
 from rmpcheck import ir
+from rmpcheck.engines import past
 from rmpcheck.engines.base import Deadline, Options, unknown
 from rmpcheck.engines.cti import BadInit, Cti, Named, Stuck, check_set, goals_of, instance
 from rmpcheck.monitor import Obligation
@@ -39,10 +40,12 @@ ENGINE = "inductive"
 
 
 def show(ob: Obligation, f: ir.Expr) -> str:
-    """A formula in the model's concrete syntax (monitors keep their internal names)."""
+    """A formula in the model's concrete syntax: a monitor that came from a past-time
+    formula is printed as that formula; others (a step claim's ``__ok``) keep their
+    internal names."""
     from rmpcheck.lang.pretty import Printer
 
-    return Printer(ob.model.enums).expr(f)
+    return Printer(ob.model.enums).expr(past.to_source(f, past.sources(ob)))
 
 
 def certificate_set(goals: Sequence[Named], lemmas: Sequence[Named]) -> list[Named]:
@@ -84,6 +87,8 @@ def check(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:
     """Prove ``ob`` for all sizes by induction. The proof has no sizes: ``sizes`` (the
     instance the caller would check) only guide lemma inference's sampling."""
     deadline = Deadline(opts.timeout_s)
+    # a lemma's "a since b" and the claim's must be one variable for induction to link them
+    ob = past.merged(ob)
     goals = goals_of(ob)
     why = _reads_last_action(goals)
     if why is not None:

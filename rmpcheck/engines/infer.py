@@ -24,7 +24,7 @@ from typing import Any, Literal
 import z3
 
 from rmpcheck import ir
-from rmpcheck.engines import candidates, sample
+from rmpcheck.engines import candidates, past, sample
 from rmpcheck.engines.base import Deadline
 from rmpcheck.engines.cti import Cti, Named, instance, make_cti
 from rmpcheck.errors import InternalError
@@ -299,7 +299,9 @@ def infer(
     """
     if deadline.remaining() is None:
         deadline = Deadline(BUDGET_S)  # a caller that sets a timeout gives inference all of it
-    gen = candidates.generate(ob.system, deadline, sample_sizes, hint)
+    # monitors that read back as past-time formulas are vocabulary like any state
+    printable = past.sources(ob)
+    gen = candidates.generate(ob.system, deadline, sample_sizes, hint, printable)
     stats: dict[str, Any] = dict(gen.stats)
     insts: dict[tuple[tuple[str, int], ...], Instance] = {}
     pool: list[Named] = list(given)
