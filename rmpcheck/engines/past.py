@@ -152,14 +152,14 @@ def _compiles_to(ob: Obligation, m: Monitor, past: ir.Expr) -> bool:
     to monitors ``ob`` already has)?"""
     probe = ir.Property("invariant", "__source", past, m.params)
     props = ir.PropertySet(ob.model.name, (probe,))
-    got = compile_obligation(ob.model, props, "__source", use_lemmas=False).system.monitors
+    fresh = compile_obligation(ob.model, props, "__source", use_lemmas=False).system.monitors
     # apart from ob's monitors, whose names the fresh compilation reuses
-    apart = {g.decl.name: f"{g.decl.name}!probe" for g in got}
+    apart = {g.decl.name: f"{g.decl.name}!probe" for g in fresh}
     got = [
         dataclasses.replace(
             _apply(g, apart), decl=dataclasses.replace(g.decl, name=apart[g.decl.name])
         )
-        for g in got
+        for g in fresh
     ]
     _, rename = merge([*ob.system.monitors, *got])
     return (

@@ -70,9 +70,9 @@ def findings(
     seen = {frozenset(e.src for e in c) for c in consecution}
     for c in _cycles(common + init):
         if frozenset(e.src for e in c) not in seen:
-            f = _cycle_finding(c)
-            msg = f"initiation queries: {f.message}"
-            out.append(Finding(f.construct, msg, f.spans, "initiation"))
+            found = _cycle_finding(c)
+            msg = f"initiation queries: {found.message}"
+            out.append(Finding(found.construct, msg, found.spans, "initiation"))
     out += _arithmetic(system, formulas)
     return out
 
