@@ -10,6 +10,8 @@ located ConfigError listing every problem.
 
 from __future__ import annotations
 
+import fnmatch
+import glob
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -152,7 +154,7 @@ class _Planner:
                         )
                     continue
                 claims.add(prop.name)
-                exp = check.expect.get(prop.name)
+                exp = expectation_for(check.expect, prop.name)
                 if exp is None:
                     missing.append(prop.name)
                     continue
@@ -167,6 +169,14 @@ class _Planner:
                     "every claim needs one: " + ", ".join(f'{n} = "proved"' for n in missing[:3]),
                 )
         for name in check.expect:
+            if glob.has_magic(name):
+                if check.models and check.properties and not fnmatch.filter(claims, name):
+                    self.errors.add(
+                        (*ekey, name),
+                        f"the pattern {name} matches no claim of check #{check.index + 1}",
+                        f"the claims are: {', '.join(sorted(claims))}" if claims else None,
+                    )
+                continue
             if name not in claims and (check.models and check.properties):
                 hint = did_you_mean(name, claims) or (
                     f"the claims are: {', '.join(sorted(claims))}" if claims else None
@@ -190,7 +200,9 @@ class _Planner:
         prop: ir.Property,
         exp: Expectation,
     ) -> Job | None:
-        ekey = self.config.key("check", check.index, "expect", prop.name)
+        # the claim's own entry, or the pattern that gave its expectation
+        written = prop.name if prop.name in check.expect else self.written(check, exp)
+        ekey = self.config.key("check", check.index, "expect", written)
         allowed = _REACH if prop.kind == "cover" else _SAFETY
         if exp.verdict not in allowed:
             self.errors.add(
@@ -283,10 +295,15 @@ class _Planner:
         # sizes for sorts this model lacks do not matter to it (nor to its cache key)
         return ref_name, tuple((k, v) for k, v in sizes if k in sorts)
 
+    @staticmethod
+    def written(check: Check, exp: Expectation) -> str:
+        """The key under ``expect`` that holds ``exp``."""
+        return next((n for n, e in check.expect.items() if e is exp), "")
+
     def instance_key(self, check: Check, exp: Expectation) -> KeyPath:
         """Where the instance in force was set, for errors about it."""
         if exp.settings.instance is not None:
-            name = next((n for n, e in check.expect.items() if e is exp), "")
+            name = self.written(check, exp)
             return self.config.key("check", check.index, "expect", name, "instance")
         if check.settings.instance is not None:
             return self.config.key("check", check.index, "instance")
@@ -307,6 +324,17 @@ def _target(path: Path) -> str | None:
         return properties_for(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError):
         return None
+
+
+def expectation_for(expect: Mapping[str, Expectation], claim: str) -> Expectation | None:
+    """The claim's own expectation, else that of the first pattern (``*_inferred_*``)
+    that matches its name, in the order written."""
+    if claim in expect:
+        return expect[claim]
+    return next(
+        (e for k, e in expect.items() if glob.has_magic(k) and fnmatch.fnmatchcase(claim, k)),
+        None,
+    )
 
 
 def _names(names: list[str]) -> str:

@@ -252,3 +252,29 @@ def test_single_prove_options_are_refused_in_gate_mode(project: Path, prove: Inv
     assert r.exit_code == 2 and "--engine apply to one MODEL/PROPS pair" in r.stderr
     r = prove("models/lock.rmp", "properties/write.prop", "--junit", "x.xml")
     assert r.exit_code == 2 and "--junit only apply to the gate" in r.stderr
+
+
+def test_a_pattern_gives_the_claims_it_matches_an_expectation(project: Path) -> None:
+    text = HEAD + LOCK_CHECK + """
+[tool.rmpcheck.check.expect]
+host_writes = "covered"
+"write_*" = { verdict = "proved", engine = "bmc" }
+"*" = "refuted"
+"""
+    plan = make_plan(load_config(write_config(project, text)))
+    got = {j.prop: (j.expect.verdict, j.engine) for j in plan.jobs}
+    # the claim's own entry first, then the first pattern that matches, in order
+    assert got == {"write_checked": ("proved", "bmc"), "host_writes": ("covered", "explicit")}
+
+
+def test_a_pattern_that_matches_no_claim_is_an_error(project: Path) -> None:
+    text = HEAD + LOCK_CHECK + """
+[tool.rmpcheck.check.expect]
+write_checked = "proved"
+host_writes = "covered"
+"*_inferred_*" = "proved"
+"""
+    path = write_config(project, text)
+    msg = config_error(path)
+    assert "the pattern *_inferred_* matches no claim of check #1" in msg
+    assert located(msg, path, text) == (line_of(text, "*_inferred_*"), 1)
