@@ -17,6 +17,7 @@ anything is called proved.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -69,9 +70,11 @@ class _Houdini:
         goals: Sequence[Named],
         cands: Sequence[ir.Expr],
         insts: dict[tuple[tuple[str, int], ...], Instance],
+        given: int = 0,
     ) -> None:
         self.ob, self.ind, self.goals = ob, ind, list(goals)
         self.cands = list(cands)
+        self.given = given  # the first candidates are lemmas the property file gives
         self.active = set(range(len(cands)))
         self.insts = insts
         self.rounds = 0
@@ -246,7 +249,9 @@ class _Houdini:
                 for i in core - keep:
                     keep.add(i)
                     todo.append(i)
-        for i in sorted(keep, key=lambda j: -len(repr(self.cands[j]))):
+        # the given lemmas (first in the pool) go last: a certificate reuses what the
+        # property file already states rather than adding a new lemma for it
+        for i in sorted(keep, key=lambda j: (j < self.given, -len(repr(self.cands[j])))):
             rest = keep - {i}
             redo: dict[tuple[int, int], set[int]] = {}
             for (fid, k), core in cores.items():
@@ -317,7 +322,7 @@ def infer(
                 continue
         if len(pool) > tried:
             tried = len(pool)
-            result = houdini(ob, ind, goals, pool, deadline, insts)
+            result = houdini(ob, ind, goals, pool, deadline, insts, len(given))
             result.stats = {**stats, **result.stats}
             if result.status != "failed":
                 return result
@@ -332,11 +337,13 @@ def houdini(
     pool: Sequence[Named],
     deadline: Deadline,
     insts: dict[tuple[tuple[str, int], ...], Instance] | None = None,
+    given: int = 0,
 ) -> Inferred:
     """A small subset of ``pool`` that is inductive with ``goals``: found (the subset,
     named: a pool entry without a name is called ``inferred_N``), failed (with the
-    goals' CTI relative to every candidate that survived) or unknown."""
-    h = _Houdini(ob, ind, goals, [f for _, f in pool], {} if insts is None else insts)
+    goals' CTI relative to every candidate that survived) or unknown. The first
+    ``given`` entries are kept in preference to the others."""
+    h = _Houdini(ob, ind, goals, [f for _, f in pool], {} if insts is None else insts, given)
     stuck = h.initiation(deadline)
     got = h.cone(deadline) if stuck is None else stuck
     stats: dict[str, Any] = {"houdini_pool": len(pool), "houdini_queries": h.rounds}
@@ -347,7 +354,8 @@ def houdini(
     if isinstance(got, str):
         return Inferred("unknown", reason=got, stats=stats)
     need = h.minimal(got, deadline)
-    fresh = iter(range(1, len(need) + 1))
-    lemmas = [(pool[i][0] or f"inferred_{next(fresh)}", pool[i][1]) for i in need]
+    taken = {n for n, _ in pool}
+    fresh = (f"inferred_{k}" for k in itertools.count(1) if f"inferred_{k}" not in taken)
+    lemmas = [(pool[i][0] or next(fresh), pool[i][1]) for i in need]
     stats["used"] = len(lemmas)
     return Inferred("found", lemmas, stats=stats)

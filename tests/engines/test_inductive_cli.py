@@ -47,13 +47,27 @@ def test_infer_writes_lemmas_that_prove_the_claim(tmp_path):
     )
     assert r.exit_code == 0, r.output
     text = out.read_text()
-    assert text.startswith("properties for race") and "lemma inferred_1:" in text
+    assert text.startswith("properties for race") and "lemma race_inferred_1:" in text
     # read back and proved with the written lemmas alone (no inference this time)
     m = load_model(HERE / "race.rmp")
     ob = compile_obligation(m, load_properties(out, m), "write_only_shared")
     assert len(ob.lemmas) >= 2
     res = inductive.check(ob, {}, Options(extra={"infer": False}))
     assert res.verdict == "proved" and res.stats["lemmas_inferred"] == 0
+
+
+def test_infer_appends_to_the_property_file_itself(tmp_path):
+    props = tmp_path / "race.prop"
+    props.write_text("# the claim of DESIGN.md\n" + (HERE / "race.prop").read_text())
+    args = (HERE / "race.rmp", props, "-p", "write_only_shared", "--infer", "--write", props)
+    assert run(*args).exit_code == 0
+    text = props.read_text()
+    assert text.startswith("# the claim of DESIGN.md\n")  # the file's own text stays
+    assert "lemma race_inferred_1:" in text and "# inferred for write_only_shared" in text
+    # the lemmas now prove it: nothing new is inferred, nothing is written twice
+    again = run(*args)
+    assert again.exit_code == 0 and "0 lemma(s) inferred" in again.output
+    assert props.read_text() == text
 
 
 def test_bad_input_exits_2():

@@ -7,7 +7,9 @@ test renders its refutations, the mutation test reuses its checks.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from glob import has_magic
 from pathlib import Path
 
 from rmpcheck import ir
@@ -43,17 +45,31 @@ PREMISE_COVER = {
 
 @dataclass(frozen=True)
 class Check:
-    """One design variant with its property files and the verdict each claim must get."""
+    """One design variant with its property files and the verdict each claim must get.
+
+    ``expect`` is the verdict alone, which the check's own engine (explicit) must give
+    too; ``settings`` holds the per-claim overrides of the entries written as tables,
+    such as ``{ verdict = "proved", engine = "inductive", scope = "all-sizes" }``;
+    ``patterns`` the verdicts of glob keys (``"*_inferred_*"``, the lemmas).
+    """
 
     model: Path
     properties: tuple[Path, ...]
     engine: str
     instance: str
     expect: dict[str, str]
+    settings: dict[str, dict[str, str]] = field(default_factory=dict)
+    patterns: dict[str, str] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
         return self.model.stem
+
+    def expected(self, claim: str) -> str | None:
+        """The claim's verdict, from its own entry or the first pattern matching it."""
+        if claim in self.expect:
+            return self.expect[claim]
+        return next((v for k, v in self.patterns.items() if fnmatchcase(claim, k)), None)
 
     def load(self) -> tuple[ir.Model, list[ir.PropertySet]]:
         model = load_model(self.model)
@@ -63,16 +79,37 @@ class Check:
 def checks() -> list[Check]:
     with EXPECTED.open("rb") as f:
         table = tomllib.load(f)["tool"]["rmpcheck"]
-    return [
-        Check(
-            ROOT / c["model"],
-            tuple(ROOT / p for p in c["properties"]),
-            c["engine"],
-            c["instance"],
-            dict(c["expect"]),
+    out = []
+    for c in table["check"]:
+        verdict = {n: v if isinstance(v, str) else v["verdict"] for n, v in c["expect"].items()}
+        out.append(
+            Check(
+                ROOT / c["model"],
+                tuple(ROOT / p for p in c["properties"]),
+                c["engine"],
+                c["instance"],
+                {n: v for n, v in verdict.items() if not has_magic(n)},
+                {n: dict(v) for n, v in c["expect"].items() if not isinstance(v, str)},
+                {n: v for n, v in verdict.items() if has_magic(n)},
+            )
         )
-        for c in table["check"]
-    ]
+    return out
+
+
+def all_sizes(check: Check, claim: str) -> bool:
+    """Does the gate expect ``claim`` proved (or uncoverable) for every size?"""
+    return check.settings.get(claim, {}).get("scope") == "all-sizes"
+
+
+def all_sizes_claims(check: Check, lemmas: bool = False) -> list[tuple[str, Path]]:
+    """The claims (lemmas only if asked) the gate proves for all sizes, with their files."""
+    model, sets = check.load()
+    out = []
+    for path, props in zip(check.properties, sets, strict=True):
+        for p in props.properties:
+            if all_sizes(check, p.name) and (lemmas or p.kind != "lemma"):
+                out.append((p.name, path))
+    return out
 
 
 def prove_check(check: Check) -> dict[str, Result]:

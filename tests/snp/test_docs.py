@@ -13,7 +13,7 @@ import os
 import re
 
 import pytest
-from snp_matrix import DOCS, Check, checks
+from snp_matrix import DOCS, Check, all_sizes, checks
 
 from rmpcheck.api import prove
 from rmpcheck.trace import text
@@ -46,7 +46,7 @@ def matrix_table() -> str:
     out = ["| claim | " + " | ".join(f"`{c.name}`" for c in cols) + " |",
            "| --- |" + " :-: |" * len(cols)]
     for n in claims:
-        cells = [LETTER.get(c.expect.get(n, ""), "?") for c in cols]
+        cells = [LETTER.get(c.expect.get(n, ""), "?") + "∀" * all_sizes(c, n) for c in cols]
         out.append(f"| `{n}` | " + " | ".join(cells) + " |")
     return "\n".join(out) + "\n"
 

@@ -27,11 +27,11 @@ def test_matrix_is_wide_enough() -> None:
 @pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.name)
 def test_verdicts_as_expected(check: Check) -> None:
     results = prove_check(check)
-    assert set(results) == set(check.expect), "claims and expectations differ"
+    assert set(check.expect) <= set(results), "an expectation names no claim"
     wrong = {
-        n: (r.verdict, check.expect[n], r.reason)
+        n: (r.verdict, check.expected(n), r.reason)
         for n, r in results.items()
-        if r.verdict != check.expect[n]
+        if r.verdict != check.expected(n)
     }
     assert not wrong, f"{check.name}: got (verdict, expected, reason) {wrong}"
     for n, r in results.items():

@@ -40,7 +40,11 @@ from rmpcheck.lang import load_model, load_properties
 from rmpcheck.monitor import Monitor, Obligation, System, compile_obligation
 
 BASE = ROOT / "models" / "snp_base.rmp"
-PROPERTIES = next(c for c in checks() if c.name == "consult_under_lock").properties
+# the shared claims, not a variant's lemmas (lemmas hold of one variant, not of mutants)
+PROPERTIES = tuple(
+    ROOT / "properties" / p.name
+    for p in next(c for c in checks() if c.name == "consult_under_lock").properties
+)
 # The test's instance: one guest frame and one host thread, so the base's
 # state space is a few hundred states. A few statements matter only with two
 # frames or two threads; docs/snp.md lists them apart and they are checked at
