@@ -40,7 +40,7 @@ def reachability(ob: Obligation, cti: Cti, opts: Options) -> Reachability:
     """Decide, as far as the limits allow, whether ``cti`` is reachable at its sizes."""
     deadline = Deadline(opts.timeout_s)
     sizes = ", ".join(f"{k}={v}" for k, v in sorted(cti.sizes.items()))
-    refuted = _refute(ob, cti, opts)
+    refuted = refute(ob, cti, opts)
     if refuted is not None:
         return refuted
     inst = instance(ob, cti.sizes)
@@ -54,7 +54,7 @@ def reachability(ob: Obligation, cti: Cti, opts: Options) -> Reachability:
     )
 
 
-def _refute(ob: Obligation, cti: Cti, opts: Options) -> Reachability | None:
+def refute(ob: Obligation, cti: Cti, opts: Options) -> Reachability | None:
     """bmc (or explicit, if bmc is not built) on the claim at the CTI's sizes."""
     from rmpcheck.engines import registry
 

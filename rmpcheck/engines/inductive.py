@@ -6,12 +6,15 @@ satisfies each; *consecution*, from any state satisfying all of them, every
 step of every action leads to a state satisfying each. Both hold for every
 size at once, so the claim holds in every reachable state of every instance.
 
-When consecution fails there is a counterexample to induction (engines/cti);
-unless ``opts.extra["infer"]`` is False, Houdini (engines/infer) then looks for
-the missing lemmas. Whatever set is about to be reported is re-checked from
-scratch by a fresh solver in a fresh Z3 context, one query per formula and
-action; only then is the verdict "proved" (or "uncoverable"). A solver
-"unknown", a timeout, or a failed re-check is verdict "unknown", never proved.
+When consecution fails there is a counterexample to induction (engines/cti).
+A short bmc run at the CTI's sizes first asks whether it is a real bug: if
+the claim fails there, the verdict is "refuted" (a cover: "covered") at those
+sizes, with bmc's trace. Otherwise, unless ``opts.extra["infer"]`` is False,
+Houdini (engines/infer) looks for the missing lemmas. Whatever set is about to
+be reported is re-checked from scratch by a fresh solver in a fresh Z3
+context, one query per formula and action; only then is the verdict "proved"
+(or "uncoverable"). A solver "unknown", a timeout, or a failed re-check is
+verdict "unknown", never proved.
 
 A model outside the decidable EPR fragment (engines say which construct and
 where, in ``stats["fragment"]``) is still tried: Z3 may answer, and an answer
@@ -133,6 +136,9 @@ def check(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:
         failure = sub.cti  # the claim's own CTI, whatever lemmas still help
         stats["cti"] = failure.summary()
     assert isinstance(failure, Cti)
+    real = _real_bug(ob, failure, opts, deadline, stats)
+    if real is not None:
+        return real
     if not opts.extra.get("infer", True):
         return unknown(ob, ENGINE, f"not inductive: {failure.describe()}", deadline, **stats)
     from rmpcheck.engines.infer import infer
@@ -177,6 +183,32 @@ def _proved(
     cert = Certificate("lemmas", tuple(show(ob, f) for _, f in formulas), True, detail)
     verdict: Verdict = "proved" if ob.kind == "safety" else "uncoverable"
     return _result(ob, verdict, deadline, stats, scope=Scope("all-sizes"), certificate=cert)
+
+
+# A CTI is first asked whether it is a real bug: bmc on the claim at the CTI's
+# sizes, shallow and short, since a broken design usually fails within a few
+# steps there and inference could only ever fail on it.
+REACH_DEPTH = 12
+REACH_TIMEOUT_S = 10.0
+
+
+def _real_bug(
+    ob: Obligation, cti: Cti, opts: Options, deadline: Deadline, stats: dict[str, Any]
+) -> Result | None:
+    """The claim refuted (a cover covered) at the CTI's sizes, with its replayed trace."""
+    from rmpcheck.engines.cti_reach import refute
+
+    left = deadline.remaining()
+    budget = REACH_TIMEOUT_S if left is None else min(REACH_TIMEOUT_S, left / 2)
+    if budget < 0.5 or not opts.extra.get("reach", True):
+        return None
+    reach = refute(ob, cti, Options(depth=min(opts.depth, REACH_DEPTH), timeout_s=budget))
+    if reach is None or reach.trace is None:
+        return None
+    stats["cti_reachable"] = reach.detail
+    verdict: Verdict = "refuted" if ob.kind == "safety" else "covered"
+    scope = Scope("instance", tuple(sorted(cti.sizes.items())))
+    return _result(ob, verdict, deadline, stats, scope=scope, trace=reach.trace)
 
 
 def _bad_init(ob: Obligation, bad: BadInit, deadline: Deadline, stats: dict[str, Any]) -> Result:

@@ -116,7 +116,14 @@ def test_step_properties_go_through_monitors():
     assert r.verdict == "proved" and "__ok" in r.certificate.formulas[0]
     bad = "always w: host.write(t) -> !psc_lock"
     r = inductive.check(from_text(RACE, bad + LEMMAS, "w"), {}, NO_INFER)
-    assert r.verdict == "unknown" and r.stats["cti"]["action"] == "host.write"
+    # its CTI is a real bug: refuted at the CTI's sizes, with bmc's replayed trace
+    assert r.verdict == "refuted" and r.stats["cti"]["action"] == "host.write"
+    assert r.trace is not None and r.trace.steps[-1].action == "host.write"
+    assert r.scope is not None and r.scope.kind == "instance" and r.certificate is None
+    # without that check, the CTI is all there is: unknown, never a verdict without trace
+    no_reach = Options(timeout_s=30, extra={"infer": False, "reach": False})
+    r = inductive.check(from_text(RACE, bad + LEMMAS, "w"), {}, no_reach)
+    assert r.verdict == "unknown" and r.reason.startswith("not inductive")
     # true, but it needs a lemma about the once-monitor, which has no user syntax
     past = "always w: host.write(t) -> once host.consult_rmp(t)"
     r = inductive.check(from_text(RACE, past + LEMMAS, "w"), {}, Options(timeout_s=30))
@@ -143,8 +150,8 @@ action hv.map(p: Page, g: Gpa) { gpa_of[p] := g  page_of[g] := p  mapped[p] := t
     (msg,) = r.stats["fragment"]
     assert "state gpa_of : Page -> Gpa (gpa.rmp:5:7)" in msg
     assert "state page_of : Gpa -> Page (gpa.rmp:6:7)" in msg
-    assert r.verdict in ("unknown", "proved")  # tried anyway; here not inductive
-    assert r.verdict != "proved" or r.certificate.rechecked
+    # tried anyway; the claim is in fact false, and the CTI's bmc check shows it
+    assert r.verdict == "refuted" and r.trace is not None and r.certificate is None
 
 
 def test_arithmetic_on_sort_indexed_ints_is_reported():
@@ -197,7 +204,8 @@ def test_bulk_updates_choices_and_witnesses_prove_and_break():
     r = inductive.check(from_text(good, claim, "live"), {}, NO_INFER)
     assert r.verdict == "proved", r.reason
     r = inductive.check(from_text(BULK.replace("KILL", ""), claim, "live"), {}, NO_INFER)
-    assert r.verdict == "unknown" and r.stats["cti"]["action"] == "hv.kill"
+    assert r.verdict == "refuted" and r.stats["cti"]["action"] == "hv.kill"
+    assert r.trace is not None and r.trace.steps[-1].action == "hv.kill"
 
 
 def test_order_dependent_forall_write_is_refused():

@@ -4,7 +4,8 @@ A proof for all sizes covers the instance explicit search decides, so whenever
 the inductive engine is decisive its verdict must be explicit's. Its
 counterexamples to induction are cross-checked on the interpreter inside the
 engine (a disagreement is an InternalError, which fails this test); its
-length-0 refutations are replayed like every trace.
+refutations (length 0, or bmc's from a reachable CTI) hold at the sizes they
+name, where explicit must agree, and are replayed like every trace.
 """
 
 from __future__ import annotations
@@ -47,6 +48,10 @@ def test_inductive_agrees_with_explicit(case, infer):
     if not r.decisive:
         assert r.verdict == "unknown" and r.certificate is None
         return
+    if r.verdict in ("refuted", "covered"):
+        # a real bug found from a CTI holds at the CTI's sizes, not necessarily at ours
+        assert r.scope is not None and r.scope.kind == "instance"
+        sizes = {**sizes, **dict(r.scope.sizes)}
     reference = registry.run("explicit", ob, sizes, Options())
     note(f"explicit: {reference.describe()}")
     assert r.verdict == reference.verdict, "inductive disagrees with explicit"

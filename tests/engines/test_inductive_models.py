@@ -1,7 +1,7 @@
 """Classic parametric benchmarks: each proved for all sizes, each broken twin refuted.
 
-The twins matter as much as the proofs: the same engine must fail to prove a
-broken variant, and its counterexample to induction must be shown reachable
+The twins matter as much as the proofs: the same engine must refute a broken
+variant (it confirms its CTI by bmc), and the CTI must be shown reachable
 (by bmc at the CTI's sizes, or explicit search if bmc is not built).
 """
 
@@ -52,12 +52,15 @@ def test_proved_for_all_sizes_with_rechecked_lemmas(model, broken, props, claim,
 @pytest.mark.parametrize(("model", "broken", "props", "claim", "given"), CASES)
 def test_broken_twin_has_a_reachable_cti(model, broken, props, claim, given):
     ob = obligation(broken, props, claim)
-    # inference cannot rescue a broken model (it only ever adds re-checked lemmas); it is
-    # left on only where it is cheap, to keep the suite fast
-    infer = model in ("race", "client_server")
-    r = inductive.check(ob, {}, Options(timeout_s=120, extra={"infer": infer}))
-    assert r.verdict == "unknown" and r.certificate is None
-    assert r.reason.startswith("not inductive")
+    # the engine checks its CTI by bmc at the CTI's sizes before any inference: the
+    # broken twin is refuted by the engine itself, with a replayed trace
+    r = inductive.check(ob, {}, Options(timeout_s=120))
+    assert r.verdict == "refuted" and r.certificate is None, r.reason
+    assert r.trace is not None and r.trace.property == claim and "cti" in r.stats
+    assert r.scope is not None and r.scope.kind == "instance"
+    # without that check, the CTI alone: unknown, never proved
+    r = inductive.check(ob, {}, Options(timeout_s=120, extra={"infer": False, "reach": False}))
+    assert r.verdict == "unknown" and r.reason.startswith("not inductive")
     found = cti.find(ob, Deadline(60))
     assert isinstance(found, cti.Cti)
     # the CTI is a real step of the model: pre satisfies everything, post breaks something

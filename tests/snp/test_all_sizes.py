@@ -19,6 +19,7 @@ from rmpcheck.engines import inductive
 from rmpcheck.engines.base import Options
 from rmpcheck.lang import load_model, load_properties
 from rmpcheck.monitor import compile_obligation
+from rmpcheck.trace.recheck import recheck
 
 CHECKS = checks()
 NO_INFERENCE = Options(timeout_s=120, extra={"infer": False})
@@ -73,10 +74,23 @@ def test_the_correct_variants_lemmas_do_not_prove_a_broken_one(
     model = load_model(ROOT / "models" / f"{broken}.rmp")
     ob = compile_obligation(model, load_properties(tmp_path / file, model), claim)
     r = inductive.check(ob, {}, NO_INFERENCE)
-    assert r.verdict == "unknown" and r.certificate is None, r.reason
-    assert r.reason.startswith("not inductive")
+    assert r.verdict in ("refuted", "unknown") and r.certificate is None, r.reason
+    # refuted when bmc at the CTI's sizes finds the bug, else the CTI is the answer
+    assert r.trace is not None if r.verdict == "refuted" else r.reason.startswith("not induct")
     # and the claim is in fact false there: a replayed counterexample (the matrix
     # expects this refutation too; here it is the same obligation, lemmas included)
     [refuted] = prove(model, load_properties(tmp_path / file, model), property=claim,
                       engine="explicit", instance="small")
     assert refuted.verdict == "refuted" and refuted.trace is not None
+
+
+def test_the_inductive_engine_refutes_a_broken_variant_with_a_replayed_trace() -> None:
+    # blind_write syncs the GHCB without consulting the RMP: the claim's CTI is a real
+    # bug, which the engine confirms by bmc at the CTI's sizes before any inference
+    model = load_model(ROOT / "models" / "blind_write.rmp")
+    props = load_properties(ROOT / "properties" / "host_writes.prop", model)
+    ob = compile_obligation(model, props, "no_host_crash")
+    r = inductive.check(ob, {}, Options(timeout_s=60))
+    assert r.verdict == "refuted" and r.trace is not None and r.certificate is None
+    assert r.scope is not None and r.scope.kind == "instance"
+    assert recheck(r.trace, model, props).ok
