@@ -1,7 +1,11 @@
-"""The portfolio: bmc and a prover race in separate processes; the first decisive answer wins.
+"""The portfolio: bmc and provers race in separate processes; the first decisive answer wins.
 
 bmc finds short counterexamples fast; a prover (pdr by default, or kind via
-``opts.extra["prover"]``) finds proofs. Each runs in its own process so a
+``opts.extra["prover"]``) finds proofs for the instance; the inductive engine
+proofs for every size (off with ``opts.extra["inductive"] = False``). A proof
+for the instance is the one decisive answer that does not win at once while
+the inductive engine still runs: it waits as long again as it took (at least
+WAIT_FOR_ALL_SIZES_S), since a proof for every size says more. Each runs in its own process so a
 winner can stop the other, and so a time or memory limit can be enforced from
 outside: the memory limit is an address-space rlimit set in the child, and
 the wall-clock limit is checked by the parent (the children get it too, and
@@ -33,6 +37,9 @@ ENGINE = "auto"
 # timeout before it is terminated.
 GRACE_S = 2.0
 
+# The least time an instance proof waits for a running inductive engine.
+WAIT_FOR_ALL_SIZES_S = 1.0
+
 # Preference among non-decisive answers.
 _RANK = {"bounded-safe": 1, "unknown": 0}
 
@@ -45,9 +52,19 @@ class _Member:
 
 
 def members(opts: Options) -> list[str]:
-    """The engines the portfolio runs: bmc and the prover (pdr unless told kind)."""
-    prover = str(opts.extra.get("prover", "pdr"))
-    return ["bmc", prover] if prover != "bmc" else ["bmc"]
+    """The engines the portfolio runs: bmc, the prover (pdr unless told kind) and,
+    unless told not to, the inductive engine."""
+    names = ["bmc", str(opts.extra.get("prover", "pdr"))]
+    if opts.extra.get("inductive", True):
+        names.append("inductive")
+    return list(dict.fromkeys(names))
+
+
+def _final(result: Result) -> bool:
+    """Nothing another member could say would be stronger."""
+    return result.verdict in ("refuted", "covered") or (
+        result.scope is not None and result.scope.kind == "all-sizes"
+    )
 
 
 def check(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:
@@ -98,11 +115,17 @@ def _collect(
     """Wait for answers until one is decisive, all are in, or time is up."""
     pending: dict[Any, _Member] = {m.conn: m for m in running}
     by_sentinel: dict[Any, _Member] = {m.process.sentinel: m for m in running}
+    held: Result | None = None  # a proof for the instance, waiting for one for all sizes
+    held_until = 0.0
     while pending:
         left = deadline.remaining()
         timeout = None if left is None else left + GRACE_S
+        if held is not None:
+            timeout = max(0.0, held_until - time.monotonic())
         ready = wait([*pending, *(m.process.sentinel for m in pending.values())], timeout)
         if not ready:
+            if held is not None:
+                return held
             for m in pending.values():
                 answers[m.engine] = unknown(
                     ob, m.engine, f"timeout after {deadline.elapsed():.1f} s", deadline
@@ -115,9 +138,20 @@ def _collect(
             result = _receive(ob, who, deadline, opts)
             del pending[who.conn]
             answers[who.engine] = result
-            if result.decisive:
+            if not result.decisive:
+                continue
+            if _final(result):
                 return result
-    return None
+            if held is None:
+                held = result
+                if not any(m.engine == "inductive" for m in pending.values()):
+                    return held
+                wait_s = max(WAIT_FOR_ALL_SIZES_S, deadline.elapsed())
+                end = deadline.end if deadline.end is not None else float("inf")
+                held_until = min(time.monotonic() + wait_s, end)
+        if held is not None and not any(m.engine == "inductive" for m in pending.values()):
+            return held
+    return held
 
 
 def _receive(ob: Obligation, m: _Member, deadline: Deadline, opts: Options) -> Result:
@@ -187,12 +221,16 @@ def _die_with_parent() -> None:
 def _in_turn(
     ob: Obligation, sizes: Mapping[str, int], opts: Options, names: list[str], deadline: Deadline
 ) -> Result:
-    """The portfolio without processes: the prover first, then bmc, on the shared deadline."""
+    """The portfolio without processes, on the shared deadline: the inductive engine
+    first (with a third of the time: inference may take long where other engines are
+    quick), then the prover, then bmc."""
     answers: dict[str, Result] = {}
     for name in reversed(names):
         left = deadline.remaining()
         if left is not None and left <= 0:
             break
+        if name == "inductive" and left is not None:
+            left /= 3
         r = registry.run(name, ob, sizes, replace(opts, timeout_s=left))
         answers[name] = r
         if r.decisive:

@@ -86,16 +86,25 @@ def test_portfolio_refutes_the_broken_race_with_a_trace():
     )
 
 
-def test_portfolio_proves_the_fixed_race():
+def test_portfolio_proves_the_fixed_race_for_all_sizes():
     r = auto.check(race_obligation(), SMALL, Options(timeout_s=60))
     assert r.verdict == "proved", r.describe()
-    assert r.engine == "pdr" and r.certificate is not None
+    assert r.engine == "inductive" and str(r.scope) == "for all sizes"
+    assert r.certificate is not None and r.certificate.rechecked
+
+
+def test_without_the_inductive_engine_pdr_proves_the_instance():
+    opts = Options(timeout_s=60, extra={"inductive": False})
+    assert auto.members(opts) == ["bmc", "pdr"]
+    r = auto.check(race_obligation(), SMALL, opts)
+    assert r.verdict == "proved", r.describe()
+    assert r.engine == "pdr" and r.certificate is not None and r.scope.kind == "instance"
 
 
 def test_kind_can_be_the_prover():
     import known_models as km
 
-    opts = Options(timeout_s=60, extra={"prover": "kind"})
+    opts = Options(timeout_s=60, extra={"prover": "kind", "inductive": False})
     assert auto.members(opts) == ["bmc", "kind"]
     r = auto.check(km.obligation("lock_server"), km.SMALL["lock_server"], opts)
     assert r.verdict == "proved" and r.engine == "kind"
@@ -109,6 +118,33 @@ def test_first_decisive_answer_wins_and_the_loser_is_stopped(fakes, monkeypatch)
     r = auto.check(race_obligation(lock=False), SMALL, Options(timeout_s=60))
     assert r.verdict == "refuted" and r.engine == "bmc"
     assert time.monotonic() - start < 30  # did not wait for the 60 s loser
+
+
+def instance_proof(ob, sizes, opts):
+    return Result(ob.model.name, ob.prop.name, ob.prop.kind, "proved", "quickpdr",
+                  scope=Scope("instance", tuple(sizes.items())))
+
+
+def all_sizes_soon(ob, sizes, opts):
+    time.sleep(0.5)
+    return Result(ob.model.name, ob.prop.name, ob.prop.kind, "proved", "inductive",
+                  scope=Scope("all-sizes"))
+
+
+@pytest.mark.parametrize(("inductive", "engine"), [(all_sizes_soon, "inductive"),
+                                                   (hanging, "quickpdr")])
+def test_a_proof_for_the_instance_waits_a_little_for_one_for_all_sizes(
+    fakes, monkeypatch, inductive, engine
+):
+    monkeypatch.setitem(FAKES, "quickpdr", instance_proof)
+    monkeypatch.setitem(FAKES, "inductive", inductive)
+    _members(monkeypatch, "quickpdr", "inductive")
+    start = time.monotonic()
+    r = auto.check(race_obligation(), SMALL, Options(timeout_s=60))
+    assert r.verdict == "proved" and r.engine == engine
+    # the stronger proof when it comes soon; else the instance proof, without waiting
+    # for the 60 s member (a wait of at least WAIT_FOR_ALL_SIZES_S)
+    assert time.monotonic() - start < 30
 
 
 def test_bounded_safe_is_not_decisive_but_beats_unknown(fakes, monkeypatch):
