@@ -37,7 +37,7 @@ SETTLED = frozenset({"proved", "covered"})
     type=click.Choice(list(ENGINES)),
     default="auto",
     show_default=True,
-    help="auto races bmc against pdr in parallel processes",
+    help="auto races bmc, pdr and inductive in parallel processes",
 )
 @size_option
 @instance_option
@@ -97,9 +97,11 @@ def prove(
 
     Each invariant, always, cover and lemma is checked at the instance sizes:
     --size and --instance, else the first instance block of PROPS, else of
-    MODEL. Prints a table of verdicts with what each covers ("proved for
-    Page=6, Thread=3", "no violation up to depth 20", "refuted (trace of 5
-    steps)"), every counterexample and witness, and every proof certificate.
+    MODEL; the inductive engine (in auto, too) proves for every size. Prints
+    a table of verdicts with what each covers ("proved for all sizes",
+    "proved for Page=6, Thread=3", "no violation up to depth 20", "refuted
+    (trace of 5 steps)"), every counterexample and witness, and every proof
+    certificate.
 
     --prefer actors / --prefer changes: after the engine answers, look for a
     trace no longer than its own that involves fewer distinct actors, or
