@@ -5,7 +5,11 @@ Terms per sort: variables (two per sort), sort-valued scalars, and sort-valued
 maps applied to variables (``target[t1]``). Atoms: bool scalars and maps read
 at terms (``assigned[target[t1]]``), enum-valued reads equal to each member,
 small-int reads equal to each value, and equalities between terms of one sort.
-A candidate is a disjunction of up to three literals, universally closed.
+A candidate is a disjunction of up to three literals, universally closed; and,
+only when no shorter clause will do, the four-literal guarded injectivity
+``l(x1) || l(x2) || !e(x1, x2) || x1 == x2`` (waiting threads hold distinct
+tickets): one shape, from atoms the sample already pairs, instead of every
+four-literal clause.
 
 Sampling (engines/sample) is what makes this cheap: each atom is a bitmask over
 the (state, valuation of the variables) pairs of reachable states, so a clause
@@ -19,10 +23,10 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rmpcheck import ir
-from rmpcheck.engines import sample
+from rmpcheck.engines import sample, witness
 from rmpcheck.engines.base import Deadline
 from rmpcheck.monitor import System
 
@@ -225,22 +229,33 @@ def clause_levels(
         if k == 2:
             # "at most one element is not l", three literals, comes with the short
             # clauses: it is cheap to enumerate and mutual exclusion is what locks give
-            for c in _at_most_one(lits, index, lvars, xs):
+            # (``l(x1) || l(x2) || x1 == x2`` for every literal ``l`` over ``x1`` alone)
+            for _, _, eq, j, j2 in _pairs(lits, index, lvars, xs):
+                c = tuple(sorted((j, j2, eq)))
                 if _holds(c, lmask, full) and not _subsumed(c, holding):
                     if _telling(c, nmask, nfull):
                         found.append(c)
         level = _closed(lits, found, xs, seen)
         total += len(level)
         yield k, level
+    # four literals only in one shape, and only when asked for (after every shorter
+    # clause failed): enumerating them all is what the cover search cannot afford
+    found = [
+        c
+        for c in _injective(lits, index, lvars, xs)
+        if _holds(c, lmask, full) and not _subsumed(c, holding) and _telling(c, nmask, nfull)
+    ]
+    yield MAX_LITERALS + 1, _closed(lits, found, xs, seen)
 
 
-def _at_most_one(
+def _pairs(
     lits: Sequence[tuple[ir.Expr, bool]],
     index: Mapping[tuple[ir.Expr, bool], int],
     lvars: Sequence[int],
     xs: Sequence[ir.BoundVar],
-) -> Iterator[tuple[int, ...]]:
-    """``l(x1) || l(x2) || x1 == x2`` for every literal ``l`` over one variable ``x1``."""
+) -> Iterator[tuple[ir.BoundVar, ir.BoundVar, int, int, int]]:
+    """Per sort with two variables: ``(x1, x2, eq, j, j2)`` for every literal ``j`` over
+    ``x1`` alone, ``j2`` its copy over ``x2`` and ``eq`` the literal ``x1 == x2``."""
     by_sort: dict[str, list[ir.BoundVar]] = {}
     for x in xs:
         assert isinstance(x.type, ir.SortType)
@@ -258,7 +273,24 @@ def _at_most_one(
                 continue
             j2 = index.get((_rename(a, {x1: x2}), p))
             if j2 is not None:
-                yield tuple(sorted((j, j2, eq)))
+                yield x1, x2, eq, j, j2
+
+
+def _injective(
+    lits: Sequence[tuple[ir.Expr, bool]],
+    index: Mapping[tuple[ir.Expr, bool], int],
+    lvars: Sequence[int],
+    xs: Sequence[ir.BoundVar],
+) -> Iterator[tuple[int, ...]]:
+    """``l(x1) || l(x2) || !e(x1, x2) || x1 == x2`` for every symmetric atom ``e`` over
+    both (``ticket[t1] == ticket[t2]``): "``e`` relates no two elements where ``l`` is
+    false", the guarded form of at-most-one (waiting threads hold distinct tickets)."""
+    for x1, x2, eq, j, j2 in _pairs(lits, index, lvars, xs):
+        both = 1 << xs.index(x1) | 1 << xs.index(x2)
+        swap = {x1: x2, x2: x1}
+        for e, (a, p) in enumerate(lits):
+            if lvars[e] == both and not p and _rename(a, swap) == a:
+                yield tuple(sorted((j, j2, e, eq)))
 
 
 def _holds(combo: Sequence[int], lmask: Sequence[int], full: int) -> bool:
@@ -369,6 +401,8 @@ class Generated:
 
     levels: Iterator[tuple[int, list[Candidate]]]
     stats: dict[str, int]
+    # forall-exists candidates (engines/witness) that hold on the sample
+    witnesses: list[ir.Expr] = field(default_factory=list)
 
 
 def generate(
@@ -383,8 +417,9 @@ def generate(
     xs = template_vars(system.model)
     atom_list = atoms(system, xs, monitors)
     got = sample.take(system, xs, atom_list, deadline, sizes, hint)
+    found = witness.plausible(got.states, got.noise, witness.proposals(system.model))
     if got.full == 0 or not atom_list:
-        return Generated(iter(()), got.stats)
+        return Generated(iter(()), got.stats, found)
     noise = (got.noise_masks, got.noise_full)
     levels = clause_levels(atom_list, got.masks, got.full, xs, deadline, noise)
-    return Generated(levels, got.stats)
+    return Generated(levels, got.stats, found)

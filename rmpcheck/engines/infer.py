@@ -31,7 +31,7 @@ from rmpcheck.engines.cti import Cti, Named, instance, make_cti
 from rmpcheck.errors import InternalError
 from rmpcheck.interp import Instance, State
 from rmpcheck.monitor import Obligation
-from rmpcheck.smt.epr import readback
+from rmpcheck.smt.epr import fragment, readback
 from rmpcheck.smt.epr.induction import Induction, ask
 from rmpcheck.smt.epr.transition import Transition
 
@@ -310,6 +310,8 @@ def infer(
     stats: dict[str, Any] = dict(gen.stats)
     insts: dict[tuple[tuple[str, int], ...], Instance] = {}
     pool: list[Named] = list(given)
+    pool += [("", f) for f in _decidable(ob, ind, goals, gen.witnesses)]
+    stats["witnesses"] = len(pool) - len(given)
     tried = 0
     result = Inferred("failed", reason="no candidate lemmas", stats=stats)
     levels = iter(gen.levels)
@@ -328,6 +330,21 @@ def infer(
                 return result
         if got is None:
             return result
+
+
+def _decidable(
+    ob: Obligation, ind: Induction, goals: Sequence[Named], forms: Sequence[ir.Expr]
+) -> list[ir.Expr]:
+    """The forall-exists candidates that leave consecution as decidable as the goals
+    alone do: a Skolem function closing a cycle of sorts would make Houdini's queries
+    ones Z3 may give up on, for every candidate at once."""
+    skolems = [k for tr in ind.transitions for k in tr.skolems]
+
+    def outside(fs: Sequence[Named]) -> int:
+        return sum(f.queries != "initiation" for f in fragment.findings(ob.system, fs, skolems))
+
+    base = outside(goals)
+    return [f for f in forms if outside([*goals, ("candidate", f)]) <= base]
 
 
 def houdini(

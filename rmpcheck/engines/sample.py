@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rmpcheck import ir
 from rmpcheck.engines.base import Deadline, Options
@@ -36,6 +36,9 @@ class Sample:
     noise_masks: list[int]
     noise_full: int
     stats: dict[str, int]
+    # the states themselves, per instance: for candidates no bitmask expresses
+    states: list[tuple[Instance, list[tuple]]] = field(default_factory=list)
+    noise: list[tuple[Instance, list[tuple]]] = field(default_factory=list)
 
 
 def sample_sizes(
@@ -186,4 +189,4 @@ def take(
         if st
     ]
     nmasks, nfull = masks(system, xs, atom_list, noise)
-    return Sample(atom_masks, full, nmasks, nfull, stats)
+    return Sample(atom_masks, full, nmasks, nfull, stats, samples, noise)

@@ -82,6 +82,38 @@ def test_inference_finds_the_race_lemmas_without_help():
     assert "psc_lock" in text and "t1 == t2" in text
 
 
+# the classic models whose hand lemmas inference now finds by itself
+INFERRED = [
+    # a waiting thread's ticket is unique: the four-literal guarded-injectivity template
+    ("ticket", "mutex", "ticket[t1] == ticket[t2]"),
+    # a decided value had a quorum voting for it: the forall-exists witness template
+    ("voting", "agreement", "exists q: Quorum"),
+]
+
+
+@pytest.mark.parametrize(("model", "claim", "needed"), INFERRED)
+def test_inference_finds_the_hand_lemmas_without_help(model, claim, needed):
+    ob = obligation(model, model, claim, use_lemmas=False)
+    assert not ob.lemmas
+    r = inductive.check(ob, {}, Options(timeout_s=120))
+    assert r.verdict == "proved", r.reason
+    assert str(r.scope) == "for all sizes"
+    cert = r.certificate
+    assert cert is not None and cert.kind == "lemmas" and cert.rechecked
+    assert len(cert.formulas) == 1 + r.stats["lemmas_inferred"]
+    assert needed in " ".join(r.stats["inferred"])
+
+
+@pytest.mark.parametrize(("model", "claim", "needed"), INFERRED)
+def test_inference_does_not_prove_the_broken_twin(model, claim, needed):
+    # without bmc's look at the CTI, inference runs on the broken twin: its templates
+    # must find nothing inductive, since the claim is false there
+    ob = obligation(f"{model}_broken", model, claim, use_lemmas=False)
+    r = inductive.check(ob, {}, Options(timeout_s=120, extra={"reach": False}))
+    assert r.verdict == "unknown" and r.certificate is None, r.reason
+    assert r.stats["cti"]["violated"] == [claim]
+
+
 def test_ticket_lemmas_alone_give_a_cti_not_a_proof():
     ob = obligation("ticket", "ticket", "mutex", use_lemmas=False)
     r = inductive.check(ob, {}, Options(timeout_s=60, extra={"infer": False}))

@@ -1,0 +1,121 @@
+"""Forall-exists candidate lemmas read off the actions: "a flag set under a guard
+that names other parameters was set because some such parameters existed".
+
+``learner.decide(v, q)`` sets ``decided[v] := true`` under ``require forall n.
+member[n, q] -> vote[n, v]``; ``q`` is not an index of ``decided``, so the
+flag can only remember that *some* quorum voted for ``v``: the candidate is
+``forall v. decided[v] -> exists q. forall n. member[n, q] -> vote[n, v]``.
+No clause template reaches it (it has an ``exists``), and the voting proof
+needs exactly it. The guard must still hold later for the lemma to be true
+(votes are never withdrawn): the sample and Houdini decide that, as for every
+other candidate.
+
+Such a lemma Skolemises a function from the flag's index sorts to the
+witness sorts; the caller keeps only candidates that leave consecution in
+EPR (smt/epr/fragment), so inference never trades a decidable query for one
+Z3 may give up on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from rmpcheck import ir
+from rmpcheck.interp import Instance
+from rmpcheck.interp.codegen import Compiler
+
+
+def proposals(model: ir.Model) -> list[ir.Expr]:
+    """One closed candidate per (action, bool flag it sets to true at its parameters)
+    whose top-level ``require``s mention parameters the flag's index does not."""
+    out: list[ir.Expr] = []
+    for act in model.actions:
+        for f in _from_action(act):
+            if f not in out:
+                out.append(f)
+    return out
+
+
+def _from_action(act: ir.Action) -> Iterator[ir.Expr]:
+    params = set(act.params)
+    written = {st.target.name for st in ir.walk_stmts(act.body) if isinstance(st, ir.Assign)}
+    # guard conjuncts over state the action leaves alone: one it writes (``!assigned[p]``
+    # before ``assigned[p] := true``) says nothing about the state after
+    guard = [
+        c
+        for st in act.body
+        if isinstance(st, ir.Require)
+        for c in _conjuncts(st.cond)
+        if ir.free_vars(c) <= params
+        and not any(isinstance(x, ir.StateVar) and x.name in written for x in ir.walk(c))
+    ]
+    for st in ir.walk_stmts(act.body):
+        if not isinstance(st, ir.Assign) or st.value != ir.BoolLit(True):
+            continue
+        keys = st.indices
+        if not all(isinstance(k, ir.BoundVar) and k in params for k in keys):
+            continue
+        if len(set(keys)) < len(keys):
+            continue  # m[a, a] := true says nothing about m[a, b]
+        index = frozenset(k for k in keys if isinstance(k, ir.BoundVar))
+        body = _one_point([c for c in guard if ir.free_vars(c) - index], index)
+        others = tuple(sorted(ir.free_vars(ir.conj(body)) - index, key=lambda v: v.name))
+        if not others:
+            continue  # a plain clause: the clause templates cover those
+        head: ir.Expr = ir.Select(st.target, keys) if keys else st.target
+        ex = ir.Quant("exists", others, ir.conj(body))
+        f: ir.Expr = ir.BinOp("implies", head, ex, ir.BOOL)
+        vs = tuple(sorted(index, key=lambda v: v.name))
+        yield ir.Quant("forall", vs, f) if vs else f
+
+
+def _conjuncts(e: ir.Expr) -> list[ir.Expr]:
+    if isinstance(e, ir.BinOp) and e.op == "and":
+        return _conjuncts(e.left) + _conjuncts(e.right)
+    return [e]
+
+
+def _one_point(conds: list[ir.Expr], index: frozenset[ir.BoundVar]) -> list[ir.Expr]:
+    """``exists p. p == npt[g] && c(p)`` is ``c(npt[g])``: substitute every witness a
+    conjunct pins to a term over other variables (fewer quantifier alternations)."""
+    conds = list(conds)
+    while True:
+        for i, c in enumerate(conds):
+            pin = _pinned(c, index)
+            if pin is not None:
+                v, t = pin
+                conds = [ir.substitute(d, {v: t}) for j, d in enumerate(conds) if j != i]
+                break
+        else:
+            return conds
+
+
+def _pinned(c: ir.Expr, index: frozenset[ir.BoundVar]) -> tuple[ir.BoundVar, ir.Expr] | None:
+    if not (isinstance(c, ir.BinOp) and c.op == "=="):
+        return None
+    for v, t in ((c.left, c.right), (c.right, c.left)):
+        if isinstance(v, ir.BoundVar) and v not in index and v not in ir.free_vars(t):
+            return v, t
+    return None
+
+
+def plausible(
+    system_samples: Sequence[tuple[Instance, Sequence[tuple]]],
+    noise: Sequence[tuple[Instance, Sequence[tuple]]],
+    formulas: Sequence[ir.Expr],
+) -> list[ir.Expr]:
+    """The closed ``formulas`` true on every sampled state and false on some noise state
+    (one true on all of those follows from the assumptions alone)."""
+
+    def on_all(f: ir.Expr, groups: Sequence[tuple[Instance, Sequence[tuple]]]) -> bool:
+        for inst, states in groups:
+            fn = Compiler(inst.system, inst.sizes).function(f, [])
+            if not all(fn(s) for s in states):
+                return False
+        return True
+
+    return [
+        f
+        for f in formulas
+        if system_samples and on_all(f, system_samples) and not (noise and on_all(f, noise))
+    ]
