@@ -74,7 +74,7 @@ class Chc:
         return sum(1 for r in self.fp.get_rule_names_along_trace() if r == _STEP_RULE)
 
 
-def invariant(chc: Chc) -> z3.ExprRef:
+def invariant(chc: Chc, deadline: Deadline | None = None) -> z3.ExprRef:
     """Spacer's inductive invariant for Inv, quantifier-free, over ``Var(i)`` = the i-th location.
 
     The answer defines ``forall xs. Inv(xs) == body``; the lemmas at level
@@ -85,7 +85,7 @@ def invariant(chc: Chc) -> z3.ExprRef:
     catches anything misread here."""
     body = _answer(chc)
     if body is not None:
-        qf = _quantifier_free(chc.enc, body)
+        qf = _quantifier_free(chc.enc, body, deadline)
         if qf is not None:
             return qf
     return chc.fp.get_cover_delta(-1, chc.inv)
@@ -116,13 +116,23 @@ def _quantified(t: z3.ExprRef, seen: set[int] | None = None) -> bool:
     return z3.is_quantifier(t) or any(_quantified(c, seen) for c in t.children())
 
 
-def _quantifier_free(enc: Encoding, inv: z3.ExprRef) -> z3.ExprRef | None:
+# Quantifier elimination can run away on some answers (seen on random models):
+# it gets a slice of the time left, and the cover-delta fallback the rest.
+QE_MAX_S = 5.0
+
+
+def _quantifier_free(
+    enc: Encoding, inv: z3.ExprRef, deadline: Deadline | None = None
+) -> z3.ExprRef | None:
     if not _quantified(inv):
         return inv
     consts = enc.vocab("qe").flat()
+    left = None if deadline is None else deadline.remaining()
+    budget = QE_MAX_S if left is None else min(QE_MAX_S, left / 2)
     try:
-        goals = z3.Tactic("qe")(z3.substitute_vars(inv, *consts))
-    except z3.Z3Exception:
+        qe = z3.TryFor(z3.Tactic("qe"), max(1, int(budget * 1000)))
+        goals = qe(z3.substitute_vars(inv, *consts))
+    except z3.Z3Exception:  # includes running out of the budget
         return None
     out = z3.And([g.as_expr() for g in goals])
     if _quantified(out):
@@ -174,7 +184,7 @@ def check(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:
     r = chc.query()
     if r == z3.unsat:
         progress(opts, f"{ENGINE}: re-checking the invariant")
-        return proved(ob, sizes, enc, invariant(chc), deadline)
+        return proved(ob, sizes, enc, invariant(chc, deadline), deadline)
     if r == z3.sat:
         return rebuild(ob, sizes, enc, chc.depth(), opts, deadline)
     why = "timeout" if deadline.expired() else chc.reason_unknown()

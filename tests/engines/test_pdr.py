@@ -67,7 +67,7 @@ def test_quantified_answer_is_made_quantifier_free(ok: str, verdict: str) -> Non
         assert r.certificate is not None and r.certificate.formulas == ("__ok",)
 
 
-def _not_inductive(chc: pdr.Chc) -> z3.ExprRef:
+def _not_inductive(chc: pdr.Chc, deadline: object = None) -> z3.ExprRef:
     """The claim itself as the 'invariant': safe and initial, but not inductive for race."""
     claim = chc.enc.holds(chc.ob.target, chc.pre)
     return z3.substitute(claim, *((c, z3.Var(i, c.sort())) for i, c in enumerate(chc.pre.flat())))
@@ -75,7 +75,7 @@ def _not_inductive(chc: pdr.Chc) -> z3.ExprRef:
 
 @pytest.mark.parametrize(
     ("tampered", "check"),
-    [(lambda chc: z3.BoolVal(True), "safety"), (_not_inductive, "consecution")],
+    [(lambda chc, deadline=None: z3.BoolVal(True), "safety"), (_not_inductive, "consecution")],
 )
 def test_tampered_certificate_is_unknown_not_proved(
     monkeypatch: pytest.MonkeyPatch, tampered, check: str
@@ -113,3 +113,17 @@ def test_wrong_depth_from_spacer_still_gives_a_replayed_trace(
     r = pdr.check(obligation("race", broken=True), SMALL["race"], Options(depth=10))
     assert r.verdict == "refuted" and r.trace is not None
     assert r.trace.length == (guess if guess > 3 else 3)
+
+
+def test_quantifier_elimination_out_of_time_falls_back_never_guesses(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # qe can run away on some Spacer answers; with no time for it at all the
+    # invariant comes from the cover-delta fallback, and is still re-checked
+    monkeypatch.setattr(pdr, "QE_MAX_S", 0.0)
+    monkeypatch.setattr(pdr, "_quantified", lambda t, seen=None: True)
+    r = pdr.check(obligation("race"), SMALL["race"], Options())
+    assert r.verdict in ("proved", "unknown")
+    assert r.verdict == "unknown" or (r.certificate is not None and r.certificate.rechecked)
+    bad = pdr.check(obligation("race", broken=True), SMALL["race"], Options())
+    assert bad.verdict == "refuted" and bad.trace is not None
