@@ -16,7 +16,8 @@ The file's lemmas so far are given, so inference reuses them and appends
 only what the claim still needs (nothing, when they already prove it). The
 gate then proves with the lemmas as written, without inference. Prints one
 line per claim with its wall time, the total, and the variant files that
-hold lemmas (those are the ones pyproject.toml should list).
+hold lemmas (those are the ones pyproject.toml should list); a variant file
+it made that ended up without lemmas is removed again.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "snp"))
 
 from snp_matrix import Check, all_sizes_claims, checks  # noqa: E402
+
+from rmpcheck.lang import load_model  # noqa: E402
 
 MARK = "# inferred for "
 LEMMA = re.compile(r"lemma \w*inferred_\d+:")
@@ -64,6 +67,12 @@ def strip_inferred(path: Path) -> None:
     path.write_text("\n".join(out).rstrip("\n") + "\n")
 
 
+def header(check: Check, own: Path) -> str:
+    """What a variant file made by this script starts as."""
+    model = load_model(check.model).name
+    return HEADER.format(model=model, file=own.name, variant=check.model.stem)
+
+
 def variant_file(check: Check, shared: Path) -> Path:
     """The variant's own file for the claims of ``shared``, made if missing."""
     variant = check.model.stem
@@ -72,8 +81,7 @@ def variant_file(check: Check, shared: Path) -> Path:
     own = shared.parent / variant / shared.name
     if not own.exists():
         own.parent.mkdir(exist_ok=True)
-        model = check.load()[0].name
-        own.write_text(HEADER.format(model=model, file=shared.name, variant=variant))
+        own.write_text(header(check, own))
     return own
 
 
@@ -85,6 +93,7 @@ def main(argv: list[str]) -> int:
         if not only or c.name in only
         for claim, props in all_sizes_claims(c)
     ]
+    check_of = {own: c for c, _, own in todo}
     if "--fresh" in argv:
         for path in sorted({own for _, _, own in todo}):
             strip_inferred(path)
@@ -104,8 +113,13 @@ def main(argv: list[str]) -> int:
             print(run.stdout[-2000:], run.stderr[-2000:])
     print(f"total {time.monotonic() - total:.1f} s, {failed} failed")
     for own in sorted({own for _, _, own in todo}):
-        held = "lemmas" if LEMMA.search(own.read_text()) else "none  "
-        print(held, own.relative_to(ROOT))
+        if LEMMA.search(own.read_text()):
+            print("lemmas", own.relative_to(ROOT))
+        elif own.read_text() == header(check_of[own], own):
+            own.unlink()  # made here, and nothing to add: the shared file serves as is
+            print("none  ", own.relative_to(ROOT), "(removed)")
+        else:
+            print("none  ", own.relative_to(ROOT))
     return 1 if failed else 0
 
 
