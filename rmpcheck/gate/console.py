@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import IO, Any
 
 from rmpcheck.gate.judge import Outcome, expectation_text, judge
-from rmpcheck.gate.plan import Job
+from rmpcheck.gate.plan import Job, relative
 from rmpcheck.gate.run import GateReport
 from rmpcheck.gate.runner import Events, Ran
 from rmpcheck.result import Result
@@ -204,4 +205,23 @@ def show(report: GateReport, stream: IO[str] | None = None) -> None:
     for o in report.outcomes:
         if o.status in ("mismatch", "error"):
             print("\n" + details(o), file=out)
+    unrecorded = [u for u in map(inferred_here, report.outcomes) if u]
+    if unrecorded:
+        print("\nproved with lemmas the property files do not state (the engine inferred", file=out)
+        print("them; record them, and a run needs no inference):", file=out)
+        for line in unrecorded:
+            print("  " + line, file=out)
     print("\n" + summary(report), file=out)
+
+
+def inferred_here(o: Outcome) -> str:
+    """The command that writes the lemmas a proof had to infer, or "" when it had none."""
+    r = o.result
+    if r is None or not r.stats.get("lemmas_inferred"):
+        return ""
+    j = o.job
+    props = relative(j.props_file, Path.cwd())
+    return (
+        f"rmpcheck cti {relative(j.model_file, Path.cwd())} {props} -p {j.prop}"
+        f" --infer --write {props}   # {r.stats['lemmas_inferred']} lemma(s)"
+    )

@@ -233,3 +233,45 @@ def test_property_filter(project: Path, prove: Invoke) -> None:
 def test_jobs(project: Path, prove: Invoke, jobs: str) -> None:
     code, doc = run_json(prove, "-j", jobs)
     assert code == 0 and doc["summary"]["ok"] == 4
+
+
+def test_a_proof_that_had_to_infer_lemmas_says_how_to_record_them(
+    project: Path, prove: Invoke
+) -> None:
+    # the locked design, proved for every size: write.prop states no lemma, so the
+    # inductive engine must infer them (a consulted thread holds the lock, ...)
+    check = """[tool.rmpcheck]
+engine = "explicit"
+instance = "small"
+
+[tool.rmpcheck.instances]
+small = { Page = 2, Thread = 2 }
+
+[[tool.rmpcheck.check]]
+model = "models/lock.rmp"
+properties = "properties/write.prop"
+
+[tool.rmpcheck.check.expect]
+write_checked = { verdict = "proved", engine = "inductive", scope = "all-sizes" }
+host_writes = "covered"
+"""
+    cfg = project / "pyproject.toml"
+    cfg.write_text(check)
+    r = prove()
+    assert r.exit_code == 0, r.stdout + r.stderr
+    assert "proved with lemmas the property files do not state" in r.stdout
+    hint = next(ln for ln in r.stdout.splitlines() if ln.strip().startswith("rmpcheck cti"))
+    cmd = hint.split("#")[0].split()
+    assert cmd[1:] == ["cti", "models/lock.rmp", "properties/write.prop", "-p", "write_checked",
+                       "--infer", "--write", "properties/write.prop"]
+    # the command does what it says: with the lemmas recorded (and expected), the
+    # gate proves the claim from them, inferring nothing
+    from click.testing import CliRunner
+
+    from rmpcheck.cli import cli
+
+    assert CliRunner().invoke(cli, cmd[1:]).exit_code == 0
+    cfg.write_text(check + '"*_inferred_*" = "proved"\n')
+    again = prove("--no-cache")
+    assert again.exit_code == 0, again.stdout + again.stderr
+    assert "do not state" not in again.stdout
