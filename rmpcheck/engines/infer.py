@@ -25,7 +25,7 @@ from typing import Any, Literal
 import z3
 
 from rmpcheck import ir
-from rmpcheck.engines import candidates, past, sample
+from rmpcheck.engines import candidates, past, sample, triples
 from rmpcheck.engines.base import Deadline
 from rmpcheck.engines.cti import Cti, Named, instance, make_cti
 from rmpcheck.errors import InternalError
@@ -329,7 +329,19 @@ def infer(
             if result.status != "failed":
                 return result
         if got is None:
-            return result
+            break
+    if result.status != "failed" or deadline.expired():
+        return result
+    # a third variable of one sort (an element between two others), on demand only: its
+    # sample is larger, and its clauses are many more than those over two variables
+    wide = triples.three_variable(ob.system, deadline, sample_sizes, hint)
+    stats["three_variable"] = len(wide)
+    if not wide:
+        return result
+    pool += [("", c.formula) for c in wide]
+    result = houdini(ob, ind, goals, pool, deadline, insts, len(given))
+    result.stats = {**stats, **result.stats}
+    return result
 
 
 def _decidable(

@@ -88,6 +88,8 @@ INFERRED = [
     ("ticket", "mutex", "ticket[t1] == ticket[t2]"),
     # a decided value had a quorum voting for it: the forall-exists witness template
     ("voting", "agreement", "exists q: Quorum"),
+    # no message passed a larger id (Chang-Roberts): three nodes, the unwritten ring order
+    ("ring_leader", "one_leader", "n3: Node. pending["),
 ]
 
 
