@@ -5,13 +5,14 @@ bmc finds short counterexamples fast; a prover (pdr by default, or kind via
 proofs for every size (off with ``opts.extra["inductive"] = False``). A proof
 for the instance is the one decisive answer that does not win at once while
 the inductive engine still runs: it waits as long again as it took (at least
-WAIT_FOR_ALL_SIZES_S), since a proof for every size says more. Each runs in its own process so a
-winner can stop the other, and so a time or memory limit can be enforced from
-outside: the memory limit is an address-space rlimit set in the child, and
-the wall-clock limit is checked by the parent (the children get it too, and
-normally stop by themselves). A child that crashes, runs out of memory or
-overruns answers "unknown" with the reason. When nobody is decisive the most
-informative answer is returned: bounded-safe before unknown.
+WAIT_FOR_ALL_SIZES_S), since a proof for every size says more. Each member
+runs in its own process so a winner can stop the others, and so a time or
+memory limit can be enforced from outside: the memory limit is an
+address-space rlimit set in the child, and the wall-clock limit is checked by
+the parent (the children get it too, and normally stop by themselves). A
+child that crashes, runs out of memory or overruns answers "unknown" with the
+reason. When nobody is decisive the most informative answer is returned:
+bounded-safe before unknown.
 """
 
 from __future__ import annotations
@@ -144,8 +145,6 @@ def _collect(
                 return result
             if held is None:
                 held = result
-                if not any(m.engine == "inductive" for m in pending.values()):
-                    return held
                 wait_s = max(WAIT_FOR_ALL_SIZES_S, deadline.elapsed())
                 end = deadline.end if deadline.end is not None else float("inf")
                 held_until = min(time.monotonic() + wait_s, end)

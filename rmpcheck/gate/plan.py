@@ -16,6 +16,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from rmpcheck import ir
 from rmpcheck.gate.config import Check, Expectation, GateConfig, Settings, Sizes
@@ -170,7 +171,8 @@ class _Planner:
                 )
         for name in check.expect:
             if glob.has_magic(name):
-                if check.models and check.properties and not fnmatch.filter(claims, name):
+                matched = any(fnmatch.fnmatchcase(c, name) for c in claims)
+                if check.models and check.properties and not matched:
                     self.errors.add(
                         (*ekey, name),
                         f"the pattern {name} matches no claim of check #{check.index + 1}",
@@ -326,7 +328,10 @@ def _target(path: Path) -> str | None:
         return None
 
 
-def expectation_for(expect: Mapping[str, Expectation], claim: str) -> Expectation | None:
+E = TypeVar("E")  # an expectation: the gate's, or a test's verdict string
+
+
+def expectation_for(expect: Mapping[str, E], claim: str) -> E | None:
     """The claim's own expectation, else that of the first pattern (``*_inferred_*``)
     that matches its name, in the order written."""
     if claim in expect:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
 from glob import has_magic
 from pathlib import Path
 
 from rmpcheck import ir
 from rmpcheck.api import prove
+from rmpcheck.gate.plan import expectation_for
 from rmpcheck.lang import load_model, load_properties
 from rmpcheck.result import Result
 
@@ -67,9 +67,7 @@ class Check:
 
     def expected(self, claim: str) -> str | None:
         """The claim's verdict, from its own entry or the first pattern matching it."""
-        if claim in self.expect:
-            return self.expect[claim]
-        return next((v for k, v in self.patterns.items() if fnmatchcase(claim, k)), None)
+        return expectation_for({**self.expect, **self.patterns}, claim)
 
     def load(self) -> tuple[ir.Model, list[ir.PropertySet]]:
         model = load_model(self.model)
