@@ -3,13 +3,14 @@
 Why it is sound: the language has no sort constants, and a sort's elements can
 only be compared for equality, so every guard, update, initial condition,
 assumption, monitor and property is invariant under renaming the elements of a
-sort. Permuting a reachable state therefore gives a reachable state with the
-same verdict, and exploring one state per orbit decides every question the
-explicit engine asks. Soundness needs only that :meth:`Symmetry.canon` returns
-*some* member of the state's orbit; canonicity (same result for the whole
-orbit) only buys a smaller state graph. A sort that some expression orders
-(``<``) or computes with is left unreduced, so a future front end that allows
-it cannot make the reduction unsound.
+sort, and every bulk update's result is independent of the order of the
+elements it runs over (rmpcheck.bulk). Permuting a reachable state therefore
+gives a reachable state with the same verdict, and exploring one state per
+orbit decides every question the explicit engine asks. Soundness needs only
+that :meth:`Symmetry.canon` returns *some* member of the state's orbit;
+canonicity (same result for the whole orbit) only buys a smaller state graph. A
+sort that some expression orders (``<``) or computes with is left unreduced, so
+a future front end that allows it cannot make the reduction unsound.
 
 How the representative is chosen (the individualisation-refinement scheme
 of nauty, small): colour refinement (1-dimensional Weisfeiler-Leman) over the
@@ -30,6 +31,7 @@ from math import factorial
 from typing import Any
 
 from rmpcheck import ir
+from rmpcheck.bulk import order_dependent_sorts
 from rmpcheck.engines.symmetry_codegen import compile_symmetry
 from rmpcheck.interp import Instance, State
 
@@ -41,8 +43,14 @@ Perm = tuple[tuple[int, ...], ...]  # per reduced sort: element -> new element
 
 
 def reducible_sorts(inst: Instance, extra: Sequence[ir.Expr] = ()) -> list[ir.SortType]:
-    """Sorts of size >= 2 that no expression orders or does arithmetic on."""
-    broken: set[str] = set()
+    """Sorts of size >= 2 whose elements the semantics cannot tell apart.
+
+    A sort is left out when some expression orders it or does arithmetic on
+    it, or when some bulk update's result depends on the order of its
+    elements (rmpcheck.bulk; the checker rejects such models, but a model
+    built in Python does not pass the checker).
+    """
+    broken: set[str] = set(order_dependent_sorts(inst.model))
     for e in _all_exprs(inst.system, extra):
         for x in ir.walk(e):
             if isinstance(x, ir.BinOp) and x.op not in ("==", "!=", "and", "or", "implies", "iff"):

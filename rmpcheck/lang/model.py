@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rmpcheck import ir
+from rmpcheck.bulk import order_dependent_writes
 from rmpcheck.errors import Span
 from rmpcheck.lang import syntax as S
 from rmpcheck.lang.exprs import ExprChecker
@@ -191,6 +192,8 @@ class ModelChecker:
             if v is not None:
                 params.append(v)
         body = self.stmts(d.body, scope)
+        for odw in order_dependent_writes(body):
+            rep.error(odw.write.span, odw.message(), odw.hint())
         if dup:
             return None
         return ir.Action(d.actor, d.name, tuple(params), body, d.doc, d.name_span)
