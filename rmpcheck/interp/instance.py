@@ -19,7 +19,8 @@ from rmpcheck.interp.codegen import ActionCode, Compiler
 from rmpcheck.interp.values import Raw, Sizes, State, show_state
 from rmpcheck.monitor import System
 
-# Past this many candidate initial states the model needs a symbolic engine.
+# Past this many candidate initial states (or partial assignments tried) the
+# model needs a symbolic engine.
 MAX_INIT_CANDIDATES = 10_000_000
 
 
@@ -132,29 +133,40 @@ class Instance:
         conjuncts = [c for e in self.model.init for c in _split(e)]
         reads = [_state_vars(c, self.index) for c in conjuncts]
         cands = [self._candidates(i, conjuncts, reads) for i in range(n)]
-        total = prod(len(c) for c in cands)
-        if total > MAX_INIT_CANDIDATES:
-            raise EngineError(
-                f"{self.model.name}: too many candidate initial states to enumerate ({total:,});"
-                " constrain init or use a symbolic engine (bmc, kind, pdr)"
-            )
+        order = list(range(n))
+        if prod(len(c) for c in cands) > MAX_INIT_CANDIDATES:
+            # Most variables are pinned by conjuncts that read others too
+            # (assigned[p] == (p == ctx)): fix the few-valued ones first, so those
+            # conjuncts are checked, and prune, as soon as their variable is tried.
+            # (Small spaces keep declaration order: the order initial states come
+            # in, and so which shortest trace is found first, stays as it was.)
+            order.sort(key=lambda i: len(cands[i]))
+        position = {v: k for k, v in enumerate(order)}
         # check each conjunct as soon as the last variable it reads is assigned
         due: list[list[Callable[..., Any]]] = [[] for _ in range(n)]
         for c, r in zip(conjuncts, reads, strict=True):
-            due[max(r) if r else 0].append(self.predicate(c))
+            due[max((position[v] for v in r), default=0)].append(self.predicate(c))
         partial: list[Raw] = [None] * len(self.decls)
+        visited = [0]
 
-        def extend(i: int) -> Iterator[State]:
-            if i == n:
+        def extend(k: int) -> Iterator[State]:
+            if k == n:
                 s = self.complete(partial[:n])
                 if s is not None:
                     yield s
                 return
+            i = order[k]
             for v in cands[i]:
+                visited[0] += 1
+                if visited[0] > MAX_INIT_CANDIDATES:
+                    raise EngineError(
+                        f"{self.model.name}: more than {MAX_INIT_CANDIDATES:,} candidate initial"
+                        " states to try; constrain init or use a symbolic engine (bmc, kind, pdr)"
+                    )
                 partial[i] = v
                 view = tuple(partial)
-                if all(p(view) for p in due[i]):
-                    yield from extend(i + 1)
+                if all(p(view) for p in due[k]):
+                    yield from extend(k + 1)
             partial[i] = None
 
         yield from extend(0)
