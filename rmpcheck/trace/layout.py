@@ -3,16 +3,21 @@
 Columns follow the way RMP races are drawn on mailing lists: the guest on
 the left, then the hypervisor, host threads, firmware (the PSP/ASP) and
 devices; actors whose role is none of these come after, in order of first
-appearance.
+appearance. An actor with instances (trace/lanes.py) has one column per
+instance that acts, side by side in element order: ``host[Thread0] |
+host[Thread1]``, the "CPU 0 | CPU 1" of a race report. Steps of a trace
+from another tool name no actor; they share one column, ``action``.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from rmpcheck.ir_text import scalar, select
+from rmpcheck.trace import values
 from rmpcheck.trace.model import Step, Trace
 
 # a role is ranked by the first keyword it contains
@@ -42,20 +47,45 @@ def role_rank(role: str) -> int:
 class Column:
     actor: str
     role: str
+    lane: Any = None
+
+    @property
+    def name(self) -> str:
+        """``host``, ``host[Thread1]``, or ``action`` for steps that name no actor."""
+        base = self.actor or "action"
+        return base if self.lane is None else f"{base}[{show(self.lane)}]"
 
     @property
     def title(self) -> str:
-        return self.actor if self.role in ("", self.actor) else f"{self.actor} ({self.role})"
+        return self.name if self.role in ("", self.actor) else f"{self.name} ({self.role})"
+
+
+def column_of(step: Step) -> tuple[str, Any]:
+    """The key of the column a step is drawn in."""
+    return (step.actor or "", step.lane)
 
 
 def columns(trace: Trace) -> list[Column]:
-    """One column per actor that acts in the trace, in role order."""
-    seen: dict[str, Column] = {}
+    """One column per actor instance that acts in the trace, in role order; the
+    instances of one actor side by side, in the order of their elements."""
+    seen: dict[tuple[str, Any], Column] = {}
     for s in trace.steps:
-        if s.actor is not None and s.actor not in seen:
-            seen[s.actor] = Column(s.actor, s.role or s.actor)
-    order = list(seen.values())
-    return sorted(order, key=lambda c: (role_rank(c.role), order.index(c)))
+        if s.action is not None and column_of(s) not in seen:
+            seen[column_of(s)] = Column(s.actor or "", s.role or s.actor or "", s.lane)
+    first: dict[str, int] = {}
+    for i, c in enumerate(seen.values()):
+        first.setdefault(c.actor, i)
+    return sorted(
+        seen.values(),
+        key=lambda c: (role_rank(c.role), first[c.actor], c.lane is not None, natural(c.lane)),
+    )
+
+
+def natural(v: Any) -> tuple[Any, ...]:
+    """Thread2 before Thread10: digits compare as numbers."""
+
+    parts = re.split(r"(\d+)", show(v)) if v is not None else []
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
 
 
 # -------------------------------------------------------------------- values
@@ -63,6 +93,16 @@ def columns(trace: Trace) -> list[Column]:
 
 def show(v: Any) -> str:
     """A display value as it would be written in a model: ``true``, ``Page0``, ``3``."""
+    if isinstance(v, values.Unserializable):
+        return str(v)
+    if isinstance(v, values.SetValue):
+        return "{" + ", ".join(show(x) for x in v) + "}"
+    if isinstance(v, values.Record):
+        if set(v) == {"tag", "value"}:  # an ITF variant: Some(Thread0)
+            inner = v["value"]
+            empty = inner in ((), {}, None) or (isinstance(inner, tuple) and not inner)
+            return f"{v['tag']}" + ("" if empty else f"({show(inner)})")
+        return "{ " + ", ".join(f"{k}: {show(x)}" for k, x in v.items()) + " }"
     if isinstance(v, tuple):
         return "(" + ", ".join(show(x) for x in v) + ")"
     if isinstance(v, list):
@@ -137,8 +177,42 @@ def summarize(name: str, v: Any) -> str:
 
 def headline(trace: Trace) -> str:
     """``race: invariant safe is violated after 3 step(s)``."""
+    if trace.kind == "run":  # another tool's trace: its source and description
+        what = trace.summary or f"a run of {trace.length} step(s)"
+        return f"{trace.model or trace.model_file or 'trace'}: {what}"
     what = trace.summary or f"{trace.kind} for {trace.property} ({trace.length} step(s))"
     return f"{trace.model}: {what}"
+
+
+def verdict(trace: Trace) -> str:
+    """The last line: what happens at the end, and to which elements.
+
+    ``always no_write is violated at step 6, for t=Thread1: target[Thread1] =
+    Page1, assigned[Page1] = true``."""
+    last = trace.length
+    if trace.kind == "run":
+        out = f"the run ends after step {last}"
+        if trace.loop is not None:
+            out += f" and loops back to state {trace.loop}"
+        return out
+    if trace.kind == "witness":
+        out = f"{trace.property} is reached at step {last}"
+    else:
+        kind = f"{trace.property_kind} " if trace.property_kind else ""
+        out = f"{kind}{trace.property} is violated at step {last}"
+    return out + culprit_text(trace)
+
+
+def culprit_text(trace: Trace) -> str:
+    """``, for t=Thread1: target[Thread1] = Page1, assigned[Page1] = true`` or ""."""
+    bound = [(k, v) for k, v in trace.culprits if k.isidentifier()]
+    reads = [(k, v) for k, v in trace.culprits if not k.isidentifier()]
+    out = ""
+    if bound:
+        out += ", for " + ", ".join(f"{k}={show(v)}" for k, v in bound)
+    if reads:
+        out += (": " if bound else ", where ") + ", ".join(f"{k} = {show(v)}" for k, v in reads)
+    return out
 
 
 # A counterexample to induction (engines/cti.py sets meta["cti"]) starts from a
