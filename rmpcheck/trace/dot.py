@@ -37,11 +37,11 @@ def render(trace: Trace, show: str = "changed") -> str:
     ]
     nodes: list[str] = []
     for i, step in enumerate(trace.steps):
-        if step.action is None or show == "all":
+        if step.index == 0 or show == "all":
             lines = [layout.summarize(k, v) for k, v in step.state.items()]
         else:
             lines = [str(c) for c in layout.changes(trace.steps[i - 1], step)] or ["(no change)"]
-        head = layout.first_state(trace) if step.action is None else f"after step {step.index}"
+        head = layout.first_state(trace) if step.index == 0 else f"after step {step.index}"
         attrs = [f"label={quote(chr(10).join([head, *lines]))}"]
         if i == len(trace.steps) - 1:
             color = "#dafbe1" if trace.kind == "witness" else "#ffebe9"
@@ -67,7 +67,7 @@ def _clusters(trace: Trace, nodes: list[str]) -> list[str]:
         members = [
             nodes[i]
             for i, s in enumerate(trace.steps)
-            if s.action is not None and layout.column_of(s) == (col.actor, col.lane)
+            if s.index > 0 and layout.column_of(s) == (col.actor, col.lane)
         ]
         out.append(f"  subgraph cluster_{k} {{")
         out.append(f'    label={quote(col.title)}; style="rounded,dashed"; color="#8c959f";')

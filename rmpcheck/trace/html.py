@@ -122,7 +122,7 @@ def sequence(trace: Trace) -> str:
     out += [f'<div class="actor">{escape(c.title)}</div>' for c in cols]
     out.append('<div class="corner"></div>')
     for i, step in enumerate(trace.steps):
-        if step.action is None:
+        if step.index == 0:
             continue
         col = where[layout.column_of(step)]
         out.append(f'<div class="num">{step.index}</div>')
@@ -157,7 +157,7 @@ def state_table(trace: Trace) -> str:
     acts = ['<th class="act">action</th>']
     for s in trace.steps:
         head.append(f"<th>{s.index}</th>")
-        if s.action is None:
+        if s.index == 0:
             full = escape(layout.first_state(trace), quote=True)
             acts.append(f'<th class="act" title="{full}">{layout.first_state(trace, True)}</th>')
         else:

@@ -70,7 +70,7 @@ def columns(trace: Trace) -> list[Column]:
     instances of one actor side by side, in the order of their elements."""
     seen: dict[tuple[str, Any], Column] = {}
     for s in trace.steps:
-        if s.action is not None and column_of(s) not in seen:
+        if s.index > 0 and column_of(s) not in seen:
             seen[column_of(s)] = Column(s.actor or "", s.role or s.actor or "", s.lane)
     first: dict[str, int] = {}
     for i, c in enumerate(seen.values()):
@@ -100,7 +100,7 @@ def show(v: Any) -> str:
     if isinstance(v, values.Record):
         if set(v) == {"tag", "value"}:  # an ITF variant: Some(Thread0)
             inner = v["value"]
-            empty = inner in ((), {}, None) or (isinstance(inner, tuple) and not inner)
+            empty = inner is None or (isinstance(inner, (tuple, dict)) and not inner)
             return f"{v['tag']}" + ("" if empty else f"({show(inner)})")
         return "{ " + ", ".join(f"{k}: {show(x)}" for k, x in v.items()) + " }"
     if isinstance(v, tuple):
@@ -109,6 +109,8 @@ def show(v: Any) -> str:
         return "[" + ", ".join(show(x) for x in v) + "]"
     if isinstance(v, Mapping):
         return "{" + ", ".join(f"{show(k)}: {show(x)}" for k, x in v.items()) + "}"
+    if v == "":
+        return '""'
     return scalar(v)
 
 
@@ -119,7 +121,8 @@ def show_key(k: Any) -> str:
 
 def call(step: Step, with_actor: bool = True) -> str:
     """``host.write(t=Thread0)``; without the actor, ``write(t=Thread0)``."""
-    assert step.action is not None
+    if step.action is None:  # a trace from another tool that does not say
+        return "(a step)"
     name = step.action if with_actor else step.action.partition(".")[2] or step.action
     args = ", ".join(f"{k}={show(v)}" for k, v in step.args.items())
     return f"{name}({args})"
@@ -134,9 +137,9 @@ def fields(state: Mapping[str, Any]) -> dict[str, Any]:
     """The state flattened to one entry per map element: ``step[Thread0]`` -> ``idle``."""
     out: dict[str, Any] = {}
     for name, v in state.items():
-        if isinstance(v, Mapping):
+        if _entrywise(v):
             for k, x in v.items():
-                out[select(name, [show_key(k)])] = x
+                out[_entry(name, v, k)] = x
         else:
             out[name] = v
     return out
@@ -157,13 +160,24 @@ def changes(prev: Step, step: Step) -> list[Change]:
     out: list[Change] = []
     for name in step.changed:
         old, new = prev.state.get(name), step.state.get(name)
-        if isinstance(old, Mapping) and isinstance(new, Mapping):
+        if isinstance(old, Mapping) and isinstance(new, Mapping) and _entrywise(old) \
+                and _entrywise(new):
             for k, x in new.items():
                 if old.get(k) != x:
-                    out.append(Change(select(name, [show_key(k)]), old.get(k), x))
+                    out.append(Change(_entry(name, new, k), old.get(k), x))
         else:
             out.append(Change(name, old, new))
     return out
+
+
+def _entrywise(v: Any) -> bool:
+    """A map, or a record, changes entry by entry; a variant (``Some(3)``) as a whole."""
+    variant = isinstance(v, values.Record) and set(v) == {"tag", "value"}
+    return isinstance(v, Mapping) and not variant
+
+
+def _entry(name: str, v: Any, k: Any) -> str:
+    return f"{name}.{k}" if isinstance(v, values.Record) else select(name, [show_key(k)])
 
 
 def summarize(name: str, v: Any) -> str:

@@ -32,7 +32,7 @@ def render(trace: Trace, show: Show = "changed") -> str:
     where = {(c.actor, c.lane): i for i, c in enumerate(cols)}
     for i, step in enumerate(trace.steps):
         cells = [""] * len(cols)
-        if step.action is None:
+        if step.index == 0:
             what = [_code(layout.summarize(k, v)) for k, v in step.state.items()]
             first = f"*{_esc(layout.first_state(trace))}*"
             if cols:
@@ -65,7 +65,7 @@ def mermaid(trace: Trace, cols: list[layout.Column]) -> list[str]:
     out = ["```mermaid", "sequenceDiagram"]
     out += [f"    participant {ids[(c.actor, c.lane)]} as {_mer(c.title)}" for c in cols]
     for i, step in enumerate(trace.steps):
-        if step.action is None:
+        if step.index == 0:
             continue
         who = ids[layout.column_of(step)]
         what = [str(c) for c in layout.changes(trace.steps[i - 1], step)]

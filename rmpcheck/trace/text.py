@@ -48,7 +48,7 @@ def render(trace: Trace, show: Show = "changed", width: int = WIDTH) -> str:
     detail = lead + 2
     for i, step in enumerate(trace.steps):
         num = str(step.index).rjust(gutter) + "  "
-        if step.action is None:
+        if step.index == 0:
             label = textwrap.wrap(layout.first_state(trace), width - len(num))
             out += [num + label[0], *(" " * detail + ln for ln in label[1:])]
             items = [layout.summarize(k, v) for k, v in step.state.items()]
@@ -63,7 +63,7 @@ def render(trace: Trace, show: Show = "changed", width: int = WIDTH) -> str:
                 lines = ["(no change)"]
         for ln in lines:
             out += _wrap(ln, width, " " * detail, " " * (detail + 2))
-        if show == "all" and step.action is not None:
+        if show == "all" and step.index > 0:
             # the whole state after the step; a star marks what it changed
             for k, v in step.state.items():
                 mark = "* " if k in step.changed else "  "
@@ -97,7 +97,7 @@ def _widths(trace: Trace, cols: list[layout.Column], room: int) -> list[int]:
     need = {(c.actor, c.lane): max(_MIN_COL, min(len(c.title), _MAX_COL)) for c in cols}
     for s in trace.steps:
         key = layout.column_of(s)
-        if s.action is not None and key in need:
+        if s.index > 0 and key in need:
             need[key] = max(need[key], min(_MAX_COL, len(layout.call(s, False))))
     want = [need[(c.actor, c.lane)] for c in cols]
     if sum(want) <= room:

@@ -57,7 +57,8 @@ def test_trace_show_and_export(step_cex: Trace, tmp_path: Path):
         res = runner.invoke(cli, ["trace", "export", str(src), "--format", fmt, "-o", str(out)])
         assert res.exit_code == 0, res.output
         assert out.read_text() == render(step_cex, fmt)
-    assert json.loads((tmp_path / "out.json").read_text())["#meta"]["model"] == "psc_vs_host_io"
+    meta = json.loads((tmp_path / "out.json").read_text())["#meta"]
+    assert json.loads(meta["rmpcheck"])["model"] == "psc_vs_host_io"
 
 
 def test_trace_commands_report_bad_input_without_traceback(tmp_path: Path):
