@@ -155,14 +155,35 @@ def save(trace: Trace, path: str | Path) -> None:
 
 
 def _plain(v: Any) -> Any:
-    """Engine-specific extras: keep what JSON can say, stringify the rest."""
+    """Engine-specific extras: keep what JSON can say (tuples and maps with other
+    keys than strings tagged, as ITF does), stringify the rest."""
     if isinstance(v, (bool, int, float, str)) or v is None:
         return v
+    if isinstance(v, tuple):
+        return {"#tup": [_plain(x) for x in v]}
     if isinstance(v, dict):
-        return {str(k): _plain(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
+        if all(isinstance(k, str) and not k.startswith("#") for k in v):
+            return {k: _plain(x) for k, x in v.items()}
+        return {"#map": [[_plain(k), _plain(x)] for k, x in v.items()]}
+    if isinstance(v, list):
         return [_plain(x) for x in v]
     return str(v)
+
+
+def _unplain(v: Any) -> Any:
+    if isinstance(v, list):
+        return [_unplain(x) for x in v]
+    if isinstance(v, dict):
+        if set(v) == {"#tup"} and isinstance(v["#tup"], list):
+            return tuple(_unplain(x) for x in v["#tup"])
+        if set(v) == {"#map"} and isinstance(v["#map"], list):
+            return {_key(_unplain(k)): _unplain(x) for k, x in v["#map"]}
+        return {k: _unplain(x) for k, x in v.items()}
+    return v
+
+
+def _key(k: Any) -> Any:
+    return tuple(_key(x) for x in k) if isinstance(k, list) else k
 
 
 # ------------------------------------------------------------------ reading
@@ -198,7 +219,7 @@ def _from_dict(doc: dict[str, Any]) -> Trace:
     steps = [_step(i, st, names, params) for i, st in enumerate(raw_states)]
     first = raw_states[0]
     kind = mine.get("kind") or ("counterexample" if meta.get("status") == "violation" else "run")
-    extra = dict(mine.get("extra") or {})
+    extra = dict(_unplain(mine.get("extra") or {}))
     if not mine:
         extra[FOREIGN] = dict(meta)
     return Trace(
