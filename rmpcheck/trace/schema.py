@@ -46,6 +46,16 @@ def errors(doc: Any, ref: str = "#", at: str = "") -> list[str]:
 
 
 def _resolve(root: dict[str, Any], ref: str) -> Any:
+    return _resolve_in(id(root), ref) if root is schema() else _walk(root, ref)
+
+
+@cache
+def _resolve_in(root_id: int, ref: str) -> Any:
+    """References into the shipped schema, resolved once (it is loaded once)."""
+    return _walk(schema(), ref)
+
+
+def _walk(root: dict[str, Any], ref: str) -> Any:
     if not ref.startswith("#"):
         raise ValueError(f"only local references are supported, not {ref!r}")
     node: Any = root
@@ -72,13 +82,29 @@ def _check(root: dict[str, Any], s: Any, v: Any, at: str) -> Iterator[str]:
     if s is False:
         yield f"{_where(at)}: not allowed here"
         return
+    for check, arg in _checks(s):
+        yield from check(root, s, arg, v, at)
+
+
+_COMPILED: dict[int, list[tuple[Any, Any]]] = {}
+
+
+def _checks(s: dict[str, Any]) -> list[tuple[Any, Any]]:
+    """A schema's (checker, argument) pairs, looked up once per schema object: the
+    shipped schema is loaded once, and a trace visits its few nodes thousands of times."""
+    got = _COMPILED.get(id(s))
+    if got is not None and got[0][1] is s:
+        return got[1:]
+    out: list[tuple[Any, Any]] = [(None, s)]  # the schema itself, so a reused id is noticed
     for key, arg in s.items():
         if key in _ANNOTATIONS:
             continue
         check = _KEYWORDS.get(key)
         if check is None:
             raise ValueError(f"the schema uses {key!r}, which rmpcheck's validator does not know")
-        yield from check(root, s, arg, v, at)
+        out.append((check, arg))
+    _COMPILED[id(s)] = out
+    return out[1:]
 
 
 def _where(at: str) -> str:
@@ -191,10 +217,28 @@ def _k_pattern(root: Any, s: Any, arg: Any, v: Any, at: str) -> Iterator[str]:
 
 
 def _k_any(root: Any, s: Any, arg: Any, v: Any, at: str) -> Iterator[str]:
-    if not any(not any(True for _ in _check(root, sub, v, at)) for sub in arg):
+    # a branch that is only a type decides at once (most ITF values are strings, bools)
+    if any(isinstance(sub, dict) and set(sub) == {"type"} and _is_type(v, sub["type"])
+           for sub in arg):
+        return
+    branches = [sub for sub in arg if not _cannot_match(root, sub, v)]
+    if not any(not any(True for _ in _check(root, sub, v, at)) for sub in branches):
         shown = json.dumps(v)
         shown = shown if len(shown) <= 40 else shown[:37] + "..."
         yield f"{_where(at)}: {shown} is not {_name(s)}"
+
+
+def _cannot_match(root: Any, s: Any, v: Any) -> bool:
+    """A cheap look at a branch of anyOf (its type, its required keys) before the full
+    check: an ITF value tries a dozen shapes, and most fail at the first glance."""
+    while isinstance(s, dict) and set(s) == {"$ref"}:
+        s = _resolve(root, s["$ref"])
+    if not isinstance(s, dict):
+        return False
+    t = s.get("type")
+    if isinstance(t, str) and not _is_type(v, t):
+        return True
+    return isinstance(v, dict) and any(k not in v for k in s.get("required", ()))
 
 
 def _k_all(root: Any, s: Any, arg: Any, v: Any, at: str) -> Iterator[str]:
