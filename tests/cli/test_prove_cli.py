@@ -255,7 +255,7 @@ def test_prefer_actors_shows_an_equally_short_witness_with_fewer_actors(files):
     assert r.exit_code == 0, r.output
     (res,) = json.loads(r.output)["results"]
     assert res["verdict"] == plain["verdict"] == "covered"
-    actors = {s["actor"] for s in res["trace"]["#meta"]["steps"]} - {None}
+    actors = {s["#meta"].get("actor") for s in res["trace"]["states"]} - {None}
     assert actors == {"host"}
     assert len(res["trace"]["states"]) == len(plain["trace"]["states"])
     assert res["stats"]["prefer"] == "fewer actors: 1 (was 2)"
