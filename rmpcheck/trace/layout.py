@@ -248,5 +248,7 @@ def first_state(trace: Trace, short: bool = False) -> str:
 
 
 def instance_line(trace: Trace) -> str:
+    if trace.kind == "run" and not trace.sizes and not trace.engine:
+        return f"a trace from another tool ({trace.model_file or 'no source named'})"
     sizes = ", ".join(f"{k}={v}" for k, v in sorted(trace.sizes.items())) or "no sorts"
     return f"instance {sizes}; engine {trace.engine or 'unknown'}"
