@@ -11,6 +11,7 @@ and scripts call it directly.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping, Sequence
 
@@ -166,7 +167,14 @@ def prove(
         if rests_on[name] and r.verdict in PROOFS and name not in standing:
             ob = compile_obligation(model, props, name, use_lemmas=False)
             results[name] = _run(engine, ob, at, options)
-    return [results[p.name] for p in chosen]
+    return [_with_property_file(results[p.name], props.file) for p in chosen]
+
+
+def _with_property_file(r: Result, path: str) -> Result:
+    """A trace names the property file it refutes a claim of (replay reads it back)."""
+    if r.trace is None or r.trace.property_file:
+        return r
+    return dataclasses.replace(r, trace=dataclasses.replace(r.trace, property_file=path))
 
 
 PROOFS = ("proved", "uncoverable")

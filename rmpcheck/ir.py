@@ -320,11 +320,17 @@ class StateDecl:
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """Who performs actions; ``role`` picks the trace column (guest, hypervisor, ...)."""
+    """Who performs actions; ``role`` picks the trace column (guest, hypervisor, ...).
+
+    ``per`` names the sort (or enum) whose elements are the actor's instances:
+    ``actor host : host per Thread`` draws each host thread in a column of its own
+    (trace/lanes.py); "" leaves it to the default there.
+    """
 
     name: str
     role: str = ""
     span: Span = field(default=NO_SPAN, compare=False)
+    per: str = ""
 
 
 @dataclass(frozen=True, slots=True)

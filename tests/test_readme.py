@@ -67,3 +67,12 @@ def test_the_race_diagram_is_what_prove_prints() -> None:
     for line in diagram.splitlines()[1:]:
         if line.strip():
             assert line in got, line
+
+
+def test_readme_test_command_is_what_ci_runs() -> None:
+    """`.ci/run` installs the same extras and runs the same pytest as README says."""
+    ci = (ROOT / ".ci" / "run").read_text()
+    shown = re.search(r"pip install -e '(\.\[[a-z,]+\])' && python -m pytest", README)
+    assert shown is not None, "README lost its test command"
+    assert f"pip install -q -e '{shown.group(1)}'" in ci
+    assert "\npython -m pytest\n" in ci + "\n"

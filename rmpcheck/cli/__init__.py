@@ -12,6 +12,7 @@ a bad option) or an internal error; 130 interrupted.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from typing import Any
 
@@ -72,8 +73,17 @@ def cli() -> None:
     """
 
 
+POSIX_ONLY = (
+    "rmpcheck runs on Linux and macOS only: it forks a process per obligation and "
+    "limits its memory with RLIMIT_AS, which Windows lacks; use WSL"
+)
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Console-script entry point."""
+    if os.name != "posix":
+        click.echo(f"error: {POSIX_ONLY}", err=True)
+        sys.exit(2)
     return cli.main(args=argv, prog_name="rmpcheck")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -14,6 +15,16 @@ from rmpcheck.errors import InternalError, RmpcheckError
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK, EXIT_DIFFERS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def say_written(paths: list[Path], directory: str) -> None:
+    """``--trace-dir``: tell, on stderr (stdout may be JSON), every file written."""
+    if not paths:
+        click.echo(f"no counterexample or witness to write to {directory}", err=True)
+        return
+    click.echo(f"wrote {len(paths)} trace file(s) to {directory}:", err=True)
+    for p in paths:
+        click.echo(f"  {p}", err=True)
 
 
 def reports_errors(fn: F) -> F:

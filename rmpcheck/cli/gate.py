@@ -10,11 +10,17 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from rmpcheck.cli.common import say_written
 from rmpcheck.errors import ConfigError
+
+if TYPE_CHECKING:
+    from rmpcheck.gate.failure import GateFailure
+    from rmpcheck.gate.plan import Plan
+    from rmpcheck.gate.run import GateReport
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -115,12 +121,11 @@ def check_single_mode(ctx: click.Context) -> None:
 
 
 def run_gate_mode(ctx: click.Context, names: tuple[str, ...], as_json: bool) -> int:
-    """Run the configured gate; return the exit code."""
-    from rmpcheck.gate import console, document, junit, sarif
-    from rmpcheck.gate.config import find_config, load_config
-    from rmpcheck.gate.plan import make_plan
+    """Run the configured gate; return the exit code. Whatever happens, the JUnit
+    and SARIF files asked for are written (CI uploads them after a failure)."""
+    from rmpcheck.gate import console, document
     from rmpcheck.gate.run import GateOptions, run_gate
-    from rmpcheck.trace.export import parse_formats, write_traces
+    from rmpcheck.trace.export import write_traces
 
     p = ctx.params
     given = _explicit(ctx, _SINGLE)
@@ -129,31 +134,62 @@ def run_gate_mode(ctx: click.Context, names: tuple[str, ...], as_json: bool) -> 
             f"{_flags(given)} apply to one MODEL/PROPS pair; the gate takes "
             "engines, sizes and limits from its configuration"
         )
-    formats = parse_formats(p["trace_format"])
-    config = load_config(Path(p["config"]) if p["config"] else find_config())
-    plan = make_plan(config)
-    if names:
-        known = {j.prop for j in plan.jobs}
-        unknown = [n for n in names if n not in known]
-        if unknown:
-            raise ConfigError(f"no configured obligation checks {', '.join(unknown)}")
+    plan, formats = _plan_or_report(p, names, as_json)
     options = GateOptions(
         jobs=p["jobs"],
         read_cache=not p["no_cache"],
         select=(lambda j: j.prop in names) if names else None,
     )
     report = run_gate(plan, options, console.progress_for(sys.stderr))
-    _write(lambda path: junit.write(report, path), p["junit"])
-    _write(lambda path: sarif.write(report, path), p["sarif"])
+    _reports(p, report, as_json)
     if p["trace_dir"]:
-        write_traces(
-            [o.result for o in report.outcomes if o.result is not None], p["trace_dir"], formats
-        )
+        traces = [o.result for o in report.outcomes if o.result is not None]
+        say_written(write_traces(traces, p["trace_dir"], formats), p["trace_dir"])
     if as_json:
         click.echo(json.dumps(document.document(report), indent=2))
     else:
         console.show(report)
     return report.exit_code
+
+
+def _plan_or_report(
+    p: dict[str, Any], names: tuple[str, ...], as_json: bool
+) -> tuple[Plan, tuple[str, ...]]:
+    """Load the configuration and plan the obligations; on an error (exit 2), write
+    the reports that say so before reports_errors prints it."""
+    from rmpcheck.errors import InternalError, RmpcheckError
+    from rmpcheck.gate.config import find_config, load_config
+    from rmpcheck.gate.failure import failure_of
+    from rmpcheck.gate.plan import make_plan
+    from rmpcheck.trace.export import parse_formats
+
+    root = Path(p["config"]).resolve().parent if p["config"] else Path.cwd()
+    try:
+        formats = parse_formats(p["trace_format"])
+        path = Path(p["config"]) if p["config"] else find_config()
+        root = path.resolve().parent
+        plan = make_plan(load_config(path))
+        if names:
+            known = {j.prop for j in plan.jobs}
+            unknown = [n for n in names if n not in known]
+            if unknown:
+                raise ConfigError(f"no configured obligation checks {', '.join(unknown)}")
+    except (RmpcheckError, InternalError) as e:
+        _reports(p, failure_of(e, root), as_json)
+        raise
+    return plan, formats
+
+
+def _reports(p: dict[str, Any], result: GateReport | GateFailure, as_json: bool) -> None:
+    """JUnit, SARIF, and on GitHub Actions the annotations and the job summary."""
+    from rmpcheck.gate import github, junit, sarif
+
+    _write(lambda path: junit.write(result, path), p["junit"])
+    _write(lambda path: sarif.write(result, path), p["sarif"])
+    if github.active():
+        for line in github.commands(result):
+            click.echo(line, err=as_json)  # --json keeps stdout one JSON document
+        github.write_summary(result)
 
 
 def _write(writer: Callable[[str], None], path: str | None) -> None:

@@ -149,9 +149,10 @@ def prove(
 
         results = prefer_results(model, props, results, prefs, prefer_budget)
     if gate.get("trace_dir"):
+        from rmpcheck.cli.common import say_written
         from rmpcheck.trace.export import write_traces
 
-        write_traces(results, str(gate["trace_dir"]), formats)
+        say_written(write_traces(results, str(gate["trace_dir"]), formats), str(gate["trace_dir"]))
     code = EXIT_OK if all(r.verdict in SETTLED for r in results) else EXIT_DIFFERS
     if as_json:
         doc = report.document(model, props, at, engine, results, code)

@@ -1,4 +1,5 @@
-"""Results to JSON and back, losslessly, so a cached refutation still has its trace.
+"""Results to JSON and back, losslessly, so a cached refutation still has its trace
+(in ITF, as every saved trace).
 
 Display values in traces are bools, ints, strings, tuples and dicts whose keys
 may be tuples (maps with several keys); JSON has neither tuples nor non-string
@@ -11,8 +12,10 @@ from __future__ import annotations
 import json
 from typing import Any, get_args
 
+from rmpcheck.errors import TraceError
 from rmpcheck.result import Certificate, Result, Scope, Verdict
-from rmpcheck.trace.model import Step, Trace
+from rmpcheck.trace import itf
+from rmpcheck.trace.model import Trace
 
 VERDICTS: tuple[str, ...] = get_args(Verdict)
 
@@ -52,62 +55,16 @@ def _hashable(k: Any) -> Any:
 
 
 def trace_to_json(t: Trace) -> dict[str, Any]:
-    return {
-        "model": t.model,
-        "property": t.property,
-        "kind": t.kind,
-        "sizes": dict(t.sizes),
-        "engine": t.engine,
-        "steps": [
-            {
-                "index": s.index,
-                "action": s.action,
-                "actor": s.actor,
-                "role": s.role,
-                "args": encode(s.args),
-                "choices": encode(s.choices),
-                "state": encode(s.state),
-                "changed": list(s.changed),
-            }
-            for s in t.steps
-        ],
-        "model_file": t.model_file,
-        "property_file": t.property_file,
-        "summary": t.summary,
-        "meta": encode(t.meta),
-        "property_kind": t.property_kind,
-        "versions": dict(t.versions),
-    }
+    """A trace as the ITF document ``rmpcheck replay`` reads: one format for traces,
+    in the cache, in ``--json`` and on disk, so none of them can drop a field."""
+    return itf.dump(t)
 
 
 def trace_from_json(d: dict[str, Any]) -> Trace:
-    steps = tuple(
-        Step(
-            int(s["index"]),
-            s["action"],
-            s["actor"],
-            s["role"],
-            decode(s["args"]),
-            decode(s["choices"]),
-            decode(s["state"]),
-            tuple(s["changed"]),
-        )
-        for s in d["steps"]
-    )
-    return Trace(
-        model=d["model"],
-        property=d["property"],
-        kind=d["kind"],
-        sizes=dict(d["sizes"]),
-        engine=d["engine"],
-        steps=steps,
-        model_file=d["model_file"],
-        property_file=d["property_file"],
-        summary=d["summary"],
-        meta=decode(d["meta"]),
-        property_kind=d["property_kind"],
-        versions=dict(d["versions"]),
-    )
+    try:
+        return itf.from_dict(d, validate=False)  # ours, just written: structure checks suffice
+    except TraceError as e:  # an entry from another version: the cache takes it as a miss
+        raise CodecError(str(e)) from None
 
 
 def result_to_json(r: Result) -> dict[str, Any]:

@@ -4,8 +4,11 @@ classname is the model, name the property (with the instance appended when
 one model checks a property at several instances). A verdict that differs
 from the expected one (an unexpected "unknown" included) is a <failure>
 whose body is the trace as text columns; an obligation that could not run is
-an <error>; one cut off by an interrupt is <skipped>. Valid against the
-widely used Jenkins junit-10.xsd (tests/gate/data).
+an <error>; one cut off by an interrupt is <skipped>. A run stopped before
+anything ran (a bad configuration, model or property file) is one suite
+``rmpcheck`` with one ``<error>`` test case, ``configuration``, whose body is
+the located error (:func:`failure_document`). Valid against the widely used
+Jenkins junit-10.xsd (tests/gate/data).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
 
+from rmpcheck.gate.failure import GateFailure
 from rmpcheck.gate.judge import Outcome
 from rmpcheck.gate.run import GateReport
 
@@ -100,8 +104,26 @@ def _summary_line(o: Outcome) -> str:
     )
 
 
-def write(report: GateReport, path: str | Path) -> None:
-    tree = ET.ElementTree(document(report))
+def failure_document(failure: GateFailure) -> ET.Element:
+    """One suite, one test case that errored: the error, located, as its body."""
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
+    root = ET.Element("testsuites", name="rmpcheck", tests="1", failures="0", errors="1")
+    suite = ET.SubElement(
+        root, "testsuite", name="rmpcheck", tests="1", failures="0", errors="1", skipped="0",
+        time="0.000", timestamp=stamp, hostname=socket.gethostname(),
+    )
+    case = ET.SubElement(
+        suite, "testcase", classname="rmpcheck", name="configuration", time="0.000"
+    )
+    e = ET.SubElement(case, "error", message=failure.headline, type=failure.kind)
+    e.text = failure.message
+    root.set("time", "0.000")
+    return root
+
+
+def write(report: GateReport | GateFailure, path: str | Path) -> None:
+    doc = failure_document(report) if isinstance(report, GateFailure) else document(report)
+    tree = ET.ElementTree(doc)
     ET.indent(tree)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     tree.write(path, encoding="utf-8", xml_declaration=True)

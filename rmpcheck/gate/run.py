@@ -75,7 +75,7 @@ def run_gate(
         for i in todo:
             hit = cache.get(jobs[i].key)
             if hit is not None:
-                results[i] = _with_files(hit, jobs[i])
+                results[i] = _with_files(hit, jobs[i], plan)
                 cached.add(i)
                 events.hit(jobs[i], results[i])
         todo = [i for i in todo if i not in results]
@@ -96,7 +96,7 @@ def run_gate(
                 continue
             walls[i] = ran.wall_s
             if ran.result is not None:
-                results[i] = _with_files(ran.result, jobs[i])
+                results[i] = _with_files(ran.result, jobs[i], plan)
             else:
                 errors[i] = ran.error
         if batch.interrupted:
@@ -151,11 +151,13 @@ def _lemma_jobs(jobs: tuple[Job, ...], results: dict[int, Result], wanted: list[
     return out
 
 
-def _with_files(r: Result, job: Job) -> Result:
-    """The trace names this checkout's files (a cached one may come from another)."""
+def _with_files(r: Result, job: Job, plan: Plan) -> Result:
+    """The trace names this checkout's files, relative to the project root (the
+    configuration's directory), so a saved trace means the same on any machine
+    and in any checkout (a cached one may come from another)."""
     if r.trace is None:
         return r
     t = dataclasses.replace(
-        r.trace, model_file=str(job.model_file), property_file=str(job.props_file)
+        r.trace, model_file=plan.rel(job.model_file), property_file=plan.rel(job.props_file)
     )
     return dataclasses.replace(r, trace=t)

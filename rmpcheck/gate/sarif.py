@@ -5,9 +5,12 @@ codeFlow whose thread-flow locations point at the source line of each
 action taken (in the model, or in the file that model includes), with the
 message ``host.write(t=Thread0): step[Thread0]: consulted -> idle``, so a
 viewer steps through the race line by line. Obligations that could not run
-are tool execution notifications, not results. URIs are relative to the
-configuration's directory (``%SRCROOT%``), which is the repository root in
-the usual layout.
+are tool execution notifications, not results; so is an error that stops the
+gate before anything runs (a bad configuration, model or property file:
+:func:`failure_document`), with its file, line and column. URIs are relative
+to the configuration's directory, the base ``%SRCROOT%`` that
+``originalUriBaseIds`` resolves to an absolute ``file:`` URI (the repository
+root in the usual layout).
 """
 
 from __future__ import annotations
@@ -19,13 +22,17 @@ from typing import Any
 
 from rmpcheck import __version__, ir
 from rmpcheck.errors import Span
+from rmpcheck.gate.failure import GateFailure
 from rmpcheck.gate.judge import Outcome
-from rmpcheck.gate.plan import Plan
+from rmpcheck.gate.plan import Plan, relative
 from rmpcheck.gate.run import GateReport
 from rmpcheck.trace.model import Trace
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 BASE = "%SRCROOT%"
+# where a SARIF viewer sends a reader who wants to know what rmpcheck is:
+# [project.urls] Homepage of the installed package, else its PyPI page
+_PYPI = "https://pypi.org/project/rmpcheck/"
 
 # one rule per kind of claim; ids are stable, so viewers can track alerts over time
 RULES: tuple[tuple[str, str, str], ...] = (
@@ -75,24 +82,74 @@ def document(report: GateReport) -> dict[str, Any]:
     }
     if notes:
         invocation["toolExecutionNotifications"] = notes
-    return {
-        "$schema": SCHEMA_URI,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "rmpcheck",
-                        "version": __version__,
-                        "rules": [_rule(k, short, full) for k, short, full in RULES],
-                    }
-                },
-                "invocations": [invocation],
-                "columnKind": "unicodeCodePoints",
-                "results": results,
-            }
-        ],
+    return _log(_run(plan.config.root, invocation, results))
+
+
+def failure_document(failure: GateFailure) -> dict[str, Any]:
+    """The SARIF of a run that stopped before proving anything: no results, and the
+    error as a notification located at each place it names."""
+    diags = failure.diagnostics or (None,)
+    notes = []
+    for d in diags:
+        note: dict[str, Any] = {
+            "level": "error",
+            "message": {"text": d.render() if d is not None else failure.message},
+            "descriptor": {"id": "rmpcheck/input-error"},
+            "properties": {"errorKind": failure.kind},
+        }
+        if d is not None and d.span.line > 0 and d.span.file not in ("", "<builtin>"):
+            uri = relative(Path(d.span.file).resolve(), failure.root)
+            note["locations"] = [
+                {"physicalLocation": _located(uri, d.span.line, d.span.col, d.span)}
+            ]
+        notes.append(note)
+    invocation = {
+        "executionSuccessful": False,
+        "exitCode": failure.exit_code,
+        "toolExecutionNotifications": notes,
     }
+    return _log(_run(failure.root, invocation, []))
+
+
+def _log(run: dict[str, Any]) -> dict[str, Any]:
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def _run(root: Path, invocation: dict[str, Any], results: list[Any]) -> dict[str, Any]:
+    """One run: the tool, where relative URIs start, the invocation, the results."""
+    return {
+        "tool": {
+            "driver": {
+                "name": "rmpcheck",
+                "version": __version__,
+                "informationUri": information_uri(),
+                "rules": [_rule(k, short, full) for k, short, full in RULES],
+            }
+        },
+        "originalUriBaseIds": {
+            BASE: {
+                "uri": root.resolve().as_uri().rstrip("/") + "/",
+                "description": {"text": "the directory of the gate's configuration"},
+            }
+        },
+        "invocations": [invocation],
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    }
+
+
+def information_uri() -> str:
+    from importlib import metadata
+
+    try:
+        urls = metadata.metadata("rmpcheck").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:  # running from a source tree
+        urls = []
+    for entry in urls:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() in ("homepage", "documentation") and url.strip():
+            return url.strip()
+    return _PYPI
 
 
 def _rule(kind: str, short: str, full: str) -> dict[str, Any]:
@@ -148,18 +205,17 @@ def _result(plan: Plan, o: Outcome) -> dict[str, Any]:
 
 
 def _physical(plan: Plan, span: Span, fallback: Path) -> dict[str, Any]:
-    where: dict[str, Any] = {}
     if span.line > 0 and span.file not in ("", "<builtin>"):
-        uri = plan.rel(Path(span.file).resolve())
-        region: dict[str, Any] = {"startLine": span.line, "startColumn": max(1, span.col)}
-        if span.end_line >= span.line and span.end_col > 0:
-            region["endLine"] = span.end_line
-            region["endColumn"] = span.end_col
-        where["region"] = region
-    else:
-        uri = plan.rel(fallback)
-    where["artifactLocation"] = {"uri": uri, "uriBaseId": BASE}
-    return where
+        return _located(plan.rel(Path(span.file).resolve()), span.line, span.col, span)
+    return {"artifactLocation": {"uri": plan.rel(fallback), "uriBaseId": BASE}}
+
+
+def _located(uri: str, line: int, col: int, span: Span) -> dict[str, Any]:
+    region: dict[str, Any] = {"startLine": line, "startColumn": max(1, col)}
+    if span.end_line >= span.line and span.end_col > 0:
+        region["endLine"] = span.end_line
+        region["endColumn"] = span.end_col
+    return {"artifactLocation": {"uri": uri, "uriBaseId": BASE}, "region": region}
 
 
 def _code_flow(plan: Plan, model: ir.Model, trace: Trace) -> dict[str, Any]:
@@ -198,6 +254,7 @@ def _code_flow(plan: Plan, model: ir.Model, trace: Trace) -> dict[str, Any]:
     }
 
 
-def write(report: GateReport, path: str | Path) -> None:
+def write(report: GateReport | GateFailure, path: str | Path) -> None:
+    doc = failure_document(report) if isinstance(report, GateFailure) else document(report)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_text(json.dumps(document(report), indent=2) + "\n", encoding="utf-8")
+    Path(path).write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")

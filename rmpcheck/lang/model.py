@@ -167,7 +167,15 @@ class ModelChecker:
     def _actor(self, d: S.ActorD) -> ir.Actor | None:
         if not self.g.declare(self.rep, "actor", d.name, "an actor", d.span):
             return None
-        a = ir.Actor(d.name, d.role, d.span)
+        if d.per and d.per not in self.g.sorts and d.per not in self.g.enums:
+            hint = did_you_mean(d.per, [*self.g.sorts, *self.g.enums])
+            self.rep.error(
+                d.per_span or d.span,
+                f"unknown sort '{d.per}' after per: an actor's instances are the elements "
+                "of a sort or enum",
+                hint or "declare it first: sort " + d.per,
+            )
+        a = ir.Actor(d.name, d.role, d.span, d.per)
         self.g.actors[d.name] = a
         return a
 

@@ -122,7 +122,9 @@ class _Builder(Transformer_NonRecursive):
         return S.InitD(tuple(c), self.span(meta))
 
     def actor(self, meta: Meta, c: list[Any]) -> S.ActorD:
-        return S.ActorD(str(c[0]), str(c[1]) if c[1] else str(c[0]), self.tspan(c[0]))
+        role = str(c[1]) if c[1] else str(c[0])
+        per, per_span = (str(c[2]), self.tspan(c[2])) if c[2] else ("", None)
+        return S.ActorD(str(c[0]), role, self.tspan(c[0]), per, per_span)
 
     def action(self, meta: Meta, c: list[Any]) -> S.ActionD:
         override, actor, name, params, doc, body = c

@@ -85,7 +85,8 @@ def model_to_text(model: ir.Model) -> str:
         out += ["", "init {", *(f"  {p.expr(e)}" for e in model.init), "}"]
     out.append("")
     for a in model.actors:
-        out.append(f"actor {a.name}" + (f" : {a.role}" if a.role and a.role != a.name else ""))
+        role = f" : {a.role}" if a.role and a.role != a.name else ""
+        out.append(f"actor {a.name}{role}" + (f" per {a.per}" if a.per else ""))
     for act in model.actions:
         out += ["", f"action {act.full_name}({binders(act.params)}){_doc(act.doc)} {{"]
         out += [*p.stmts(act.body, "  "), "}"]

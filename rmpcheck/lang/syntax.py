@@ -263,6 +263,8 @@ class ActorD:
     name: str
     role: str
     span: Span
+    per: str = ""  # `actor host : host per Thread`: one trace column per Thread
+    per_span: Span | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,27 +21,35 @@ def quote(text: str) -> str:
 
 def render(trace: Trace, show: str = "changed") -> str:
     """The trace as a DOT digraph: one node per state (listing what changed, or the
-    whole state with ``show="all"``), one edge per step labelled with its action."""
+    whole state with ``show="all"``), one edge per step labelled with its action.
+
+    The state a step reaches sits in a cluster of its column (``host[Thread1]``):
+    the chain runs top to bottom, so the clusters stand side by side as the
+    columns of the text view, and a race zig-zags between them."""
     name = f"{trace.model}.{trace.property}"
     out = [
         f"digraph {quote(name)} {{",
-        f"  label={quote(layout.headline(trace))};",
+        f"  label={quote(layout.headline(trace) + chr(10) + '=> ' + layout.verdict(trace))};",
         "  labelloc=t;",
         '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontname="monospace",'
         " fontsize=10];",
         '  edge [fontname="monospace", fontsize=10];',
     ]
+    nodes: list[str] = []
     for i, step in enumerate(trace.steps):
-        if step.action is None or show == "all":
+        if step.index == 0 or show == "all":
             lines = [layout.summarize(k, v) for k, v in step.state.items()]
         else:
             lines = [str(c) for c in layout.changes(trace.steps[i - 1], step)] or ["(no change)"]
-        head = layout.first_state(trace) if step.action is None else f"after step {step.index}"
+        head = layout.first_state(trace) if step.index == 0 else f"after step {step.index}"
         attrs = [f"label={quote(chr(10).join([head, *lines]))}"]
         if i == len(trace.steps) - 1:
             color = "#dafbe1" if trace.kind == "witness" else "#ffebe9"
             attrs.append(f'fillcolor="{color}", penwidth=2')
-        out.append(f"  s{i} [{', '.join(attrs)}];")
+        nodes.append(f"s{i} [{', '.join(attrs)}];")
+    out += _clusters(trace, nodes)
+    if trace.loop is not None:
+        out.append(f'  s{len(trace.steps) - 1} -> s{trace.loop} [style=dashed, label="loop"];')
     for i, step in enumerate(trace.steps[1:], start=1):
         label = f"{step.index}. {layout.call(step)}"
         if step.choices:
@@ -49,6 +57,23 @@ def render(trace: Trace, show: str = "changed") -> str:
         out.append(f"  s{i - 1} -> s{i} [label={quote(label)}];")
     out.append("}")
     return "\n".join(out) + "\n"
+
+
+def _clusters(trace: Trace, nodes: list[str]) -> list[str]:
+    """Step 0 on its own; every other state in the cluster of the column that reached it."""
+    out = [f"  {nodes[0]}"]
+    cols = layout.columns(trace)
+    for k, col in enumerate(cols):
+        members = [
+            nodes[i]
+            for i, s in enumerate(trace.steps)
+            if s.index > 0 and layout.column_of(s) == (col.actor, col.lane)
+        ]
+        out.append(f"  subgraph cluster_{k} {{")
+        out.append(f'    label={quote(col.title)}; style="rounded,dashed"; color="#8c959f";')
+        out += [f"    {m}" for m in members]
+        out.append("  }")
+    return out
 
 
 class DiGraphLike(Protocol):

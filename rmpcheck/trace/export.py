@@ -1,13 +1,18 @@
 """One entry point for every trace format, and the files ``rmpcheck prove --trace-dir`` writes.
 
 ``render(trace, "md")`` gives text in any format; ``write_traces(results,
-directory, "json,text")`` writes ``<model>.<property>.<ext>`` for every result
-that carries a trace.
+directory, "json,text")`` writes ``<stem>.<property>.<ext>`` for every result
+that carries a trace, where ``<stem>`` is the model file's name without
+``.rmp`` (and the model's name after it, when that differs): two model files
+that define one model name, or one claim checked at two instances, never
+write to one file (see :func:`file_names`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -58,9 +63,31 @@ def render(trace: Trace, fmt: str, show: Show = "changed") -> str:
 
 
 def file_name(trace: Trace, fmt: str) -> str:
-    """``<model>.<property>.<ext>``, with anything unsafe in a file name replaced."""
-    ext = FORMATS[format_name(fmt)][0]
-    return f"{_safe(trace.model)}.{_safe(trace.property)}.{ext}"
+    """``<stem>.<property>.<ext>`` (``<stem>.<model>.<property>.<ext>`` when the model
+    file's stem is not the model's name), anything unsafe in a file name replaced."""
+    return f"{_base(trace)}.{FORMATS[format_name(fmt)][0]}"
+
+
+def _base(trace: Trace) -> str:
+    stem = Path(trace.model_file).name.removesuffix(".rmp") if trace.model_file else ""
+    parts = [stem] if stem else []
+    if trace.model and trace.model != stem:
+        parts.append(trace.model)
+    return ".".join(_safe(p) for p in [*parts, trace.property or trace.kind])
+
+
+def file_names(traces: Sequence[Trace]) -> list[str]:
+    """A base name per trace, unique within the batch: where two traces would share
+    one, each gets a short hash of what sets it apart (its files and sizes)."""
+    bases = [_base(t) for t in traces]
+    seen = Counter(bases)
+    out = []
+    for t, b in zip(traces, bases, strict=True):
+        if seen[b] > 1:
+            what = f"{t.model_file}\0{t.property_file}\0{sorted(t.sizes.items())}\0{t.engine}"
+            b += "-" + hashlib.sha256(what.encode()).hexdigest()[:8]
+        out.append(b)
+    return out
 
 
 def write_traces(
@@ -78,12 +105,14 @@ def write_traces(
     except OSError as e:
         raise ConfigError(f"{out_dir}: cannot create the trace directory: {e}") from None
     written: list[Path] = []
-    for item in results_or_traces:
-        trace = item if isinstance(item, Trace) else getattr(item, "trace", None)
-        if trace is None:
-            continue
+    traces = [
+        t
+        for item in results_or_traces
+        if (t := item if isinstance(item, Trace) else getattr(item, "trace", None)) is not None
+    ]
+    for trace, base in zip(traces, file_names(traces), strict=True):
         for f in fmts:
-            path = out_dir / file_name(trace, f)
+            path = out_dir / f"{base}.{FORMATS[f][0]}"
             try:
                 path.write_text(render(trace, f, show), encoding="utf-8")
             except OSError as e:

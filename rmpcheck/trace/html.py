@@ -1,9 +1,16 @@
 """A trace as one self-contained HTML page: a sequence diagram and a state table.
 
-Everything is inline (CSS in a style element, the diagram as inline SVG, system
-fonts only) and nothing refers to the network, so the file can be mailed,
-attached to a bug or opened offline. No script either: hovering a step box
-shows what it changed through SVG's own title element.
+Everything is inline (CSS in a style element, system fonts only) and nothing
+refers to the network, so the file can be mailed, attached to a bug or opened
+offline. No script either.
+
+The sequence diagram is a CSS grid, not a fixed-size picture: one column per
+actor instance (``host[Thread0] | host[Thread1]``) with a dashed lifeline,
+each step a box in its column, and what the step changed in a note under it
+(beside it, in a column of its own, on a window wide enough). Boxes and notes
+wrap their text, so the page reads at 800 px as well as at 1400 px; the tests
+render it in headless Chromium at both widths and check every note is on
+screen.
 """
 
 from __future__ import annotations
@@ -12,20 +19,44 @@ from html import escape
 from typing import Any
 
 from rmpcheck.trace import layout
-from rmpcheck.trace.model import Trace
+from rmpcheck.trace.model import Step, Trace
 
 _CSS = """
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1b1f24;
-  margin: 24px; background: #ffffff; }
-h1 { font-size: 20px; margin: 0 0 4px; }
+  margin: 16px; background: #ffffff; }
+h1 { font-size: 20px; margin: 0 0 4px; overflow-wrap: anywhere; }
 h2 { font-size: 16px; margin: 24px 0 8px; }
 p.meta { color: #57606a; margin: 0 0 8px; }
-p.verdict { font-weight: 600; color: #b42318; }
+p.verdict { font-weight: 600; color: #b42318; overflow-wrap: anywhere; }
 p.verdict.witness { color: #1a7f37; }
-code, .mono, svg text { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas,
-  "Liberation Mono", monospace; }
+p.verdict.run { color: #57606a; }
+code, .mono, .step, .note, .actor { font-family: ui-monospace, "SFMono-Regular", Menlo,
+  Consolas, "Liberation Mono", monospace; }
+.seq { display: grid; grid-template-columns: 2.2em repeat(var(--cols), minmax(0, 1fr));
+  column-gap: 10px; background: #f6f8fa; border: 1px solid #d0d7de; border-radius: 6px;
+  padding: 10px; }
+.seq > * { min-width: 0; }
+.actor { background: #0969da; color: #ffffff; font-weight: 600; border-radius: 6px;
+  padding: 4px 8px; text-align: center; overflow-wrap: anywhere; font-size: 13px; }
+.num { color: #57606a; text-align: right; padding-top: 10px; font-size: 12px; }
+.life { background: linear-gradient(#8c959f, #8c959f) center / 1px 100% no-repeat;
+  min-height: 12px; }
+.step { justify-self: center; max-width: 100%; margin: 6px 0 2px; padding: 5px 8px;
+  background: #ffffff; border: 1.5px solid #0969da; border-radius: 4px; font-size: 12px;
+  overflow-wrap: anywhere; position: relative; }
+.step.bad { background: #ffebe9; border-color: #b42318; }
+.step.good { background: #dafbe1; border-color: #1a7f37; }
+.note { grid-column: 2 / -1; color: #57606a; font-size: 11.5px; padding: 0 0 6px 6px;
+  overflow-wrap: anywhere; border-bottom: 1px solid #eaeef2; }
+.note span { display: inline-block; margin-right: 1.2em; }
+@media (min-width: 1100px) {
+  .seq { grid-template-columns: 2.2em repeat(var(--cols), minmax(0, 1fr)) minmax(16em, 1.2fr); }
+  .note { grid-column: auto; border-bottom: none; padding-top: 10px; }
+  .note span { display: block; }
+  .seq .corner { display: block; }
+}
+.corner { display: none; }
 .scroll { overflow: auto; max-width: 100%; border: 1px solid #d0d7de; border-radius: 6px; }
-svg { display: block; background: #f6f8fa; }
 table { border-collapse: collapse; font-size: 13px; }
 th, td { border: 1px solid #d0d7de; padding: 3px 8px; text-align: left; white-space: nowrap; }
 thead th { background: #f6f8fa; position: sticky; top: 0; }
@@ -35,21 +66,18 @@ td.last { border-left: 2px solid #b42318; border-right: 2px solid #b42318; }
 th.act { font-weight: 400; color: #57606a; }
 """
 
-_CHAR_W = 7.3  # width of one 12px monospace character, generously
-_ROW_H = 46
-_TOP = 64
-
 
 def render(trace: Trace) -> str:
     """The whole HTML document."""
     title = layout.headline(trace)
-    verdict_cls = "verdict witness" if trace.kind == "witness" else "verdict"
+    verdict_cls = {"witness": "verdict witness", "run": "verdict run"}.get(trace.kind, "verdict")
     versions = ", ".join(f"{k} {v}" for k, v in sorted(trace.versions.items()))
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en">',
         "<head>",
         '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width">',
         f"<title>{escape(title)}</title>",
         f"<style>{_CSS}</style>",
         "</head>",
@@ -58,16 +86,24 @@ def render(trace: Trace) -> str:
         f'<p class="meta">{escape(layout.instance_line(trace))}'
         + (f"; {escape(versions)}" if versions else "")
         + "</p>",
-        f'<p class="{verdict_cls}">{escape(_verdict(trace))}</p>',
+        *_params(trace),
+        f'<p class="{verdict_cls}">{escape(layout.verdict(trace))}</p>',
         *_first_state_note(trace),
         "<h2>Sequence</h2>",
-        f'<div class="scroll">{sequence_svg(trace)}</div>',
+        sequence(trace),
         "<h2>State</h2>",
         f'<div class="scroll">{state_table(trace)}</div>',
         "</body>",
         "</html>",
     ]
     return "\n".join(parts) + "\n"
+
+
+def _params(trace: Trace) -> list[str]:
+    if not trace.params:
+        return []
+    text = ", ".join(f"{k} = {layout.show(v)}" for k, v in trace.params.items())
+    return [f'<p class="meta">params: {escape(text)}</p>']
 
 
 def _first_state_note(trace: Trace) -> list[str]:
@@ -77,100 +113,39 @@ def _first_state_note(trace: Trace) -> list[str]:
     return [f'<p class="meta">step 0 is a {escape(layout.first_state(trace))}</p>']
 
 
-def _verdict(trace: Trace) -> str:
-    if trace.kind == "witness":
-        return f"{trace.property} is reached after step {trace.length}"
-    return f"{trace.property} is violated after step {trace.length}"
-
-
-def sequence_svg(trace: Trace) -> str:
-    """Actor lifelines left to right (guest first), one box per step on its actor's
-    line, and an arrow from each step to the next: the order of the interleaving."""
+def sequence(trace: Trace) -> str:
+    """The diagram: a header per column, then per step a row of lifelines with the
+    step's box in its column, and the note of what it changed."""
     cols = layout.columns(trace)
-    labels = {
-        s.index: f"{s.index}. {layout.call(s, with_actor=False)}"
-        for s in trace.steps
-        if s.action is not None
-    }
-    widest = max([len(c.title) for c in cols] + [len(v) for v in labels.values()] + [12])
-    box_w = widest * _CHAR_W + 20
-    lane = box_w + 28
-    notes = {i: _note(trace, i) for i in range(1, len(trace.steps))}
-    note_x = lane * max(1, len(cols)) + 8
-    note_w = max([len(n) for n in notes.values()] + [0]) * _CHAR_W * 11 / 12
-    width = int(max(note_x + note_w + 16, 320))
-    height = _TOP + _ROW_H * (len(trace.steps)) + 24
-    x_of = {c.actor: lane * i + lane / 2 for i, c in enumerate(cols)}
-    out = [
-        f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-label="{escape(_verdict(trace), quote=True)}">',
-        "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" "
-        'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
-        '<path d="M0,0 L10,5 L0,10 z" fill="#57606a"/></marker></defs>',
-    ]
-    for c in cols:
-        x = x_of[c.actor]
-        out.append(
-            f'<rect x="{x - box_w / 2:.1f}" y="8" width="{box_w:.1f}" height="30" rx="6" '
-            'fill="#0969da"/>'
-            f'<text x="{x:.1f}" y="28" text-anchor="middle" font-size="13" fill="#ffffff" '
-            f'font-weight="600">{escape(c.title)}</text>'
-            f'<line x1="{x:.1f}" y1="38" x2="{x:.1f}" y2="{height - 8}" stroke="#8c959f" '
-            'stroke-dasharray="4 4"/>'
-        )
-    prev: tuple[float, float] | None = None
+    where = {(c.actor, c.lane): i for i, c in enumerate(cols)}
+    out = [f'<div class="seq" style="--cols: {max(1, len(cols))}">', '<div class="num">#</div>']
+    out += [f'<div class="actor">{escape(c.title)}</div>' for c in cols]
+    out.append('<div class="corner"></div>')
     for i, step in enumerate(trace.steps):
-        if step.action is None:
+        if step.index == 0:
             continue
-        x = x_of[step.actor or ""]
-        y = _TOP + _ROW_H * i - _ROW_H / 2
-        last = step.index == trace.length
-        fill, stroke = ("#ffebe9", "#b42318") if last and trace.kind != "witness" else (
-            ("#dafbe1", "#1a7f37") if last else ("#ffffff", "#0969da")
-        )
-        if prev is not None:
-            px, py = prev
-            out.append(_arrow(px, py + 15, x, y - 15, same=px == x, box_w=box_w))
-        changed = "; ".join(str(c) for c in layout.changes(trace.steps[i - 1], step))
-        out.append(
-            f'<text x="{note_x:.1f}" y="{y + 4:.1f}" font-size="11" fill="#57606a">'
-            f"{escape(notes[i])}</text>"
-        )
-        out.append(
-            f'<g><title>{escape(changed or "no change")}</title>'
-            f'<rect x="{x - box_w / 2:.1f}" y="{y - 15:.1f}" width="{box_w:.1f}" height="30" '
-            f'rx="4" fill="{fill}" stroke="{stroke}" stroke-width="1.5"/>'
-            f'<text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle" font-size="12">'
-            f"{escape(labels[step.index])}</text></g>"
-        )
-        prev = (x, y)
-    out.append("</svg>")
-    return "".join(out)
+        col = where[layout.column_of(step)]
+        out.append(f'<div class="num">{step.index}</div>')
+        for k in range(len(cols)):
+            if k != col:
+                out.append('<div class="life"></div>')
+                continue
+            out.append(f'<div class="life">{_box(trace, step)}</div>')
+        changes = [str(c) for c in layout.changes(trace.steps[i - 1], step)] or ["(no change)"]
+        if step.choices:
+            changes.insert(0, f"(chose {layout.choices(step)})")
+        spans = "".join(f"<span>{escape(c)}</span>" for c in changes)
+        out.append(f'<div class="note" id="note-{step.index}">{spans}</div>')
+    out.append("</div>")
+    return "\n".join(out)
 
 
-_NOTE_MAX = 64
-
-
-def _note(trace: Trace, i: int) -> str:
-    """What step i changed, beside the diagram (elided; the box's title has it all)."""
-    text = "; ".join(str(c) for c in layout.changes(trace.steps[i - 1], trace.steps[i]))
-    return text if len(text) <= _NOTE_MAX else text[: _NOTE_MAX - 3] + "..."
-
-
-def _arrow(x1: float, y1: float, x2: float, y2: float, same: bool, box_w: float) -> str:
-    if same:
-        return (
-            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#57606a" '
-            'stroke-width="1.5" marker-end="url(#arrow)"/>'
-        )
-    # leave the previous box from its side, enter the next one from its side
-    sx = x1 + (box_w / 2 if x2 > x1 else -box_w / 2)
-    ex = x2 - (box_w / 2 if x2 > x1 else -box_w / 2)
-    return (
-        f'<path d="M{sx:.1f},{y1 - 15:.1f} C{sx + (ex - sx) / 2:.1f},{y1 - 15:.1f} '
-        f'{sx + (ex - sx) / 2:.1f},{y2 + 15:.1f} {ex:.1f},{y2 + 15:.1f}" fill="none" '
-        'stroke="#57606a" stroke-width="1.5" marker-end="url(#arrow)"/>'
-    )
+def _box(trace: Trace, step: Step) -> str:
+    cls = "step"
+    if step.index == trace.length and trace.kind != "run":
+        cls += " good" if trace.kind == "witness" else " bad"
+    call = escape(layout.call(step, with_actor=False))
+    return f'<div class="{cls}" id="step-{step.index}">{call}</div>'
 
 
 def state_table(trace: Trace) -> str:
@@ -182,12 +157,13 @@ def state_table(trace: Trace) -> str:
     acts = ['<th class="act">action</th>']
     for s in trace.steps:
         head.append(f"<th>{s.index}</th>")
-        if s.action is None:
+        if s.index == 0:
             full = escape(layout.first_state(trace), quote=True)
             acts.append(f'<th class="act" title="{full}">{layout.first_state(trace, True)}</th>')
         else:
             call = escape(layout.call(s, with_actor=False))
-            acts.append(f'<th class="act mono">{escape(s.actor or "")}<br>{call}</th>')
+            who = escape(layout.Column(s.actor or "", "", s.lane).name)
+            acts.append(f'<th class="act mono">{who}<br>{call}</th>')
     rows = []
     for name in names:
         cells = [f'<th class="mono">{escape(name)}</th>']

@@ -1,76 +1,69 @@
 """Traces as JSON in the Informal Trace Format (ITF) of Apalache and Quint.
 
-A plain ITF reader sees ``vars`` and ``states``; rmpcheck's own fields (model,
-property, sizes, engine, versions, and the action of every step) ride in the
-top-level ``#meta`` object, which ITF leaves to the producer. Encodings: a map
-is ``{"#map": [[key, value], ...]}``, a tuple (the key of a multi-key map)
-``{"#tup": [...]}``, an int a JSON number when a double holds it exactly and
-``{"#bigint": "..."}`` otherwise; sort elements and enum members are strings.
-The schema ships next to this module as ``itf-rmpcheck.schema.json``.
+What rmpcheck writes is plain ITF that the strict readers accept: every
+integer a ``#bigint``; a top-level ``#meta`` with ``format``,
+``format-description``, ``source``, ``description`` and ``varTypes`` (what
+Apalache needs), every other value a string (the Rust ``itf`` crate's
+``Meta`` takes nothing else); and in every state Quint's model-based-testing
+variables ``mbt::actionTaken`` (the action, ``init`` for the first state) and
+``mbt::nondetPicks`` (its arguments and hidden choices, each ``{"tag":
+"Some", "value": v}``). The picks of a step are exactly its own: a Quint
+state also lists the names it did not pick as ``{"tag": "None", ...}``, which
+itf-py (0.5) cannot load, so rmpcheck leaves them out.
+
+rmpcheck's own fields (model, property, sizes, engine, versions, culprits)
+are a JSON document in the string ``#meta.rmpcheck``, as Quint keeps its
+diagnostics; each state's ``#meta`` adds, as strings, who took the step
+(``actor``, ``role``, ``lane``) and which picks are parameters (``args``)
+and which choices (``choices``). Any ITF trace loads, Apalache's and
+Quint's too: without rmpcheck's fields it is a "run" to show or convert,
+not one to replay. The schema (schema.py) is checked first, then what a
+schema cannot say: every state sets every variable, ``loop`` is a state.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from dataclasses import replace
-from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast
 
 from rmpcheck.errors import TraceError
+from rmpcheck.trace import schema as schema_module
+from rmpcheck.trace.itf_values import BadValue, decode, encode, picks_type, type_of
+from rmpcheck.trace.layout import show
 from rmpcheck.trace.model import Step, Trace
+from rmpcheck.trace.values import Record
 
 FORMAT = "ITF"
-FORMAT_VERSION = 1
-SCHEMA_FILE = "itf-rmpcheck.schema.json"
-# JSON numbers beyond 2**53 lose precision in JavaScript readers
-_SAFE_INT = 2**53 - 1
+FORMAT_DESCRIPTION = "https://apalache-mc.org/docs/adr/015adr-trace.html"
+FORMAT_VERSION = 2
+ACTION_TAKEN = "mbt::actionTaken"
+NONDET_PICKS = "mbt::nondetPicks"
+INIT = "init"  # Quint's mbt::actionTaken in the first state
+SCHEMA_FILE = schema_module.SCHEMA_FILE
+# the foreign #meta of a loaded trace, kept in Trace.meta to be written back
+FOREIGN = "itf_meta"
 
 
 def schema() -> dict[str, Any]:
-    """The JSON Schema of the files :func:`save` writes."""
-    text = resources.files("rmpcheck.trace").joinpath(SCHEMA_FILE).read_text("utf-8")
-    return dict(json.loads(text))
+    """The JSON Schema of ITF traces (schema.py)."""
+    return dict(schema_module.schema())
 
 
-# ------------------------------------------------------------------ encoding
-
-
-def encode(v: Any) -> Any:
-    """A display value as ITF JSON."""
-    if isinstance(v, bool) or isinstance(v, str):
-        return v
-    if isinstance(v, int):
-        return v if -_SAFE_INT <= v <= _SAFE_INT else {"#bigint": str(v)}
-    if isinstance(v, tuple):
-        return {"#tup": [encode(x) for x in v]}
-    if isinstance(v, Mapping):
-        return {"#map": [[encode(k), encode(x)] for k, x in v.items()]}
-    if isinstance(v, list):
-        return [encode(x) for x in v]
-    raise TypeError(f"cannot encode {v!r} in ITF")
+# ------------------------------------------------------------------ writing
 
 
 def dump(trace: Trace) -> dict[str, Any]:
     """The trace as an ITF document (a JSON-ready dict)."""
     names = list(trace.steps[0].state) if trace.steps else []
-    steps = [
-        {
-            "action": s.action,
-            "actor": s.actor,
-            "role": s.role,
-            "args": {k: encode(v) for k, v in s.args.items()},
-            "choices": {k: encode(v) for k, v in s.choices.items()},
-            "changed": list(s.changed),
-        }
-        for s in trace.steps
-    ]
-    meta: dict[str, Any] = {
-        "format": FORMAT,
-        "description": trace.summary or f"{trace.kind} for {trace.property}",
-        "source": trace.model_file,
-        "rmpcheck": FORMAT_VERSION,
+    picks = [_picks(s) for s in trace.steps]
+    var_types = {k: type_of(trace.steps[0].state[k]) for k in names}
+    var_types[ACTION_TAKEN] = "Str"
+    var_types[NONDET_PICKS] = picks_type(picks)
+    extra = {k: v for k, v in trace.meta.items() if k != FOREIGN}
+    mine: dict[str, Any] = {
+        "version": FORMAT_VERSION,
         "model": trace.model,
         "model_file": trace.model_file,
         "property": trace.property,
@@ -81,26 +74,72 @@ def dump(trace: Trace) -> dict[str, Any]:
         "engine": trace.engine,
         "summary": trace.summary,
         "versions": dict(trace.versions),
-        "steps": steps,
+        "culprits": [[k, encode(v)] for k, v in trace.culprits],
     }
-    if trace.meta:
-        meta["extra"] = _plain(trace.meta)
+    if extra:
+        mine["extra"] = _plain(extra)
+    meta: dict[str, Any] = {
+        "format": FORMAT,
+        "format-description": FORMAT_DESCRIPTION,
+        "source": trace.model_file,
+        "description": trace.summary or f"{trace.kind} for {trace.property}",
+        "varTypes": var_types,
+    }
+    foreign = dict(trace.meta.get(FOREIGN) or {})  # another tool's #meta, written back
+    if isinstance(foreign.get("varTypes"), dict):
+        meta["varTypes"] = {**var_types, **foreign["varTypes"]}
+    for k, v in foreign.items():
+        if k not in ("rmpcheck", "varTypes") and not meta.get(k):
+            meta[k] = v
+    meta["rmpcheck"] = json.dumps(mine, ensure_ascii=False)
+    doc: dict[str, Any] = {"#meta": meta}
+    if trace.params:
+        doc["params"] = list(trace.params)
+    doc["vars"] = [*names, ACTION_TAKEN, NONDET_PICKS]
     states = []
     for i, s in enumerate(trace.steps):
-        st: dict[str, Any] = {"#meta": {"index": i}}
+        st: dict[str, Any] = {"#meta": _state_meta(i, s)}
+        if i == 0:
+            st.update((k, encode(v)) for k, v in trace.params.items())
         st.update((k, encode(s.state[k])) for k in names)
+        st[ACTION_TAKEN] = s.action or (INIT if i == 0 else "")
+        st[NONDET_PICKS] = {k: {"tag": "Some", "value": encode(v)} for k, v in picks[i].items()}
         states.append(st)
-    return {"#meta": meta, "vars": names, "states": states}
+    doc["states"] = states
+    if trace.loop is not None:
+        doc["loop"] = trace.loop
+    return doc
+
+
+def _picks(s: Step) -> dict[str, Any]:
+    # a choice named like a parameter cannot happen: the checker gives every
+    # binder of an action a name of its own
+    return {**s.args, **s.choices}
+
+
+def _state_meta(i: int, s: Step) -> dict[str, Any]:
+    out: dict[str, Any] = {"index": i}
+    if s.actor:
+        out["actor"] = s.actor
+    if s.role:
+        out["role"] = s.role
+    if s.lane is not None:
+        out["lane"] = show(s.lane)
+    if s.action is not None:
+        out["args"] = ",".join(s.args)
+        if s.choices:
+            out["choices"] = ",".join(s.choices)
+    return out
 
 
 def dumps(trace: Trace) -> str:
-    """The ITF document as text: indented down to one line per state and per step,
-    so that a diff of two traces shows which states differ."""
+    """The ITF document as text: indented down to one line per state, so that a
+    diff of two traces shows which states differ."""
     return _pretty(dump(trace), 0, "") + "\n"
 
 
 def _pretty(v: Any, depth: int, key: str) -> str:
-    one_line = depth >= 3 or (depth, key) in ((2, "states"), (1, "vars"))
+    one_line = depth >= 3 or (depth, key) in ((2, "states"), (1, "vars"), (2, "varTypes"))
     if one_line or not isinstance(v, (dict, list)) or not v:
         return json.dumps(v, ensure_ascii=False)
     pad, inner = "  " * depth, "  " * (depth + 1)
@@ -116,157 +155,161 @@ def save(trace: Trace, path: str | Path) -> None:
 
 
 def _plain(v: Any) -> Any:
-    """Engine-specific extras: keep what JSON can say, stringify the rest."""
+    """Engine-specific extras: keep what JSON can say (tuples and maps with other
+    keys than strings tagged, as ITF does), stringify the rest."""
     if isinstance(v, (bool, int, float, str)) or v is None:
         return v
-    if isinstance(v, Mapping):
-        return {str(k): _plain(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
+    if isinstance(v, tuple):
+        return {"#tup": [_plain(x) for x in v]}
+    if isinstance(v, dict):
+        if all(isinstance(k, str) and not k.startswith("#") for k in v):
+            return {k: _plain(x) for k, x in v.items()}
+        return {"#map": [[_plain(k), _plain(x)] for k, x in v.items()]}
+    if isinstance(v, list):
         return [_plain(x) for x in v]
     return str(v)
 
 
-# ------------------------------------------------------------------ decoding
-
-
-class _Bad(Exception):
-    """Where in the document and what is wrong; becomes a TraceError with the file name."""
-
-    def __init__(self, where: str, what: str) -> None:
-        super().__init__(f"{where}: {what}" if where else what)
-
-
-def decode(v: Any, where: str = "") -> Any:
-    """ITF JSON back to a display value (dicts for maps, tuples for tuples)."""
-    if isinstance(v, (bool, str)):
-        return v
-    if isinstance(v, int):
-        return v
+def _unplain(v: Any) -> Any:
     if isinstance(v, list):
-        return [decode(x, f"{where}[{i}]") for i, x in enumerate(v)]
+        return [_unplain(x) for x in v]
     if isinstance(v, dict):
-        if set(v) == {"#bigint"} and isinstance(v["#bigint"], str):
-            try:
-                return int(v["#bigint"])
-            except ValueError:
-                raise _Bad(where, f"bad #bigint {v['#bigint']!r}") from None
         if set(v) == {"#tup"} and isinstance(v["#tup"], list):
-            return tuple(decode(x, f"{where}.#tup[{i}]") for i, x in enumerate(v["#tup"]))
+            return tuple(_unplain(x) for x in v["#tup"])
         if set(v) == {"#map"} and isinstance(v["#map"], list):
-            out: dict[Any, Any] = {}
-            for i, pair in enumerate(v["#map"]):
-                at = f"{where}.#map[{i}]"
-                if not (isinstance(pair, list) and len(pair) == 2):
-                    raise _Bad(at, "expected a [key, value] pair")
-                key = decode(pair[0], at)
-                if isinstance(key, (list, dict)):
-                    raise _Bad(at, "a map key must be a string, number, bool or #tup")
-                out[key] = decode(pair[1], at)
-            return out
-        keys = ", ".join(sorted(v)) or "no keys"
-        raise _Bad(where, f"unsupported value object ({keys}); rmpcheck reads #map, #tup, #bigint")
-    raise _Bad(where, f"unsupported value {v!r}")
-
-
-def _get(obj: Mapping[str, Any], key: str, typ: type | tuple[type, ...], where: str) -> Any:
-    if key not in obj:
-        raise _Bad(where, f"missing {key!r}")
-    v = obj[key]
-    if not isinstance(v, typ) or (typ is int and isinstance(v, bool)):
-        raise _Bad(where, f"{key!r} has the wrong type ({type(v).__name__})")
+            return {_key(_unplain(k)): _unplain(x) for k, x in v["#map"]}
+        return {k: _unplain(x) for k, x in v.items()}
     return v
 
 
-def _opt(obj: Mapping[str, Any], key: str, typ: type, where: str, default: Any) -> Any:
-    return _get(obj, key, typ, where) if obj.get(key) is not None else default
+def _key(k: Any) -> Any:
+    return tuple(_key(x) for x in k) if isinstance(k, list) else k
 
 
-def from_dict(doc: Any) -> Trace:
-    """An ITF document (as :func:`dump` writes it) back to a Trace; raises TraceError."""
+# ------------------------------------------------------------------ reading
+
+
+def from_dict(doc: Any, validate: bool = True) -> Trace:
+    """An ITF document back to a Trace; raises TraceError saying where it is wrong.
+
+    ``validate=False`` skips the schema, for documents this module wrote moments
+    ago (the gate's cache and its worker processes: a trace of the SNP models
+    takes some 30 ms to validate, and a warm gate reads a few hundred)."""
+    if isinstance(doc, dict) and isinstance(doc.get("#meta"), dict):
+        if doc["#meta"].get("rmpcheck") == 1:
+            raise TraceError(
+                "written by an older rmpcheck (ITF extension 1, with plain numbers): "
+                "prove the claim again to write it in the current format"
+            )
+    problems = schema_module.errors(doc) if validate else []
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise TraceError(f"not a valid ITF trace: {problems[0]}{more}")
     try:
         return _fill_changed(_from_dict(doc))
-    except _Bad as e:
-        raise TraceError(f"not a valid rmpcheck trace: {e}") from None
+    except BadValue as e:
+        raise TraceError(f"not a valid ITF trace: {e}") from None
 
 
-def _from_dict(doc: Any) -> Trace:
-    if not isinstance(doc, dict):
-        raise _Bad("", "the top level must be a JSON object")
-    meta = _get(doc, "#meta", dict, "")
-    names = _get(doc, "vars", list, "")
-    if not all(isinstance(n, str) for n in names):
-        raise _Bad("vars", "variable names must be strings")
-    raw_states = _get(doc, "states", list, "")
-    if not raw_states:
-        raise _Bad("states", "a trace needs at least its initial state")
-    if "model" not in meta:
-        raise _Bad(
-            "#meta",
-            "no 'model': not a trace written by rmpcheck (plain ITF lacks the "
-            "model, property and sizes that replay needs)",
-        )
-    kind = _get(meta, "kind", str, "#meta")
-    if kind not in ("counterexample", "witness"):
-        raise _Bad("#meta.kind", f"expected 'counterexample' or 'witness', got {kind!r}")
-    sizes = _get(meta, "sizes", dict, "#meta")
-    for k, n in sizes.items():
-        if not isinstance(n, int) or isinstance(n, bool):
-            raise _Bad(f"#meta.sizes.{k}", "a size must be an integer")
-    step_meta = _get(meta, "steps", list, "#meta")
-    if len(step_meta) != len(raw_states):
-        raise _Bad("#meta.steps", f"{len(step_meta)} entries for {len(raw_states)} states")
-    steps = []
-    for i, (st, sm) in enumerate(zip(raw_states, step_meta, strict=True)):
-        steps.append(_step(i, st, sm, names))
-    versions = _opt(meta, "versions", dict, "#meta", {})
+def _from_dict(doc: dict[str, Any]) -> Trace:
+    meta = doc.get("#meta") or {}
+    names: list[str] = doc["vars"]
+    params: list[str] = doc.get("params") or []
+    raw_states: list[dict[str, Any]] = doc["states"]
+    mine = _rmpcheck_meta(meta)
+    loop = doc.get("loop")
+    if loop is not None and loop >= len(raw_states):
+        raise BadValue("loop", f"state {loop} does not exist ({len(raw_states)} states)")
+    steps = [_step(i, st, names, params) for i, st in enumerate(raw_states)]
+    first = raw_states[0]
+    kind = mine.get("kind") or ("counterexample" if meta.get("status") == "violation" else "run")
+    extra = dict(_unplain(mine.get("extra") or {}))
+    if not mine:
+        extra[FOREIGN] = dict(meta)
     return Trace(
-        model=_get(meta, "model", str, "#meta"),
-        property=_get(meta, "property", str, "#meta"),
-        kind=kind,
-        sizes=dict(sizes),
-        engine=_opt(meta, "engine", str, "#meta", ""),
+        model=mine.get("model", ""),
+        property=mine.get("property", ""),
+        kind=cast(Literal["counterexample", "witness", "run"], kind),
+        sizes=dict(mine.get("sizes", {})),
+        engine=mine.get("engine", ""),
         steps=tuple(steps),
-        model_file=_opt(meta, "model_file", str, "#meta", ""),
-        property_file=_opt(meta, "property_file", str, "#meta", ""),
-        summary=_opt(meta, "summary", str, "#meta", ""),
-        meta=_opt(meta, "extra", dict, "#meta", {}),
-        property_kind=_opt(meta, "property_kind", str, "#meta", ""),
-        versions={str(k): str(v) for k, v in versions.items()},
+        model_file=mine.get("model_file", meta.get("source", "")),
+        property_file=mine.get("property_file", ""),
+        summary=mine.get("summary", meta.get("description", "")),
+        meta=extra,
+        property_kind=mine.get("property_kind", ""),
+        versions={str(k): str(v) for k, v in mine.get("versions", {}).items()},
+        culprits=tuple((k, decode(v, "#meta.rmpcheck")) for k, v in mine.get("culprits", [])),
+        loop=loop,
+        params={p: decode(first[p], f"states[0].{p}") for p in params},
     )
 
 
-def _step(i: int, st: Any, sm: Any, names: list[str]) -> Step:
+def _rmpcheck_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    text = meta.get("rmpcheck")
+    if text is None:
+        return {}
+    try:
+        mine = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise BadValue("#meta.rmpcheck", f"not JSON: {e.msg}") from None
+    problems = schema_module.errors(mine, "#/$defs/rmpcheck", "#meta.rmpcheck")
+    if problems:
+        raise BadValue("", problems[0])
+    return dict(mine)
+
+
+def _step(i: int, st: dict[str, Any], names: list[str], params: list[str]) -> Step:
     where = f"states[{i}]"
-    if not isinstance(st, dict):
-        raise _Bad(where, "a state must be a JSON object")
     missing = [n for n in names if n not in st]
     if missing:
-        raise _Bad(where, f"missing variable {missing[0]!r}")
-    extra = sorted(set(st) - set(names) - {"#meta"})
+        raise BadValue(where, f"missing variable {missing[0]!r}")
+    allowed = {*names, "#meta", *(params if i == 0 else ())}
+    extra = sorted(set(st) - allowed)
     if extra:
-        raise _Bad(where, f"variable {extra[0]!r} is not listed in 'vars'")
-    state = {n: decode(st[n], f"{where}.{n}") for n in names}
-    at = f"#meta.steps[{i}]"
-    if not isinstance(sm, dict):
-        raise _Bad(at, "a step must be a JSON object")
-    action = sm.get("action")
-    if (action is None) != (i == 0):
-        raise _Bad(at, "the initial state has no action" if i == 0 else "missing 'action'")
-    if action is not None and not isinstance(action, str):
-        raise _Bad(at, "'action' must be a string")
-    args = _opt(sm, "args", dict, at, {})
-    choices = _opt(sm, "choices", dict, at, {})
-    changed = _opt(sm, "changed", list, at, None)
+        raise BadValue(where, f"variable {extra[0]!r} is not listed in 'vars'")
+    sm = st.get("#meta") or {}
+    state = {
+        n: decode(st[n], f"{where}.{n}") for n in names if n not in (ACTION_TAKEN, NONDET_PICKS)
+    }
+    taken = st.get(ACTION_TAKEN)
+    action = taken if isinstance(taken, str) and taken and not (i == 0 and taken == INIT) else None
+    picks = _read_picks(st.get(NONDET_PICKS), f"{where}.{NONDET_PICKS}")
+    arg_names = _names(sm.get("args"), picks)
+    choice_names = _names(sm.get("choices"), {})
+    actor = sm.get("actor") or (action.partition(".")[0] if action and "." in action else None)
     return Step(
         index=i,
         action=action,
-        actor=_opt(sm, "actor", str, at, None if action is None else action.partition(".")[0]),
-        role=_opt(sm, "role", str, at, None),
-        args={k: decode(v, f"{at}.args.{k}") for k, v in args.items()},
-        choices={k: decode(v, f"{at}.choices.{k}") for k, v in choices.items()},
+        actor=actor if action is not None else None,
+        role=sm.get("role") if action is not None else None,
+        args={k: picks[k] for k in arg_names if k in picks},
+        choices={k: picks[k] for k in choice_names if k in picks},
         state=state,
-        changed=tuple(changed) if changed is not None else (),
+        changed=(),
+        lane=sm.get("lane"),
     )
+
+
+def _read_picks(v: Any, where: str) -> dict[str, Any]:
+    """Quint's nondetPicks: Some(v) is a pick, None (or anything else) is not."""
+    if v is None:
+        return {}
+    picks = decode(v, where)
+    if not isinstance(picks, Record):
+        raise BadValue(where, "expected a record of the step's picks")
+    out = {}
+    for k, x in picks.items():
+        if isinstance(x, Record) and x.get("tag") == "Some" and "value" in x:
+            out[k] = x["value"]
+    return out
+
+
+def _names(given: Any, picks: dict[str, Any]) -> list[str]:
+    """Comma-separated names from a state's #meta; without them, every pick."""
+    if isinstance(given, str):
+        return [n for n in given.split(",") if n]
+    return list(picks)
 
 
 def loads(text: str, filename: str = "<trace>") -> Trace:
@@ -282,7 +325,7 @@ def loads(text: str, filename: str = "<trace>") -> Trace:
 
 
 def load(path: str | Path) -> Trace:
-    """Read a trace written by :func:`save` (or by any producer of the same schema)."""
+    """Read an ITF trace: one :func:`save` wrote, or any other producer's."""
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
@@ -294,14 +337,9 @@ def load(path: str | Path) -> Trace:
 
 
 def _fill_changed(trace: Trace) -> Trace:
-    """Recompute ``changed`` where a producer left it out (it is derivable)."""
-    if all(s.changed or s.index == 0 for s in trace.steps):
-        return trace
+    """``changed`` is not stored: it is what differs from the previous state."""
     steps = [trace.steps[0]]
     for prev, s in zip(trace.steps, trace.steps[1:], strict=False):
-        if s.changed:
-            steps.append(s)
-            continue
         changed = tuple(k for k, v in s.state.items() if prev.state.get(k) != v)
         steps.append(replace(s, changed=changed))
     return replace(trace, steps=tuple(steps))

@@ -1,5 +1,12 @@
-"""A trace as Markdown: a heading, one table row per step with the action in its
-actor's column and the values it changed, then the final state."""
+"""A trace as Markdown: a heading, a Mermaid sequence diagram, one table row per
+step with the action in its actor instance's column and the values it changed,
+then the verdict and the final state.
+
+GitHub (and GitLab, and most Markdown viewers with Mermaid) draw the
+```mermaid``` block as a sequence diagram: one participant per column of the
+table, each step a note over its participant, so the interleaving reads top
+to bottom as in a race report; elsewhere it stays a readable code block.
+"""
 
 from __future__ import annotations
 
@@ -15,13 +22,17 @@ def render(trace: Trace, show: Show = "changed") -> str:
     """The trace as GitHub-flavoured Markdown; ``show="all"`` adds the whole state per row."""
     cols = layout.columns(trace)
     out = [f"### {_esc(layout.headline(trace))}", "", _esc(layout.instance_line(trace)), ""]
+    if trace.params:
+        out += [", ".join(_code(f"{k} = {layout.show(v)}") for k, v in trace.params.items()), ""]
+    if cols:
+        out += [*mermaid(trace, cols), ""]
     head = ["#", *(_esc(c.title) for c in cols), "changes"]
     out.append("| " + " | ".join(head) + " |")
     out.append("|" + "|".join(["---:"] + ["---"] * (len(head) - 1)) + "|")
-    where = {c.actor: i for i, c in enumerate(cols)}
+    where = {(c.actor, c.lane): i for i, c in enumerate(cols)}
     for i, step in enumerate(trace.steps):
         cells = [""] * len(cols)
-        if step.action is None:
+        if step.index == 0:
             what = [_code(layout.summarize(k, v)) for k, v in step.state.items()]
             first = f"*{_esc(layout.first_state(trace))}*"
             if cols:
@@ -32,7 +43,7 @@ def render(trace: Trace, show: Show = "changed") -> str:
             call = _code(layout.call(step, with_actor=False))
             if step.choices:
                 call += f" (chose {_code(layout.choices(step))})"
-            cells[where[step.actor or ""]] = call
+            cells[where[layout.column_of(step)]] = call
             what = [_code(str(c)) for c in layout.changes(trace.steps[i - 1], step)]
             what = what or ["(no change)"]
             if show == "all":
@@ -43,11 +54,32 @@ def render(trace: Trace, show: Show = "changed") -> str:
         row = [str(step.index), *cells, "<br>".join(what)]
         out.append("| " + " | ".join(row) + " |")
     last = trace.steps[-1]
-    verdict = "reached" if trace.kind == "witness" else "violated"
-    prop = _esc(trace.property)
-    out += ["", f"**{prop}** is {verdict} in the state after step {last.index}:", ""]
+    out += ["", f"**{_esc(layout.verdict(trace))}**", "", f"The state after step {last.index}:", ""]
     out += [f"- {_code(layout.summarize(k, v))}" for k, v in last.state.items()]
     return "\n".join(out) + "\n"
+
+
+def mermaid(trace: Trace, cols: list[layout.Column]) -> list[str]:
+    """A Mermaid ``sequenceDiagram``: a participant per column, a note per step."""
+    ids = {(c.actor, c.lane): f"c{i}" for i, c in enumerate(cols)}
+    out = ["```mermaid", "sequenceDiagram"]
+    out += [f"    participant {ids[(c.actor, c.lane)]} as {_mer(c.title)}" for c in cols]
+    for i, step in enumerate(trace.steps):
+        if step.index == 0:
+            continue
+        who = ids[layout.column_of(step)]
+        what = [str(c) for c in layout.changes(trace.steps[i - 1], step)]
+        note = "<br/>".join(_mer(x) for x in [f"{step.index}. {layout.call(step, False)}", *what])
+        out.append(f"    Note over {who}: {note}")
+    out.append("```")
+    return out
+
+
+def _mer(text: str) -> str:
+    """Mermaid text: ``#`` starts an entity code and ``;`` ends a statement."""
+    for ch, code in (("#", "#35;"), (";", "#59;")):
+        text = text.replace(ch, code)
+    return text
 
 
 def _esc(text: str) -> str:

@@ -26,6 +26,9 @@ class Step:
     choices: dict[str, Any]
     state: dict[str, Any]
     changed: tuple[str, ...]
+    # which instance of the actor acted (trace/lanes.py): Thread1 draws the step
+    # under host[Thread1]; None for an actor drawn in one column
+    lane: Any = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +37,8 @@ class Trace:
 
     model: str
     property: str
-    kind: Literal["counterexample", "witness"]
+    # "run": a trace from another tool (Apalache, Quint) that claims nothing
+    kind: Literal["counterexample", "witness", "run"]
     sizes: dict[str, int]
     engine: str
     steps: tuple[Step, ...]
@@ -45,6 +49,13 @@ class Trace:
     # the claim's kind (invariant, always, cover, lemma): replay and reports use it
     property_kind: str = ""
     versions: dict[str, str] = field(default_factory=lambda: tool_versions())
+    # the elements that make the claim false at the end (or the cover true):
+    # ("t", "Thread0"), ("target[Thread0]", "Page1"); see trace/culprits.py
+    culprits: tuple[tuple[str, Any], ...] = ()
+    # ITF's lasso: the index of the state the run loops back to after the last
+    loop: int | None = None
+    # ITF's params (constants set in the initial state), by name
+    params: dict[str, Any] = field(default_factory=dict)
 
     @builtins.property  # the field named property shadows the builtin here
     def length(self) -> int:

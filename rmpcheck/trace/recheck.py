@@ -47,6 +47,12 @@ class _Fail(Exception):
 def recheck(trace: Trace, model: ir.Model, props: ir.PropertySet | None = None) -> Outcome:
     """Re-execute every step of ``trace`` on ``model``; with ``props``, also check
     that the trace's property is still violated (or its cover still reached) at the end."""
+    if not trace.model:
+        source = f" ({trace.model_file})" if trace.model_file else ""
+        raise TraceError(
+            f"this trace names no rmpcheck model: another tool wrote it{source}; "
+            "`rmpcheck trace show` reads it, replay needs one that rmpcheck wrote"
+        )
     if trace.model != model.name:
         raise TraceError(
             f"the trace is for model {trace.model!r}, but the model file defines {model.name!r}"

@@ -14,6 +14,8 @@ from typing import Any, Literal
 from rmpcheck.errors import InternalError
 from rmpcheck.interp import ActionInstance, Instance, State
 from rmpcheck.monitor import Obligation
+from rmpcheck.trace.culprits import culprits
+from rmpcheck.trace.lanes import lane_param
 from rmpcheck.trace.model import Step, Trace
 
 
@@ -73,20 +75,17 @@ def trace_of_run(
         else:
             act = model.action(ai.action)
             role = model.actor(act.actor).role or act.actor
+            args = inst.show_args(ai)
+            lane = args.get(lane_param(model, act)) if lane_param(model, act) else None
             steps.append(
                 Step(
-                    i,
-                    ai.action,
-                    act.actor,
-                    role,
-                    inst.show_args(ai),
-                    _choices(inst, ai),
-                    shown,
-                    changed,
+                    i, ai.action, act.actor, role, args, _choices(inst, ai), shown, changed, lane
                 )
             )
         prev = shown
-    kind: Literal["counterexample", "witness"] = (
+    pre = run[-2][1] if len(run) > 1 else None
+    blame = culprits(inst, ob, pre, run[-1][1], run[-1][0])
+    kind: Literal["counterexample", "witness", "run"] = (
         "witness" if ob.kind == "reach" else "counterexample"
     )
     what = "is reached" if ob.kind == "reach" else "is violated"
@@ -100,6 +99,7 @@ def trace_of_run(
         model_file=model.file,
         summary=f"{ob.prop.kind} {ob.prop.name} {what} after {len(run) - 1} step(s)",
         property_kind=ob.prop.kind,
+        culprits=blame,
     )
 
 

@@ -44,18 +44,18 @@ def render(trace: Trace, show: Show = "changed", width: int = WIDTH) -> str:
         titles = _SEP.join(_elide(c.title, w).ljust(w) for c, w in zip(cols, widths, strict=True))
         out.append("#".rjust(gutter) + "  " + titles)
         out.append("-" * gutter + "  " + _SEP.join("-" * w for w in widths))
-    where = {c.actor: i for i, c in enumerate(cols)}
+    where = {(c.actor, c.lane): i for i, c in enumerate(cols)}
     detail = lead + 2
     for i, step in enumerate(trace.steps):
         num = str(step.index).rjust(gutter) + "  "
-        if step.action is None:
+        if step.index == 0:
             label = textwrap.wrap(layout.first_state(trace), width - len(num))
             out += [num + label[0], *(" " * detail + ln for ln in label[1:])]
             items = [layout.summarize(k, v) for k, v in step.state.items()]
             out += _pack(items, width, " " * detail)
             continue
         else:
-            out += _row(num, step, where.get(step.actor or "", 0), widths)
+            out += _row(num, step, where.get(layout.column_of(step), 0), widths)
             lines = [str(c) for c in layout.changes(trace.steps[i - 1], step)]
             if step.choices:
                 lines.insert(0, f"(chose {layout.choices(step)})")
@@ -63,13 +63,16 @@ def render(trace: Trace, show: Show = "changed", width: int = WIDTH) -> str:
                 lines = ["(no change)"]
         for ln in lines:
             out += _wrap(ln, width, " " * detail, " " * (detail + 2))
-        if show == "all" and step.action is not None:
+        if show == "all" and step.index > 0:
             # the whole state after the step; a star marks what it changed
             for k, v in step.state.items():
                 mark = "* " if k in step.changed else "  "
                 pad = " " * (detail + 2)
                 out += _wrap(layout.summarize(k, v), width, pad[:-2] + mark, pad + "  ")
-    out += ["", *_wrap(f"=> {_verdict(trace)}", width, "", "   ")]
+    if trace.params:
+        out[2:2] = _pack([f"{k} = {layout.show(v)}" for k, v in trace.params.items()],
+                         width, "params: ")
+    out += ["", *_wrap(f"=> {layout.verdict(trace)}", width, "", "   ")]
     return "\n".join(ln.rstrip() for ln in out) + "\n"
 
 
@@ -91,11 +94,12 @@ def _widths(trace: Trace, cols: list[layout.Column], room: int) -> list[int]:
     a column of short calls never wraps to make room for a long one."""
     if not cols:
         return []
-    need = {c.actor: max(_MIN_COL, min(len(c.title), _MAX_COL)) for c in cols}
+    need = {(c.actor, c.lane): max(_MIN_COL, min(len(c.title), _MAX_COL)) for c in cols}
     for s in trace.steps:
-        if s.actor in need:
-            need[s.actor] = max(need[s.actor], min(_MAX_COL, len(layout.call(s, False))))
-    want = [need[c.actor] for c in cols]
+        key = layout.column_of(s)
+        if s.index > 0 and key in need:
+            need[key] = max(need[key], min(_MAX_COL, len(layout.call(s, False))))
+    want = [need[(c.actor, c.lane)] for c in cols]
     if sum(want) <= room:
         return want
     cap = max(_MIN_COL, room // len(cols))
@@ -192,11 +196,3 @@ def _pack(items: list[str], width: int, indent: str) -> list[str]:
     if cur:
         out.append(indent + cur)
     return out
-
-
-def _verdict(trace: Trace) -> str:
-    last = trace.length
-    if trace.kind == "witness":
-        return f"{trace.property} is reached at step {last}"
-    kind = f"{trace.property_kind} " if trace.property_kind else ""
-    return f"{kind}{trace.property} is violated at step {last}"

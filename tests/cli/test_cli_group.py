@@ -40,3 +40,15 @@ def test_unknown_command_is_a_usage_error() -> None:
     r = CliRunner().invoke(cli, ["proove"])
     assert r.exit_code == 2
     assert "No such command 'proove'" in r.output
+
+
+def test_windows_is_refused_with_a_reason(monkeypatch, capsys) -> None:
+    import pytest
+
+    from rmpcheck import cli as cli_module
+
+    monkeypatch.setattr(cli_module.os, "name", "nt")
+    with pytest.raises(SystemExit) as stop:
+        cli_module.main(["--help"])
+    assert stop.value.code == 2
+    assert "Linux and macOS only" in capsys.readouterr().err

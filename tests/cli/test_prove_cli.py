@@ -215,6 +215,14 @@ def test_trace_dir_writes_each_refutation_in_each_format(files):
     assert "race.never_assigned.txt" in names
     assert "race.reach_write.html" in names
     assert "psc_to_private" in (out / "race.never_assigned.txt").read_text()
+    # it says what it wrote, and each trace names both files it came from
+    assert f"wrote {len(names)} trace file(s) to {out}:" in r.output
+    assert all(f"  {out / n}" in r.output for n in names)
+    from rmpcheck.trace import itf
+
+    saved = itf.load(out / "race.never_assigned.itf.json")
+    assert saved.model_file == str(files / "race.rmp")
+    assert saved.property_file == str(files / "bad.prop")
 
 
 def test_a_bad_trace_format_is_refused_before_proving(files):
@@ -247,7 +255,7 @@ def test_prefer_actors_shows_an_equally_short_witness_with_fewer_actors(files):
     assert r.exit_code == 0, r.output
     (res,) = json.loads(r.output)["results"]
     assert res["verdict"] == plain["verdict"] == "covered"
-    actors = {s["actor"] for s in res["trace"]["#meta"]["steps"]} - {None}
+    actors = {s["#meta"].get("actor") for s in res["trace"]["states"]} - {None}
     assert actors == {"host"}
     assert len(res["trace"]["states"]) == len(plain["trace"]["states"])
     assert res["stats"]["prefer"] == "fewer actors: 1 (was 2)"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from trace_fixtures import cti_trace, race_model, search_trace
+from trace_fixtures import cti_trace, put_page_trace, race_model, search_trace
 
 from rmpcheck import ir
 from rmpcheck.trace.model import Trace
@@ -37,3 +37,8 @@ def witness(model: ir.Model) -> Trace:
 @pytest.fixture(scope="session")
 def cti(model: ir.Model) -> Trace:
     return cti_trace(model)
+
+
+@pytest.fixture(scope="session")
+def lanes() -> Trace:
+    return put_page_trace()

@@ -10,8 +10,8 @@ from rmpcheck import ir
 from rmpcheck.trace import dot
 from rmpcheck.trace.model import Trace
 
-_NODE = re.compile(r"^  (\w+) \[(.*)\];$")
-_EDGE = re.compile(r"^  (\w+) -> (\w+)(?: \[(.*)\])?;$")
+_NODE = re.compile(r"^ +(\w+) \[(.*)\];$")
+_EDGE = re.compile(r"^ +(\w+) -> (\w+)(?: \[(.*)\])?;$")
 
 
 def _parse(text: str) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
@@ -26,8 +26,8 @@ def _parse(text: str) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
         elif m := _NODE.match(ln):
             if m[1] not in ("node", "edge"):
                 nodes[m[1]] = m[2]
-        else:
-            assert re.match(r"^  \w+=.*;$", ln), f"unexpected DOT line {ln!r}"
+        elif not re.match(r"^  (subgraph cluster_\d+ \{|\})$", ln):
+            assert re.match(r"^ +\w+=.*;$", ln), f"unexpected DOT line {ln!r}"
         assert ln.count('"') % 2 == 0 or '\\"' in ln, ln
     return nodes, edges
 
@@ -67,3 +67,12 @@ def test_big_graphs_are_cut_off_with_a_note(model: ir.Model):
     nodes, edges = _parse(dot.state_graph(g, max_nodes=10))
     assert len(nodes) == 11 and "40 more states" in nodes["more"]
     assert len(edges) == 9
+
+
+def test_each_column_is_a_cluster_of_the_states_its_steps_reach(lanes: Trace):
+    text = dot.render(lanes)
+    _parse(text)
+    cluster = r"subgraph cluster_\d+ \{\n    label=\"([^\"]*)\";.*?\n((?:    s\d+ .*\n)*)  \}"
+    clusters = re.findall(cluster, text)
+    got = {title: re.findall(r"    (s\d+) ", body) for title, body in clusters}
+    assert got == {"host[Thread0]": ["s1", "s3"], "host[Thread1]": ["s2", "s4"]}

@@ -31,11 +31,11 @@ def test_write_traces_from_results_and_traces(cex: Trace, witness: Trace, tmp_pa
     paths = write_traces([proved, refuted, witness], tmp_path / "out", "json,text,md,html,dot")
     names = sorted(p.name for p in paths)
     assert names == sorted(
-        f"psc_vs_host_io.{prop}.{ext}"
+        f"race.psc_vs_host_io.{prop}.{ext}"
         for prop in ("write_only_shared", "reach_write")
         for ext in ("itf.json", "txt", "md", "html", "dot")
     )
-    assert itf.load(tmp_path / "out" / "psc_vs_host_io.write_only_shared.itf.json") == cex
+    assert itf.load(tmp_path / "out" / "race.psc_vs_host_io.write_only_shared.itf.json") == cex
 
 
 def test_every_format_renders_every_trace(cex: Trace, witness: Trace):
@@ -57,7 +57,8 @@ def test_trace_show_and_export(step_cex: Trace, tmp_path: Path):
         res = runner.invoke(cli, ["trace", "export", str(src), "--format", fmt, "-o", str(out)])
         assert res.exit_code == 0, res.output
         assert out.read_text() == render(step_cex, fmt)
-    assert json.loads((tmp_path / "out.json").read_text())["#meta"]["model"] == "psc_vs_host_io"
+    meta = json.loads((tmp_path / "out.json").read_text())["#meta"]
+    assert json.loads(meta["rmpcheck"])["model"] == "psc_vs_host_io"
 
 
 def test_trace_commands_report_bad_input_without_traceback(tmp_path: Path):
@@ -70,3 +71,17 @@ def test_trace_commands_report_bad_input_without_traceback(tmp_path: Path):
         assert "bad.json" in res.output and "Traceback" not in res.output
     res = runner.invoke(cli, ["trace", "show", str(bad), "--format", "pdf"])
     assert res.exit_code == 2
+
+
+def test_trace_file_names_cannot_collide(tmp_path: Path, cex: Trace) -> None:
+    import dataclasses
+
+    from rmpcheck.trace.export import write_traces
+
+    a = dataclasses.replace(cex, model_file="a/race.rmp")
+    b = dataclasses.replace(cex, model_file="b/race.rmp")
+    c = dataclasses.replace(cex, model_file="other.rmp")
+    names = sorted(p.name for p in write_traces([a, b, c], tmp_path, "json"))
+    assert len(set(names)) == 3
+    assert names[0] == "other.psc_vs_host_io.write_only_shared.itf.json"
+    assert all(n.startswith("race.psc_vs_host_io.write_only_shared-") for n in names[1:])

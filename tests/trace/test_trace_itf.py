@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rmpcheck.errors import TraceError
-from rmpcheck.trace import itf
+from rmpcheck.trace import itf, schema
+from rmpcheck.trace.itf_values import decode, encode
 from rmpcheck.trace.model import Trace
 
 TRACES = ["cex", "step_cex", "big_cex", "witness"]
@@ -26,22 +27,64 @@ def test_the_schema_is_itself_valid():
     jsonschema.Draft202012Validator.check_schema(itf.schema())
 
 
+def _validator(ref: str = "#") -> jsonschema.Draft202012Validator:
+    root = itf.schema()
+    return jsonschema.Draft202012Validator({**root, "$ref": ref} if ref != "#" else root)
+
+
 def test_every_trace_validates_against_the_shipped_schema(trace: Trace):
     doc = itf.dump(trace)
-    jsonschema.Draft202012Validator(itf.schema()).validate(doc)
+    _validator().validate(doc)
+    _validator("#/$defs/written").validate(doc)
+    assert schema.errors(doc) == [] and schema.errors(doc, "#/$defs/written") == []
+    mine = json.loads(doc["#meta"]["rmpcheck"])
+    _validator("#/$defs/rmpcheck").validate(mine)
     # the parts a plain ITF reader relies on
-    assert doc["vars"] == list(trace.steps[0].state)
+    assert doc["vars"] == [*trace.steps[0].state, "mbt::actionTaken", "mbt::nondetPicks"]
     assert [s["#meta"]["index"] for s in doc["states"]] == list(range(len(trace.steps)))
 
 
+def _numbers(v: object) -> list[object]:
+    if isinstance(v, bool) or isinstance(v, str) or v is None:
+        return []
+    if isinstance(v, (int, float)):
+        return [v]
+    items = v.values() if isinstance(v, dict) else v
+    return [n for x in items for n in _numbers(x)]  # type: ignore[union-attr]
+
+
+def test_no_plain_numbers_outside_the_state_index(trace: Trace):
+    """ADR-015 since 2023-09: every integer is a #bigint."""
+    doc = itf.dump(trace)
+    for state in doc["states"]:
+        assert _numbers({k: v for k, v in state.items() if k != "#meta"}) == []
+    assert _numbers(json.loads(doc["#meta"]["rmpcheck"])["culprits"]) == []
+
+
+def test_meta_values_are_what_the_rust_itf_crate_takes(trace: Trace):
+    """itf-rs: trace Meta holds Option<String>s, varTypes a map of strings, a u64
+    timestamp and other: BTreeMap<String, String>; state Meta an index and strings."""
+    doc = itf.dump(trace)
+    meta = doc["#meta"]
+    for k, v in meta.items():
+        if k == "varTypes":
+            assert all(isinstance(t, str) for t in v.values())
+            assert set(v) == set(doc["vars"])
+        else:
+            assert isinstance(v, str), k
+    for state in doc["states"]:
+        assert all(isinstance(v, str) for k, v in state["#meta"].items() if k != "index")
+
+
 def test_the_schema_rejects_what_rmpcheck_would_not_write(cex: Trace):
-    validator = jsonschema.Draft202012Validator(itf.schema())
     doc = itf.dump(cex)
-    doc["#meta"]["kind"] = "proof"
-    assert not validator.is_valid(doc)
-    doc = itf.dump(cex)
-    doc["states"][1]["assigned"] = {"#set": []}
-    assert not validator.is_valid(doc)
+    mine = json.loads(doc["#meta"]["rmpcheck"])
+    mine["kind"] = "proof"
+    assert not _validator("#/$defs/rmpcheck").is_valid(mine)
+    doc["states"][1]["writes"] = 0  # a plain number: readable, but not written any more
+    assert _validator().is_valid(doc) and not _validator("#/$defs/written").is_valid(doc)
+    doc["states"][1]["assigned"] = {"#sets": []}
+    assert not _validator().is_valid(doc)
 
 
 def test_round_trip_through_a_file_is_lossless(trace: Trace, tmp_path: Path):
@@ -54,33 +97,45 @@ def test_round_trip_through_a_file_is_lossless(trace: Trace, tmp_path: Path):
     assert all(isinstance(k, tuple) for k in checked)
 
 
+def test_lanes_and_culprits_survive_saving(lanes: Trace, tmp_path: Path):
+    itf.save(lanes, tmp_path / "t.itf.json")
+    back = itf.load(tmp_path / "t.itf.json")
+    assert back == lanes
+    assert [s.lane for s in back.steps] == [None, "Thread0", "Thread1", "Thread0", "Thread1"]
+    assert back.culprits == (("p", "Page0"), ("freed[Page0]", False))
+
+
 def test_encodings(cex: Trace):
     doc = itf.dump(cex)
     s0 = doc["states"][0]
     assert s0["assigned"] == {"#map": [["Page0", False]]}
     assert s0["checked"] == {"#map": [[{"#tup": ["Thread0", "Page0"]}, False]]}
     assert s0["step"] == {"#map": [["Thread0", "idle"]]}
-    assert s0["writes"] == 0
-    meta = doc["#meta"]
-    assert meta["model"] == "psc_vs_host_io" and meta["property"] == "write_only_shared"
-    assert meta["sizes"] == {"Page": 1, "Thread": 1}
-    assert meta["steps"][0]["action"] is None
-    assert meta["steps"][1] == {
-        "action": "host.translate",
-        "actor": "host",
-        "role": "host_thread",
-        "args": {"t": "Thread0", "p": "Page0"},
-        "choices": {},
-        "changed": ["step"],
+    assert s0["writes"] == {"#bigint": "0"}
+    assert s0["mbt::actionTaken"] == "init" and s0["mbt::nondetPicks"] == {}
+    s1 = doc["states"][1]
+    assert s1["mbt::actionTaken"] == "host.translate"
+    assert s1["mbt::nondetPicks"] == {
+        "t": {"tag": "Some", "value": "Thread0"},
+        "p": {"tag": "Some", "value": "Page0"},
     }
-    assert meta["versions"]["rmpcheck"]
+    assert s1["#meta"] == {
+        "index": 1, "actor": "host", "role": "host_thread", "lane": "Thread0", "args": "t,p",
+    }
+    meta = doc["#meta"]
+    assert meta["varTypes"]["checked"] == "<<Str, Str>> -> Bool"
+    assert meta["varTypes"]["writes"] == "Int"
+    mine = json.loads(meta["rmpcheck"])
+    assert mine["model"] == "psc_vs_host_io" and mine["property"] == "write_only_shared"
+    assert mine["sizes"] == {"Page": 1, "Thread": 1}
+    assert mine["versions"]["rmpcheck"]
 
 
-def test_big_ints_use_bigint():
-    assert itf.encode(2**60) == {"#bigint": str(2**60)}
-    assert itf.encode(-(2**53)) == {"#bigint": str(-(2**53))}
-    assert itf.encode(2**53 - 1) == 2**53 - 1
-    assert itf.decode({"#bigint": "-123456789012345678901"}) == -123456789012345678901
+def test_ints_are_bigints_and_plain_numbers_still_read():
+    assert encode(2**60) == {"#bigint": str(2**60)}
+    assert encode(3) == {"#bigint": "3"}
+    assert decode({"#bigint": "-123456789012345678901"}) == -123456789012345678901
+    assert decode(7) == 7
 
 
 _scalar = st.one_of(
@@ -93,7 +148,7 @@ _key = st.one_of(_scalar, st.tuples(_scalar, _scalar))
 
 @given(st.one_of(_scalar, st.dictionaries(_key, _scalar, max_size=6)))
 def test_encode_decode_round_trip(v):
-    assert itf.decode(json.loads(json.dumps(itf.encode(v)))) == v
+    assert decode(json.loads(json.dumps(encode(v)))) == v
 
 
 def _write(tmp_path: Path, doc: object | str) -> Path:
@@ -111,23 +166,25 @@ def _broken(cex: Trace, edit) -> dict:  # noqa: ANN001 - a small lambda
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        (lambda d: d.pop("#meta"), "missing '#meta'"),
-        (lambda d: d["#meta"].pop("model"), "no 'model'"),
-        (lambda d: d["#meta"].update(kind="proof"), "#meta.kind"),
-        (lambda d: d["#meta"]["sizes"].update(Page="one"), "#meta.sizes.Page"),
+        (lambda d: d.pop("vars"), "not a valid ITF trace: the top level: missing 'vars'"),
+        (lambda d: d["#meta"].update(rmpcheck="{"), "#meta.rmpcheck: not JSON"),
+        (
+            lambda d: d["#meta"].update(rmpcheck='{"version": 2}'),
+            "#meta.rmpcheck: missing 'model'",
+        ),
+        (lambda d: d["#meta"].update(rmpcheck=1), "older rmpcheck"),
         (lambda d: d["states"][2].pop("step"), "states[2]: missing variable 'step'"),
         (lambda d: d["states"][1].update(extra=1), "variable 'extra' is not listed"),
-        (lambda d: d["states"].clear(), "at least its initial state"),
-        (lambda d: d["#meta"]["steps"].pop(), "entries for 4 states"),
-        (lambda d: d["#meta"]["steps"][2].pop("action"), "#meta.steps[2]: missing 'action'"),
-        (lambda d: d["#meta"]["steps"][0].update(action="x.y"), "initial state has no action"),
+        (lambda d: d["states"].clear(), "states: expected at least 1 item(s), got 0"),
+        (lambda d: d.update(loop=9), "loop: state 9 does not exist"),
+        (lambda d: d.update(foo=1), "unexpected key 'foo'"),
         (
             lambda d: d["states"][1].update(assigned={"#map": [["Page0"]]}),
-            "states[1].assigned.#map[0]: expected a [key, value] pair",
+            "states[1].assigned: ",
         ),
-        (lambda d: d["states"][1].update(writes=1.5), "unsupported value 1.5"),
-        (lambda d: d["states"][1].update(writes={"#set": []}), "unsupported value object"),
-        (lambda d: d.update(vars=[1, 2]), "variable names must be strings"),
+        (lambda d: d["states"][1].update(writes=1.5), "states[1].writes: 1.5 is not an ITF value"),
+        (lambda d: d["states"][1].update(writes={"#sets": []}), "is not an ITF value"),
+        (lambda d: d.update(vars=[1, 2]), "vars[0]: expected string, got integer"),
     ],
 )
 def test_malformed_files_are_trace_errors_naming_file_and_place(cex, tmp_path, edit, message):
@@ -140,7 +197,10 @@ def test_malformed_files_are_trace_errors_naming_file_and_place(cex, tmp_path, e
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("{not json", "bad.json:1:2: not valid JSON"), ("[1, 2]", "must be a JSON object")],
+    [
+        ("{not json", "bad.json:1:2: not valid JSON"),
+        ("[1, 2]", "the top level: expected object, got array"),
+    ],
 )
 def test_not_json_or_not_an_object(tmp_path, text, message):
     with pytest.raises(TraceError, match="bad.json") as err:
@@ -153,8 +213,18 @@ def test_missing_file(tmp_path: Path):
         itf.load(tmp_path / "nope.json")
 
 
-def test_changed_may_be_left_out_and_is_recomputed(cex: Trace):
+def test_itf_py_style_loop_and_params_are_accepted(cex: Trace):
+    """itf-py writes ``"loop": null`` and ``"params": []``: the schema and the loader agree."""
     doc = itf.dump(cex)
-    for s in doc["#meta"]["steps"]:
-        s.pop("changed")
-    assert itf.from_dict(doc).steps == cex.steps
+    doc.update(loop=None, params=[])
+    assert schema.errors(doc) == []
+    assert itf.from_dict(doc) == cex
+
+
+def test_a_loop_and_params_are_kept(cex: Trace):
+    doc = itf.dump(cex)
+    doc.update(loop=1, params=["N"])
+    doc["states"][0]["N"] = {"#bigint": "3"}
+    back = itf.from_dict(doc)
+    assert back.loop == 1 and back.params == {"N": 3}
+    assert itf.from_dict(itf.dump(back)) == back

@@ -8,6 +8,7 @@ hand them.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -63,6 +64,19 @@ def search_trace(
     run = shortest_run(inst, ob, 12)
     assert run is not None, f"no trace for {name}"
     return trace_of_run(inst, ob, run, engine)
+
+
+def put_page_trace() -> Trace:
+    """Two host threads (``actor host : host per Thread``) losing an update: the
+    per-instance columns of docs/traces.md."""
+    model = load_model(DATA / "put_page.rmp")
+    props = load_properties(DATA / "put_page.prop", model)
+    ob = compile_obligation(model, props, "freed_when_unused")
+    inst = Instance(ob.system, {"Page": 1, "Thread": 2})
+    run = shortest_run(inst, ob, 12)
+    assert run is not None
+    trace = trace_of_run(inst, ob, run, "explicit")
+    return dataclasses.replace(trace, property_file="put_page.prop", model_file="put_page.rmp")
 
 
 def cti_trace(model: ir.Model) -> Trace:
