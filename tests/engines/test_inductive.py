@@ -235,3 +235,19 @@ def test_order_dependent_forall_write_is_refused():
     props = parse_properties("properties for bulk\ninvariant t: true", model, "p.prop")
     r = inductive.check(compile_obligation(model, props, "t"), {}, NO_INFER)
     assert r.verdict == "unknown" and "depends on the order" in r.reason
+
+
+def test_a_monitor_quantifier_z3_leaves_unevaluated_is_read_back_over_the_universe():
+    # Z3's model.eval keeps 'exists x. ...' over a sort unevaluated; reading it as
+    # false once made the CTI disagree with the interpreter (an internal error).
+    model = """
+model cover_other
+sort S
+state v : bool
+actor a
+action a.act(x: S) { v := false }
+"""
+    ob = from_text(model, "cover other: false <-> a.act(y)", "other")
+    r = inductive.check(ob, {}, NO_INFER)
+    assert r.verdict == "covered", r.describe()
+    assert r.trace is not None and r.trace.length == 1

@@ -55,6 +55,11 @@ def _domain(u: Universe, st: Structure, t: ir.ScalarType) -> list[z3.ExprRef]:
 def value(u: Universe, st: Structure, t: ir.ScalarType, term: z3.ExprRef) -> Any:
     """The raw interpreter value of ``term`` (bool, int, enum index, sort element index)."""
     v = st.model.eval(term, model_completion=True)
+    if isinstance(t, ir.BoolType) and not (z3.is_true(v) or z3.is_false(v)):
+        # Z3 leaves quantifiers it cannot decide in a model unevaluated (a
+        # monitor's post-value 'exists x. ...' over a sort): expand them over
+        # the model's finite universe, where they have a definite value.
+        v = st.model.eval(_expand(st, v), model_completion=True)
     if isinstance(t, ir.BoolType):
         return z3.is_true(v)
     if isinstance(t, ir.IntType):
@@ -65,6 +70,32 @@ def value(u: Universe, st: Structure, t: ir.ScalarType, term: z3.ExprRef) -> Any
         if v.eq(e):
             return i
     return 0  # an element outside the universe cannot be read by any formula
+
+
+def _expand(st: Structure, e: z3.ExprRef) -> z3.ExprRef:
+    """``e`` with every quantifier over a sort replaced by its finite instances."""
+    if z3.is_quantifier(e):
+        q: Any = e
+        doms = []
+        for i in range(q.num_vars()):
+            sort = q.var_sort(i)
+            elems = next((v for v in st.elements.values() if v and v[0].sort() == sort), None)
+            doms.append(elems if elems is not None else _finite(sort))
+        body = _expand(st, q.body())
+        # de Bruijn index 0 is the last bound variable
+        insts = [z3.substitute_vars(body, *reversed(c)) for c in itertools.product(*doms)]
+        return z3.And(insts) if q.is_forall() else z3.Or(insts)
+    if z3.is_app(e) and e.num_args():
+        return e.decl()(*[_expand(st, c) for c in e.children()])
+    return e
+
+
+def _finite(sort: z3.SortRef) -> list[z3.ExprRef]:
+    if sort.kind() == z3.Z3_BOOL_SORT:
+        return [z3.BoolVal(False), z3.BoolVal(True)]
+    if isinstance(sort, z3.DatatypeSortRef):
+        return [sort.constructor(i)() for i in range(sort.num_constructors())]
+    raise ValueError(f"cannot enumerate the sort {sort} of a quantified variable")
 
 
 def state(u: Universe, st: Structure, v: Vocab, decls: Sequence[ir.StateDecl]) -> tuple[Any, ...]:
