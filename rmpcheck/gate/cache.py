@@ -7,9 +7,10 @@ space). Writes are atomic (temporary file, then rename), so a run killed
 mid-write leaves no half entry; an entry that cannot be read back anyway is
 a miss and is overwritten by the next result.
 
-What is stored: every verdict except "unknown". Unknowns mostly come from
-time and memory limits, which depend on the machine and its load: caching
-one would make a slow CI run's give-up permanent.
+What is stored: every verdict except "unknown", and the findings of every
+examination of proofs (gate/vacuity.py) none of which is "unknown". Unknowns
+mostly come from time and memory limits, which depend on the machine and its
+load: caching one would make a slow CI run's give-up permanent.
 """
 
 from __future__ import annotations
@@ -17,11 +18,16 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
-from rmpcheck.gate import codec
+from rmpcheck.gate import codec, vacuity
+from rmpcheck.gate.vacuity import Findings
 from rmpcheck.result import Result
+
+T = TypeVar("T")
 
 _README = """This directory is rmpcheck's cache of proof results (see docs/ci.md).
 It is safe to delete. Keep it out of version control.
@@ -38,6 +44,26 @@ class Cache:
 
     def get(self, key: str) -> Result | None:
         """The stored result for ``key``, or None (absent, unreadable or corrupt)."""
+        return self._get(key, "result", codec.result_from_json)
+
+    def put(self, key: str, result: Result) -> bool:
+        """Store ``result`` (unless its verdict is unknown); False if it was not stored."""
+        if result.verdict == "unknown":
+            return False
+        return self._put(key, "result", codec.result_to_json(result))
+
+    def get_findings(self, key: str) -> Findings | None:
+        """The stored findings of an examination (gate/vacuity.py), or None."""
+        return self._get(key, "findings", vacuity.from_json)
+
+    def put_findings(self, key: str, found: Findings) -> bool:
+        """Store an examination's findings, unless one is undecided (that depends on
+        the machine's speed, as an unknown verdict does)."""
+        if not vacuity.settled(found):
+            return False
+        return self._put(key, "findings", vacuity.to_json(found))
+
+    def _get(self, key: str, field: str, read: Callable[[Any], T]) -> T | None:
         if not self.read:
             return None
         try:
@@ -45,16 +71,13 @@ class Cache:
             doc = json.loads(text)
             if doc.get("key") != key:
                 return None
-            return codec.result_from_json(doc["result"])
+            return read(doc[field])
         except (OSError, ValueError, KeyError, TypeError, AttributeError, codec.CodecError):
             return None
 
-    def put(self, key: str, result: Result) -> bool:
-        """Store ``result`` (unless its verdict is unknown); False if it was not stored."""
-        if result.verdict == "unknown":
-            return False
+    def _put(self, key: str, field: str, value: Any) -> bool:
         target = self.path(key)
-        doc = {"key": key, "result": codec.result_to_json(result)}
+        doc = {"key": key, field: value}
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._readme()

@@ -11,9 +11,11 @@ relation. Such a claim restates what the actions write: no run is needed.
 
 *Guard-free relaxation.* The claim still holds in :func:`relax` of the model,
 where every ``require``, ``where`` and ``if`` condition is a free choice. bmc
-on the relaxation (all claims in one unrolling) refutes most claims within a
-few steps; a survivor goes to k-induction with a small bound, then to pdr.
-What none of them decides is unknown.
+on the relaxation (all claims in one unrolling, one query per depth for all
+claims left) refutes most claims within a few steps; a survivor that every
+step preserves is proved at once (one transition relation for all), the
+rest go to k-induction with a small bound, then to pdr. What none of them
+decides is unknown.
 
 Both are sound as stated at the instance: "proved" means the test holds
 there (for all sizes is not claimed). They say nothing about whether the
@@ -25,7 +27,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
 
 import z3
 
@@ -37,7 +38,6 @@ from rmpcheck.monitor import Obligation, compile_obligation, compile_together, c
 from rmpcheck.result import Verdict
 from rmpcheck.smt import solving
 from rmpcheck.smt.system import Encoding, encoding
-from rmpcheck.smt.vocab import Vocabulary
 from rmpcheck.vacuity.relax import relax
 
 # k-induction's bound on the relaxation: the survivors of bmc are mostly
@@ -102,24 +102,14 @@ def guard_free(
     deadline: Deadline,
 ) -> list[Test]:
     """Does each claim hold in the guard-free relaxation? The claims share one
-    set of assumptions (the first set's is used for the shared unrolling)."""
+    set of assumptions (the first set's is used for the shared encoding)."""
     loose = relax(model)
     props = claims[0][0]
     system, targets = compile_together(loose, props, [(p, context_of(p)) for _, p in claims])
     enc = encoding(system, sizes)
     probe = Obligation(system, claims[0][1], "safety", ir.BoolLit(True))
-    unroll = Unrolling(probe, enc)
-    out: dict[int, Test] = {}
-    for k in range(depth + 1):
-        unroll.extend_to(k)
-        for i, t in enumerate(targets):
-            if i in out:
-                continue
-            got = unroll.probe(deadline, bad=partial(_violated, enc, t))
-            if got.status == "sat":
-                out[i] = Test("refuted")
-            elif got.status == "unknown":
-                out[i] = Test("unknown", unknown_reason(got, deadline, f"at depth {k}"))
+    out = _refute(Unrolling(probe, enc), targets, depth, deadline)
+    out.update(_inductive(enc, targets, [i for i in range(len(claims)) if i not in out], deadline))
     for i, (ps, p) in enumerate(claims):
         if i not in out:
             ob = compile_obligation(loose, ps, p.name, use_lemmas=False)
@@ -127,8 +117,55 @@ def guard_free(
     return [out[i] for i in range(len(claims))]
 
 
-def _violated(enc: Encoding, target: ir.Expr, v: Vocabulary) -> z3.BoolRef:
-    return z3.Not(enc.holds(target, v))
+def _refute(
+    unroll: Unrolling, targets: Sequence[ir.Expr], depth: int, deadline: Deadline
+) -> dict[int, Test]:
+    """bmc for every claim at once: at each depth one query asks whether any claim
+    still standing fails there; the model of a "sat" refutes every claim it violates."""
+    enc = unroll.enc
+    out: dict[int, Test] = {}
+    for k in range(depth + 1):
+        unroll.extend_to(k)
+        while len(out) < len(targets):
+            last = unroll.states[-1]
+            bad = {i: z3.Not(enc.holds(t, last)) for i, t in enumerate(targets) if i not in out}
+            got = unroll.probe(deadline, bad=partial(_any, list(bad.values())))
+            if got.status == "unsat":
+                break
+            if got.status == "unknown" or got.model is None:
+                why = unknown_reason(got, deadline, f"at depth {k} of the relaxation")
+                return out | {i: Test("unknown", why) for i in bad}
+            for i, b in bad.items():
+                if z3.is_true(got.model.eval(b, model_completion=True)):
+                    out[i] = Test("refuted")
+    return out
+
+
+def _any(bad: list[z3.BoolRef], _: Vocabulary) -> z3.BoolRef:
+    return z3.Or(bad)
+
+
+def _inductive(
+    enc: Encoding, targets: Sequence[ir.Expr], which: Sequence[int], deadline: Deadline
+) -> dict[int, Test]:
+    """Claims that bmc did not refute (so they hold initially) and that every step
+    preserves, from any state where they hold: proved (the survivors of bmc are mostly
+    claims about variables nothing writes). The others are left to :func:`_prove`."""
+    if not which:
+        return {}
+    v, w = enc.vocab("pre"), enc.vocab("post")
+    solver = solving.new_solver()
+    solver.add(enc.state_ok(v), enc.trans(v, w, enc.labels("step")).formula)
+    out = {}
+    for i in which:
+        solver.push()
+        solver.add(enc.holds(targets[i], v), z3.Not(enc.holds(targets[i], w)))
+        try:
+            if solving.check(solver, deadline).status == "unsat":
+                out[i] = Test("proved")
+        finally:
+            solver.pop()
+    return out
 
 
 def _prove(ob: Obligation, sizes: Mapping[str, int], deadline: Deadline) -> Test:
