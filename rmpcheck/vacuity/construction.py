@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import z3
 
@@ -38,6 +39,7 @@ from rmpcheck.monitor import Obligation, compile_obligation, compile_together, c
 from rmpcheck.result import Verdict
 from rmpcheck.smt import solving
 from rmpcheck.smt.system import Encoding, encoding
+from rmpcheck.smt.vocab import Vocabulary
 from rmpcheck.vacuity.relax import relax
 
 # k-induction's bound on the relaxation: the survivors of bmc are mostly
