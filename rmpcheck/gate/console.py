@@ -61,8 +61,9 @@ class PlainProgress(Events):
             else ""
         )
         first = note.splitlines()[0] if note else ""
+        mark = _mark(job, status)
         print(
-            f"[{self.done:>{width}}/{self.total}] {_MARK[status]:<8} {job.name}  {first}{extra}",
+            f"[{self.done:>{width}}/{self.total}] {mark:<8} {job.name}  {first}{extra}",
             file=self.stream,
             flush=True,
         )
@@ -141,8 +142,20 @@ def progress_status(job: Task, ran: Ran) -> tuple[Status, str]:
         n = sum(1 for fs in ran.findings for f in fs if f.status != "unknown")
         undecided = sum(1 for fs in ran.findings for f in fs if f.status == "unknown")
         more = f", {undecided} undecided" if undecided else ""
-        return "ok", f"{len(job.members)} claims examined: {n} finding(s){more}"
+        claims = _plural(len(job.members), "proof")
+        return "ok", f"{claims} examined: {_plural(n, 'finding')}{more}"
     return judge(job, ran.result, ran.error)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _mark(job: Task, status: Status) -> str:
+    """An examination's progress line says so, and is not counted as an obligation's."""
+    if isinstance(job, VacuityJob) and status == "ok":
+        return "examined"
+    return _MARK[status]
 
 
 def progress_for(stream: IO[str] | None = None) -> Events:

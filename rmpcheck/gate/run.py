@@ -76,7 +76,7 @@ def run_gate(
     events = events or Events()
     cache = Cache(plan.config.cache_dir, read=options.read_cache)
     jobs = plan.jobs
-    vjobs = vacuity_jobs(jobs, plan.models, plan.props)
+    vjobs: list[VacuityJob] = []
     chosen = [i for i, j in enumerate(jobs) if options.select is None or options.select(j)]
     results: dict[int, Result] = {}
     errors: dict[int, str] = {}
@@ -85,7 +85,8 @@ def run_gate(
     walls: dict[int, float] = {}
     wanted = list(chosen)
     interrupted = False
-    events.begin(len(chosen) + len(_exams_for(vjobs, wanted, examined)))
+    covered: set[int] = set()  # obligations whose examination is planned
+    events.begin(len(chosen) + len(_exams_for(plan, vjobs, wanted, covered, dry=True)))
     recorder = _Recorder(events, cache)
     while True:
         todo = [i for i in wanted if i not in results and i not in errors]
@@ -96,7 +97,7 @@ def run_gate(
                 cached.add(i)
                 events.hit(jobs[i], Ran(results[i]))
         todo = [i for i in todo if i not in results]
-        exams = _exams_for(vjobs, wanted, examined)
+        exams = _exams_for(plan, vjobs, wanted, covered)
         for k in exams:
             found = cache.get_findings(vjobs[k].key)
             if found is not None:
@@ -163,11 +164,17 @@ def run_gate(
 
 
 def _exams_for(
-    vjobs: tuple[VacuityJob, ...], wanted: list[int], done: dict[int, Examined]
+    plan: Plan, vjobs: list[VacuityJob], wanted: list[int], covered: set[int], dry: bool = False
 ) -> list[int]:
-    """The examinations that some wanted obligation belongs to and that have not run."""
-    want = set(wanted)
-    return [k for k, vj in enumerate(vjobs) if k not in done and want.intersection(vj.members)]
+    """New examinations (indices into ``vjobs``, which grows) for the wanted obligations
+    that have none yet: only those are examined, so ``-p NAME`` examines NAME alone."""
+    new = [i for i in wanted if plan.jobs[i].vacuity and i not in covered]
+    more = vacuity_jobs(plan.jobs, plan.models, plan.props, new)
+    if dry:
+        return list(range(len(more)))
+    covered.update(new)
+    vjobs.extend(more)
+    return list(range(len(vjobs) - len(more), len(vjobs)))
 
 
 def _inputs(plan: Plan, task: Task) -> object:

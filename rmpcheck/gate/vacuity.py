@@ -56,10 +56,13 @@ def vacuity_jobs(
     jobs: Sequence[Job],
     models: Mapping[Path, ir.Model],
     props: Mapping[tuple[Path, Path], ir.PropertySet],
+    among: Sequence[int] | None = None,
 ) -> tuple[VacuityJob, ...]:
-    """One job per (check, model file, instance) with claims to examine, in plan order."""
+    """One job per (check, model file, instance) with claims to examine (``among`` the
+    given job indices, or all), in plan order."""
     groups: dict[tuple[int, Path, tuple[tuple[str, int], ...]], list[int]] = {}
-    for i, j in enumerate(jobs):
+    for i in sorted(range(len(jobs)) if among is None else among):
+        j = jobs[i]
         if j.vacuity:
             groups.setdefault((j.check, j.model_file, j.sizes), []).append(i)
     out = []
