@@ -128,18 +128,19 @@ def _refute(
     out: dict[int, Test] = {}
     for k in range(depth + 1):
         unroll.extend_to(k)
-        while len(out) < len(targets):
-            last = unroll.states[-1]
-            bad = {i: z3.Not(enc.holds(t, last)) for i, t in enumerate(targets) if i not in out}
+        last = unroll.states[-1]
+        bad = {i: z3.Not(enc.holds(t, last)) for i, t in enumerate(targets) if i not in out}
+        while bad:
             got = unroll.probe(deadline, bad=partial(_any, list(bad.values())))
             if got.status == "unsat":
                 break
             if got.status == "unknown" or got.model is None:
                 why = unknown_reason(got, deadline, f"at depth {k} of the relaxation")
                 return out | {i: Test("unknown", why) for i in bad}
-            for i, b in bad.items():
+            for i, b in list(bad.items()):
                 if z3.is_true(got.model.eval(b, model_completion=True)):
                     out[i] = Test("refuted")
+                    del bad[i]
     return out
 
 
