@@ -182,3 +182,11 @@ def test_config_errors_are_located(door: Path, prove: Invoke, entry: str, messag
     assert r.exit_code == 2
     line = 1 + (door / "pyproject.toml").read_text().splitlines().index(entry)
     assert f"pyproject.toml:{line}:" in r.output and message in r.output, r.output
+
+
+def test_a_dotted_expectation_is_located_at_its_key(door: Path, prove: Invoke) -> None:
+    dotted = 'open_ok.verdict = "proved"\nopen_ok.vacuous = 7'
+    config(door, "door", PLAIN.replace('open_ok = "proved"', dotted))
+    r = prove()
+    line = 1 + (door / "pyproject.toml").read_text().splitlines().index("open_ok.vacuous = 7")
+    assert r.exit_code == 2 and f"pyproject.toml:{line}:9: error: 'vacuous' must say" in r.output
