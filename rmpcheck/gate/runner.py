@@ -307,7 +307,7 @@ def _child_main(conn: Any, job: Task, given: Any, solve: Solve) -> None:
         at_start = _mapped_mb()  # read before the limit: reading needs memory too
         _limit_memory(job.memory_mb)
         if isinstance(job, VacuityJob):
-            payload = _examine_one(job, given, at_start)
+            payload = vacuity.payload(job, given)
         else:
             model, props = given
             payload = _solve_one(job, model, props, solve, at_start)
@@ -389,17 +389,3 @@ def _solve_one(
                     f"({type(e).__name__}: {str(e)[:200]})")
         return ("error", "internal error (please report): " + traceback.format_exc())
 
-
-def _examine_one(job: VacuityJob, given: Any, at_start: int = 0) -> tuple[str, str]:
-    """Examine the proofs of a VacuityJob: ("findings", json), or what went wrong."""
-    model, jobs, props = given
-    start = time.monotonic()
-    try:
-        return ("findings", vacuity.dumps(vacuity.examine(job, model, jobs, props)))
-    except MemoryError:
-        why = f"memory limit of {job.memory_mb} MB exceeded after {time.monotonic() - start:.1f} s"
-        return ("unknown", why)
-    except RmpcheckError as e:
-        return ("error", str(e))
-    except Exception:
-        return ("error", "internal error (please report): " + traceback.format_exc())

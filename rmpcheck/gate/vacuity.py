@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import time
+import traceback
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from rmpcheck import ir
+from rmpcheck.errors import RmpcheckError
 from rmpcheck.gate import codec
 from rmpcheck.gate.fingerprint import examination_key
 from rmpcheck.gate.plan import Job
@@ -112,6 +115,21 @@ def examine(
         claims.append(Claim(ps, ps.get(jobs[i].prop)))
     budget = Budget(timeout_s=job.timeout, depth=job.depth, fallback=job.fallback)
     return tuple(run(model, claims, dict(job.sizes), budget))
+
+
+def payload(job: VacuityJob, given: Any) -> tuple[str, str]:
+    """What the child sends the runner: ("findings", json), or what went wrong."""
+    model, jobs, props = given
+    start = time.monotonic()
+    try:
+        return ("findings", dumps(examine(job, model, jobs, props)))
+    except MemoryError:
+        why = f"memory limit of {job.memory_mb} MB exceeded after {time.monotonic() - start:.1f} s"
+        return ("unknown", why)
+    except RmpcheckError as e:
+        return ("error", str(e))
+    except Exception:
+        return ("error", "internal error (please report): " + traceback.format_exc())
 
 
 def undecided(job: VacuityJob, reason: str) -> Findings:

@@ -190,3 +190,22 @@ def test_a_dotted_expectation_is_located_at_its_key(door: Path, prove: Invoke) -
     r = prove()
     line = 1 + (door / "pyproject.toml").read_text().splitlines().index("open_ok.vacuous = 7")
     assert r.exit_code == 2 and f"pyproject.toml:{line}:9: error: 'vacuous' must say" in r.output
+
+
+def test_an_examination_that_fails_is_an_error_of_its_proofs(
+    door: Path, prove: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rmpcheck.gate import vacuity
+
+    def broken(*args: object) -> object:
+        raise RuntimeError("examiner bug")
+
+    monkeypatch.setattr(vacuity, "examine", broken)  # the forked child inherits it
+    config(door, "door", REASONS)
+    r = prove("--json")
+    assert r.exit_code == 2
+    got = {o["property"]: o for o in json.loads(r.stdout)["obligations"]}
+    assert got["opened"]["status"] == "ok"  # a cover is not examined
+    assert got["open_ok"]["status"] == "error"
+    assert "examining the proof failed" in got["open_ok"]["note"]
+    assert "examiner bug" in got["open_ok"]["note"]
