@@ -92,10 +92,12 @@ def _group(
     printer = ExprPrinter(model.enums)
     props = claims[0].props
     split = [parts(c.prop, printer) for c in claims]
+    # claims of several property files may share a name: covers are numbered instead
     covers = [
-        Cover(f"{c.prop.name}#{k}", part.body, part.free, context_of(c.prop))
-        for c, ps in zip(claims, split, strict=True)
-        for k, part in enumerate(ps)
+        Cover(f"__cover{n}", part.body, part.free, context_of(c.prop))
+        for n, (c, part) in enumerate(
+            (c, part) for c, ps in zip(claims, split, strict=True) for part in ps
+        )
     ]
     limits = Limits(budget.max_states, budget.depth, budget.fallback, deadline)
     decisions = _guarded(
