@@ -144,7 +144,7 @@ def progress_status(job: Task, ran: Ran) -> tuple[Status, str]:
         more = f", {undecided} undecided" if undecided else ""
         claims = _plural(len(job.members), "proof")
         return "ok", f"{claims} examined: {_plural(n, 'finding')}{more}"
-    return judge(job, ran.result, ran.error)
+    return judge(job, ran.result, ran.error, examined=False)
 
 
 def _plural(n: int, word: str) -> str:

@@ -146,13 +146,15 @@ def run_gate(
         vjobs,
     )
     failed = {i: e.error for e in examined.values() if e.error for i in e.job.members}
+    done = {i for e in examined.values() if e.findings is not None for i in e.job.members}
     outcomes = []
     for i in chosen:
         r = settled.get(i)
         error = errors.get(i, "")
         if not error and r is not None and r.verdict == "proved" and i in failed:
             error = f"examining the proof failed: {failed[i]}"
-        status, note = judge(jobs[i], r, error)
+        # an interrupted run may not have examined a proof: it is judged on its verdict
+        status, note = judge(jobs[i], r, error, examined=i in done or not jobs[i].vacuity)
         outcomes.append(Outcome(jobs[i], status, r, i in cached, note, walls.get(i, 0.0)))
     return GateReport(
         plan,
