@@ -35,6 +35,7 @@ __all__ = [
     "Result",
     "Trace",
     "claims",
+    "examine_proofs",
     "load_model",
     "load_properties",
     "prove",
@@ -131,8 +132,13 @@ def prove(
     sizes: Mapping[str, int] | None = None,
     instance: str | None = None,
     options: Options = Options(),  # noqa: B008 - frozen, so a shared default is safe
+    vacuity: bool = False,
 ) -> list[Result]:
     """One Result per claim (invariant, always, cover, lemma), in file order.
+
+    With ``vacuity`` (the CLI's default), every proof is examined for vacuity
+    and for being true by construction, at the same sizes, and its
+    ``findings`` say what was found (docs/vacuity.md).
 
     Every claim is asked with the set's other lemmas available, lemmas included:
     lemmas that only hold together are proved together. A proof may rest on the
@@ -167,7 +173,30 @@ def prove(
         if rests_on[name] and r.verdict in PROOFS and name not in standing:
             ob = compile_obligation(model, props, name, use_lemmas=False)
             results[name] = _run(engine, ob, at, options)
-    return [_with_property_file(results[p.name], props.file) for p in chosen]
+    out = [_with_property_file(results[p.name], props.file) for p in chosen]
+    return examine_proofs(model, props, out, at, engine, options) if vacuity else out
+
+
+def examine_proofs(
+    model: ir.Model,
+    props: ir.PropertySet,
+    results: Sequence[Result],
+    sizes: Mapping[str, int],
+    engine: str = "auto",
+    options: Options = Options(),  # noqa: B008 - frozen
+) -> list[Result]:
+    """``results`` with the findings of each proof (docs/vacuity.md): its automatic
+    covers decided and the "by construction" tests run at ``sizes``, under
+    ``options``' timeout and depth; ``engine`` may prove a cover uncoverable when
+    the instance is too large for explicit search (unless it is bmc or explicit)."""
+    from rmpcheck.vacuity import Budget, Claim, examine
+
+    proved = [r for r in results if r.verdict == "proved"]
+    fallback = engine if engine not in ("bmc", "explicit") else "pdr"
+    budget = Budget(timeout_s=options.timeout_s, depth=options.depth, fallback=fallback)
+    found = examine(model, [Claim(props, props.get(r.property)) for r in proved], sizes, budget)
+    by_name = {r.property: f for r, f in zip(proved, found, strict=True)}
+    return [dataclasses.replace(r, findings=by_name.get(r.property, ())) for r in results]
 
 
 def _with_property_file(r: Result, path: str) -> Result:

@@ -22,6 +22,7 @@ transition system plus one state predicate: every engine needs nothing more.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -252,15 +253,45 @@ def _close(prop: Property, body: Expr) -> Expr:
 
 
 def compile_obligation(
-    model: Model, props: PropertySet, name: str, use_lemmas: bool = True
+    model: Model,
+    props: PropertySet,
+    name: str,
+    use_lemmas: bool = True,
+    context: Context | None = None,
 ) -> Obligation:
     """The obligation for property ``name``: its monitors, the set's assumptions,
-    and (if ``use_lemmas``) the set's lemmas other than itself."""
+    and (if ``use_lemmas``) the set's lemmas other than itself. ``context``
+    overrides the formula's own (rmpcheck.vacuity asks, at a step, covers
+    derived from an ``always`` claim that read one state)."""
     prop = props.get(name)
     if prop.kind == "assume":
         raise ValueError(f"{name} is an assumption, not a claim")
     comp = _Compiler({d.name for d in model.state})
+    state_assumes, step_assumes = _assumptions(comp, props)
+    lemmas: list[tuple[str, Expr]] = []
+    if use_lemmas:
+        for lem in props.properties:
+            if lem.kind == "lemma" and lem.name != name:
+                lemmas.append((lem.name, comp.at_state(_close(lem, lem.formula), lem.name)))
+    target = _target(comp, prop, context or context_of(prop))
+    system = _system(model, comp, state_assumes, step_assumes)
+    kind: Literal["safety", "reach"] = "reach" if prop.kind == "cover" else "safety"
+    return Obligation(system, prop, kind, target, tuple(lemmas))
 
+
+def compile_together(
+    model: Model, props: PropertySet, claims: Sequence[tuple[Property, Context]]
+) -> tuple[System, tuple[Expr, ...]]:
+    """One system with the monitors of every claim (named apart) and ``props``'
+    assumptions, and each claim's target in it: for symbolic engines, which
+    pay per transition relation built, not per monitor."""
+    comp = _Compiler({d.name for d in model.state})
+    state_assumes, step_assumes = _assumptions(comp, props)
+    targets = tuple(_target(comp, p, ctx) for p, ctx in claims)
+    return _system(model, comp, state_assumes, step_assumes), targets
+
+
+def _assumptions(comp: _Compiler, props: PropertySet) -> tuple[list[Expr], list[Expr]]:
     state_assumes: list[Expr] = []
     step_assumes: list[Expr] = []
     for a in props.properties:
@@ -271,26 +302,23 @@ def compile_obligation(
             step_assumes.append(comp.at_step(f, "step", a.name))
         else:
             state_assumes.append(comp.at_state(f, a.name))
+    return state_assumes, step_assumes
 
-    lemmas: list[tuple[str, Expr]] = []
-    if use_lemmas:
-        for lem in props.properties:
-            if lem.kind == "lemma" and lem.name != name:
-                lemmas.append((lem.name, comp.at_state(_close(lem, lem.formula), lem.name)))
 
+def _target(comp: _Compiler, prop: Property, context: Context) -> Expr:
+    """The state predicate that answers ``prop``: the formula, or for a step
+    formula the monitor (ok, or hit for a cover) that the last step set."""
     formula = _close(prop, prop.formula)
-    kind: Literal["safety", "reach"] = "reach" if prop.kind == "cover" else "safety"
-    if context_of(prop) == "step":
-        # ok (or hit) records whether the last step satisfied the formula
+    if context == "step":
         step_value = comp.at_step(formula, "step", prop.name)
-        if kind == "safety":
-            flag = comp.new_monitor("ok", (), BoolLit(True), step_value, prop.name)
-        else:
-            flag = comp.new_monitor("hit", (), BoolLit(False), step_value, prop.name)
-        target = flag.ref()
-    else:
-        target = comp.at_state(formula, prop.name)
+        if prop.kind != "cover":
+            return comp.new_monitor("ok", (), BoolLit(True), step_value, prop.name).ref()
+        return comp.new_monitor("hit", (), BoolLit(False), step_value, prop.name).ref()
+    return comp.at_state(formula, prop.name)
 
+
+def _system(
+    model: Model, comp: _Compiler, state_assumes: list[Expr], step_assumes: list[Expr]
+) -> System:
     monitors = tuple(_resolve_self(m) for m in comp.monitors)
-    system = System(model, monitors, tuple(state_assumes), tuple(step_assumes))
-    return Obligation(system, prop, kind, target, tuple(lemmas))
+    return System(model, monitors, tuple(state_assumes), tuple(step_assumes))

@@ -50,6 +50,7 @@ _SINGLE = (
     "no_symmetry",
     "prefs",
     "prefer_budget",
+    "vacuity",
 )
 _GATE = ("config", "jobs", "no_cache", "junit", "sarif")
 

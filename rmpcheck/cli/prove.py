@@ -74,6 +74,14 @@ SETTLED = frozenset({"proved", "covered"})
     metavar="S",
     help="seconds per trace for --prefer; when they run out the engine's trace is kept",
 )
+@click.option(
+    "--vacuity",
+    type=click.Choice(["check", "off"]),
+    default="check",
+    show_default=True,
+    help="examine every proof: is a premise unreachable, a disjunct never needed, "
+    "the claim true by construction? (docs/vacuity.md)",
+)
 @click.option("--json", "as_json", is_flag=True, help="print one JSON document instead")
 @gate_options
 @reports_errors
@@ -90,6 +98,7 @@ def prove(
     no_symmetry: bool,
     prefs: tuple[str, ...],
     prefer_budget: float,
+    vacuity: str,
     as_json: bool,
     **gate: object,
 ) -> None:
@@ -101,7 +110,10 @@ def prove(
     a table of verdicts with what each covers ("proved for all sizes",
     "proved for Page=6, Thread=3", "no violation up to depth 20", "refuted
     (trace of 5 steps)"), every counterexample and witness, and every proof
-    certificate.
+    certificate. Each proof is examined (--vacuity check, the default): a
+    premise that never holds, a disjunct never needed, or a claim true by
+    construction is shown after the verdict, "proved for all sizes (vacuous:
+    premise 'host.write(t)' is unreachable)"; the exit code is unchanged.
 
     --prefer actors / --prefer changes: after the engine answers, look for a
     trace no longer than its own that involves fewer distinct actors, or
@@ -143,7 +155,15 @@ def prove(
         symmetry=not no_symmetry,
     )
     formats = _trace_formats(gate)
-    results = api.prove(model, props, property=names or None, engine=engine, sizes=at, options=opts)
+    results = api.prove(
+        model,
+        props,
+        property=names or None,
+        engine=engine,
+        sizes=at,
+        options=opts,
+        vacuity=vacuity == "check",
+    )
     if prefs:
         from rmpcheck.trace.prefer import prefer_results
 

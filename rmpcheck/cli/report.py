@@ -83,6 +83,7 @@ def trace_text(trace: Trace) -> str:
 
 def result_dict(r: Result) -> dict[str, Any]:
     """One result as plain JSON values; the trace in ITF with rmpcheck metadata."""
+    from rmpcheck.gate.codec import finding_to_json
     from rmpcheck.trace import itf
 
     scope = None
@@ -109,6 +110,7 @@ def result_dict(r: Result) -> dict[str, Any]:
         "stats": _plain(r.stats),
         "certificate": cert,
         "trace": itf.dump(r.trace) if r.trace is not None else None,
+        "findings": [finding_to_json(f) for f in r.findings],
     }
 
 

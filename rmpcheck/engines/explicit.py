@@ -15,10 +15,11 @@ import gc
 import resource
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
+from rmpcheck import ir
 from rmpcheck.engines.base import Deadline, Options, instance_scope, unknown, verdict_for
 from rmpcheck.engines.symmetry import Symmetry
 from rmpcheck.errors import InternalError
@@ -38,6 +39,24 @@ POLL_EVERY = 256
 CACHE_LIMIT = 1_000_000
 
 Edge = tuple[int, tuple[Any, ...], tuple[Any, ...]]  # action index, args, choices
+
+
+class Watch(Protocol):
+    """Sees every state a search adds and every step it takes (rmpcheck.vacuity decides
+    many covers in one search this way); the search stops once ``done`` is true."""
+
+    @property
+    def done(self) -> bool: ...
+
+    @property
+    def exprs(self) -> Sequence[ir.Expr]:
+        """What it evaluates (symmetry reduction must respect it)."""
+        ...
+
+    def state(self, s: State) -> None: ...
+
+    def step(self, s: State, action: int, args: tuple[Any, ...], t: State) -> None:
+        """Action ``action`` with ``args`` leads from ``s`` (stored) to ``t`` (concrete)."""
 
 
 @dataclass
@@ -68,9 +87,11 @@ def explore(
     *,
     stop_at_hit: bool = True,
     record_edges: bool = False,
+    watch: Watch | None = None,
 ) -> Space:
     """Breadth-first search from the initial states, checking the target on each state."""
-    sym = Symmetry(inst, (ob.target,)) if opts.symmetry else None
+    seen = (ob.target, *(watch.exprs if watch is not None else ()))
+    sym = Symmetry(inst, seen) if opts.symmetry else None
     if sym is not None and not sym.active:
         sym = None
     space = Space(inst, sym, edges=[] if record_edges else None)
@@ -93,6 +114,8 @@ def explore(
         depth.append(d)
         if space.hit is None and bool(target(s)) == bad:
             space.hit = i
+        if watch is not None:
+            watch.state(s)
         return i
 
     try:
@@ -102,7 +125,7 @@ def explore(
                 add(r, -1, None, 0)
         head = 0
         while head < len(states):
-            if space.hit is not None and stop_at_hit:
+            if (space.hit is not None and stop_at_hit) or (watch is not None and watch.done):
                 break
             if head % POLL_EVERY == 0:
                 if opts.progress is not None and head % (POLL_EVERY * 256) == 0 and head:
@@ -119,6 +142,8 @@ def explore(
                 succ = expand(s)
                 space.transitions += len(succ)
                 for args, ch, t in succ:
+                    if watch is not None:
+                        watch.step(s, a, args, t)
                     j = index.get(t)
                     if j is None and canon is not None:
                         # a successor that is itself a stored representative needs no canon

@@ -12,8 +12,16 @@ from __future__ import annotations
 import json
 from typing import Any, get_args
 
-from rmpcheck.errors import TraceError
-from rmpcheck.result import Certificate, Result, Scope, Verdict
+from rmpcheck.errors import Span, TraceError
+from rmpcheck.result import (
+    Certificate,
+    Finding,
+    FindingKind,
+    FindingStatus,
+    Result,
+    Scope,
+    Verdict,
+)
 from rmpcheck.trace import itf
 from rmpcheck.trace.model import Trace
 
@@ -74,13 +82,7 @@ def result_to_json(r: Result) -> dict[str, Any]:
         "kind": r.kind,
         "verdict": r.verdict,
         "engine": r.engine,
-        "scope": None
-        if r.scope is None
-        else {
-            "kind": r.scope.kind,
-            "sizes": [list(x) for x in r.scope.sizes],
-            "depth": r.scope.depth,
-        },
+        "scope": scope_to_json(r.scope),
         "trace": None if r.trace is None else trace_to_json(r.trace),
         "certificate": None
         if r.certificate is None
@@ -93,7 +95,72 @@ def result_to_json(r: Result) -> dict[str, Any]:
         "reason": r.reason,
         "time_s": r.time_s,
         "stats": encode(r.stats),
+        "findings": [finding_to_json(f) for f in r.findings],
     }
+
+
+def scope_to_json(sc: Scope | None) -> dict[str, Any] | None:
+    if sc is None:
+        return None
+    return {"kind": sc.kind, "sizes": [list(x) for x in sc.sizes], "depth": sc.depth}
+
+
+def scope_from_json(sc: Any) -> Scope | None:
+    if sc is None:
+        return None
+    return Scope(sc["kind"], tuple((str(k), int(v)) for k, v in sc["sizes"]), sc["depth"])
+
+
+def finding_to_json(f: Finding) -> dict[str, Any]:
+    """A finding as plain JSON: what was tested, where, and what it gave."""
+    span = None
+    if f.span is not None:
+        s = f.span
+        span = {
+            "file": s.file,
+            "line": s.line,
+            "col": s.col,
+            "end_line": s.end_line,
+            "end_col": s.end_col,
+        }
+    return {
+        "kind": f.kind,
+        "status": f.status,
+        "part": f.part,
+        "index": f.index,
+        "span": span,
+        "verdict": f.verdict,
+        "scope": scope_to_json(f.scope),
+        "reason": f.reason,
+        "description": f.describe(),
+    }
+
+
+def finding_from_json(d: Any) -> Finding:
+    sp = d["span"]
+    span = (
+        None
+        if sp is None
+        else Span(
+            sp["file"], int(sp["line"]), int(sp["col"]), int(sp["end_line"]), int(sp["end_col"])
+        )
+    )
+    if (
+        d["kind"] not in get_args(FindingKind)
+        or d["status"] not in get_args(FindingStatus)
+        or d["verdict"] not in VERDICTS
+    ):
+        raise CodecError(f"not a finding: {d!r}")
+    return Finding(
+        d["kind"],
+        d["status"],
+        str(d["part"]),
+        span,
+        int(d["index"]),
+        d["verdict"],
+        scope_from_json(d["scope"]),
+        str(d["reason"]),
+    )
 
 
 def result_from_json(d: Any) -> Result:
@@ -107,9 +174,7 @@ def result_from_json(d: Any) -> Result:
             kind=d["kind"],
             verdict=d["verdict"],
             engine=d["engine"],
-            scope=None
-            if sc is None
-            else Scope(sc["kind"], tuple((str(k), int(v)) for k, v in sc["sizes"]), sc["depth"]),
+            scope=scope_from_json(sc),
             trace=None if tr is None else trace_from_json(tr),
             certificate=None
             if cert is None
@@ -119,6 +184,7 @@ def result_from_json(d: Any) -> Result:
             reason=d["reason"],
             time_s=float(d["time_s"]),
             stats=decode(d["stats"]),
+            findings=tuple(finding_from_json(f) for f in d.get("findings", ())),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as e:
         raise CodecError(f"malformed result: {e!r}") from None

@@ -29,100 +29,50 @@ import glob
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
 from rmpcheck.engines.registry import ENGINES
 from rmpcheck.errors import ConfigError
 from rmpcheck.gate.locate import ConfigErrors, KeyPath, TomlText, syntax_error
-from rmpcheck.result import Verdict
+from rmpcheck.gate.settings import (
+    DEFAULTS,
+    FINDINGS,
+    SCOPES,
+    TOP,
+    VACUITY,
+    VERDICTS,
+    Check,
+    Expectation,
+    GateConfig,
+    InstanceRef,
+    Settings,
+    Sizes,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-VERDICTS: tuple[str, ...] = get_args(Verdict)
-SCOPES = ("instance", "all-sizes")
-
-_TOP = ("tool", "rmpcheck")
-_SETTINGS = ("engine", "timeout", "memory_mb", "depth", "instance")
-_TOP_KEYS = (*_SETTINGS, "instances", "check", "cache")
+_SETTINGS = ("engine", "timeout", "memory_mb", "depth", "instance", "vacuity")
+TOP_KEYS = (*_SETTINGS, "instances", "check", "cache")
 _CHECK_KEYS = (*_SETTINGS, "model", "properties", "expect")
-_EXPECT_KEYS = (*_SETTINGS, "verdict", "scope")
+_EXPECT_KEYS = (*_SETTINGS, "verdict", "scope", *FINDINGS)
 
 DEFAULT_CACHE = ".rmpcheck-cache"
 
-Sizes = tuple[tuple[str, int], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class InstanceRef:
-    """An instance as the configuration names it: by name, or written inline."""
-
-    name: str
-    sizes: Sizes | None = None  # None: look the name up (config, then model, then props)
-
-
-@dataclass(frozen=True, slots=True)
-class Settings:
-    """Engine, limits and instance; unset (None) fields inherit from the enclosing level."""
-
-    engine: str | None = None
-    timeout: float | None = None
-    memory_mb: int | None = None
-    depth: int | None = None
-    instance: InstanceRef | None = None
-
-    def over(self, base: Settings) -> Settings:
-        """These settings, falling back to ``base`` where unset."""
-        return Settings(
-            self.engine if self.engine is not None else base.engine,
-            self.timeout if self.timeout is not None else base.timeout,
-            self.memory_mb if self.memory_mb is not None else base.memory_mb,
-            self.depth if self.depth is not None else base.depth,
-            self.instance if self.instance is not None else base.instance,
-        )
-
-
-DEFAULTS = Settings(engine="auto", timeout=60.0, memory_mb=2048, depth=30)
-
-
-@dataclass(frozen=True, slots=True)
-class Expectation:
-    """What a claim must give: a verdict and, for proofs, the least scope that counts."""
-
-    verdict: str
-    scope: str = "instance"
-    settings: Settings = Settings()
-
-
-@dataclass(frozen=True, slots=True)
-class Check:
-    """One ``[[tool.rmpcheck.check]]``: models x property files, each claim expected."""
-
-    index: int
-    models: tuple[Path, ...]
-    properties: tuple[Path, ...]
-    settings: Settings
-    expect: Mapping[str, Expectation]
-
-
-@dataclass(frozen=True)
-class GateConfig:
-    path: Path
-    root: Path  # the directory of the config file: paths in it are relative to this
-    source: TomlText
-    settings: Settings  # top-level defaults over DEFAULTS
-    instances: Mapping[str, Sizes]
-    checks: tuple[Check, ...]
-    cache_dir: Path
-    prefix: tuple[str, ...] = _TOP  # where the table sits in the file
-
-    def key(self, *parts: str | int) -> KeyPath:
-        """A key path inside the gate's table, for locating errors."""
-        return (*self.prefix, *parts)
+__all__ = [
+    "DEFAULTS",
+    "Check",
+    "Expectation",
+    "GateConfig",
+    "InstanceRef",
+    "Settings",
+    "Sizes",
+    "find_config",
+    "load_config",
+]
 
 
 def find_config(start: Path | None = None) -> Path:
@@ -165,7 +115,7 @@ def load_config(path: str | os.PathLike[str]) -> GateConfig:
         table = doc  # a stand-alone rmpcheck.toml may hold the table at top level
         source_prefix: tuple[str, ...] = ()
     else:
-        source_prefix = _TOP
+        source_prefix = TOP
     if not isinstance(table, dict):
         raise ConfigError(f"{p}: no [tool.rmpcheck] table: the gate has nothing to check")
     return _Reader(p, source, source_prefix).read(table)
@@ -186,7 +136,7 @@ class _Reader:
         self.errors.add(key, message, hint)
 
     def read(self, table: dict[str, Any]) -> GateConfig:
-        self.unknown_keys(table, _TOP_KEYS, self.at(), "[tool.rmpcheck]")
+        self.unknown_keys(table, TOP_KEYS, self.at(), "[tool.rmpcheck]")
         settings = self.settings(table, self.at()).over(DEFAULTS)
         instances = self.instances(table.get("instances", {}))
         checks_raw = table.get("check")
@@ -255,7 +205,13 @@ class _Reader:
             self.error((*key, "depth"), "'depth' must be a whole number, 0 or more")
             depth = None
         inst = self.instance_ref(t.get("instance"), (*key, "instance"))
-        return Settings(engine, None if timeout is None else float(timeout), memory, depth, inst)
+        vacuity = t.get("vacuity")
+        if vacuity is not None and vacuity not in VACUITY:
+            hint = f"one of: {', '.join(VACUITY)}"
+            self.error((*key, "vacuity"), f"unknown vacuity setting {vacuity!r}", hint)
+            vacuity = None
+        secs = None if timeout is None else float(timeout)
+        return Settings(engine, secs, memory, depth, inst, vacuity)
 
     def positive_int(self, t: Mapping[str, Any], name: str, key: KeyPath, what: str) -> int | None:
         v = t.get(name)
@@ -383,7 +339,27 @@ class _Reader:
             return None
         if scope != "instance" and verdict not in ("proved", "uncoverable"):
             self.error((*key, "scope"), f"a scope applies to proved and uncoverable, not {verdict}")
-        return Expectation(verdict, scope, self.settings(e, key))
+        why = [self.finding(e, f, verdict, key, name) for f in FINDINGS]
+        return Expectation(verdict, scope, self.settings(e, key), *why)
+
+    def finding(
+        self, e: Mapping[str, Any], f: str, verdict: str, key: KeyPath, name: str
+    ) -> str | None:
+        """The reason a proof is expected to be vacuous (or by construction), if given."""
+        why = e.get(f)
+        if why is None:
+            return None
+        if not isinstance(why, str) or not why.strip():
+            self.error(
+                (*key, f),
+                f"'{f}' must say why {name}'s proof is expected to be "
+                f"{f.replace('_', ' ')} (a non-empty string)",
+                f'{f} = "the premise never holds in this design: ..."',
+            )
+            return None
+        if verdict != "proved":
+            self.error((*key, f), f"'{f}' applies to a proof, not to a claim expected {verdict}")
+        return why
 
     def verdict(self, v: str, key: KeyPath, name: str) -> bool:
         if v in VERDICTS:

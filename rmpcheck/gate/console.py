@@ -13,11 +13,12 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
-from rmpcheck.gate.judge import Outcome, expectation_text, judge
-from rmpcheck.gate.plan import Job, relative
+from rmpcheck.gate.judge import Outcome, Status, expectation_text, judge
+from rmpcheck.gate.plan import relative
 from rmpcheck.gate.run import GateReport
-from rmpcheck.gate.runner import Events, Ran
-from rmpcheck.result import Result
+from rmpcheck.gate.runner import Events, Ran, Task
+from rmpcheck.gate.vacuity import VacuityJob
+from rmpcheck.result import PART_IN_LINE
 
 _MARK = {"ok": "ok", "mismatch": "DIFFERS", "error": "ERROR", "not-run": "not run"}
 _STYLE = {"ok": "green", "mismatch": "bold red", "error": "bold red", "not-run": "yellow"}
@@ -39,20 +40,30 @@ class PlainProgress(Events):
     def begin(self, total: int) -> None:
         self.total = total
 
-    def hit(self, job: Job, result: Result) -> None:
-        self._line(job, result, "", cached=True)
+    def hit(self, job: Task, ran: Ran) -> None:
+        self._line(job, ran, cached=True)
 
-    def finished(self, job: Job, ran: Ran) -> None:
-        self._line(job, ran.result, ran.error, cached=False)
+    def finished(self, job: Task, ran: Ran) -> None:
+        self._line(job, ran, cached=False)
 
-    def _line(self, job: Job, result: Result | None, error: str, cached: bool) -> None:
+    def _line(self, job: Task, ran: Ran, cached: bool) -> None:
         self.done += 1
-        status, note = judge(job, result, error)
+        status, note = progress_status(job, ran)
         width = len(str(self.total))
-        extra = " (cached)" if cached else f" ({result.time_s:.1f} s)" if result else ""
+        result = ran.result
+        extra = (
+            " (cached)"
+            if cached
+            else f" ({result.time_s:.1f} s)"
+            if result
+            else f" ({ran.wall_s:.1f} s)"
+            if ran.wall_s
+            else ""
+        )
         first = note.splitlines()[0] if note else ""
+        mark = _mark(job, status)
         print(
-            f"[{self.done:>{width}}/{self.total}] {_MARK[status]:<8} {job.name}  {first}{extra}",
+            f"[{self.done:>{width}}/{self.total}] {mark:<8} {job.name}  {first}{extra}",
             file=self.stream,
             flush=True,
         )
@@ -89,19 +100,19 @@ class LiveProgress(Events):
         self.progress.start()
         self.task = self.progress.add_task("", total=total)
 
-    def hit(self, job: Job, result: Result) -> None:
-        self._advance(job, result, "")
+    def hit(self, job: Task, ran: Ran) -> None:
+        self._advance(job, ran)
 
-    def started(self, job: Job) -> None:
+    def started(self, job: Task) -> None:
         self.running[job.name] = None
         self._describe()
 
-    def finished(self, job: Job, ran: Ran) -> None:
+    def finished(self, job: Task, ran: Ran) -> None:
         self.running.pop(job.name, None)
-        self._advance(job, ran.result, ran.error)
+        self._advance(job, ran)
 
-    def _advance(self, job: Job, result: Result | None, error: str) -> None:
-        status, note = judge(job, result, error)
+    def _advance(self, job: Task, ran: Ran) -> None:
+        status, note = progress_status(job, ran)
         if status != "ok":
             first = note.splitlines()[0] if note else ""
             self.progress.console.print(f"[{_STYLE[status]}]{_MARK[status]}[/] {job.name}: {first}")
@@ -119,6 +130,32 @@ class LiveProgress(Events):
 
     def end(self) -> None:
         self.progress.stop()
+
+
+def progress_status(job: Task, ran: Ran) -> tuple[Status, str]:
+    """How a finished task looks while the gate runs. A proof's findings arrive with
+    its model's examination, so its line judges the verdict alone; the final
+    report judges both."""
+    if isinstance(job, VacuityJob):
+        if ran.findings is None:
+            return "error", ran.error or "no findings"
+        n = sum(1 for fs in ran.findings for f in fs if f.status != "unknown")
+        undecided = sum(1 for fs in ran.findings for f in fs if f.status == "unknown")
+        more = f", {undecided} undecided" if undecided else ""
+        claims = _plural(len(job.members), "proof")
+        return "ok", f"{claims} examined: {_plural(n, 'finding')}{more}"
+    return judge(job, ran.result, ran.error, examined=False)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _mark(job: Task, status: Status) -> str:
+    """An examination's progress line says so, and is not counted as an obligation's."""
+    if isinstance(job, VacuityJob) and status == "ok":
+        return "examined"
+    return _MARK[status]
 
 
 def progress_for(stream: IO[str] | None = None) -> Events:
@@ -176,6 +213,11 @@ def details(o: Outcome) -> str:
     r = o.result
     if r is not None and r.reason and r.reason not in o.note:
         lines.append(f"   reason: {r.reason}")
+    for f in r.findings if r is not None else ():
+        where = f" ({f.span})" if f.span is not None else ""
+        lines.append(f"   {f.describe()}{where}")
+        if len(f.part) > PART_IN_LINE:  # cut in the line above: here in full
+            lines.append(f"     {f.kind}: {f.part}")
     if r is not None and r.trace is not None:
         from rmpcheck.trace import text
 

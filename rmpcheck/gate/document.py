@@ -2,7 +2,8 @@
 
 Every obligation with what was asked (model, property, instance, engine,
 limits, expectation, cache key) and what came back (status, verdict, scope,
-reason, certificate, and the trace in ITF with rmpcheck metadata).
+reason, certificate, findings, and the trace in ITF with rmpcheck metadata);
+then every examination of proofs (docs/vacuity.md) that ran or was cached.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 from rmpcheck import __version__
 from rmpcheck.gate import codec
 from rmpcheck.gate.judge import Outcome
-from rmpcheck.gate.run import GateReport
+from rmpcheck.gate.run import Examined, GateReport
 
 FORMAT = 1
 
@@ -36,6 +37,29 @@ def document(report: GateReport) -> dict[str, Any]:
             "cached": sum(1 for o in report.outcomes if o.cached),
         },
         "obligations": [_obligation(report, o) for o in report.outcomes],
+        "examinations": [_examination(report, e) for e in report.examined],
+    }
+
+
+def _examination(report: GateReport, e: Examined) -> dict[str, Any]:
+    """One examination of proofs (docs/vacuity.md): which, and how it went."""
+    j = e.job
+    jobs = report.plan.jobs
+    return {
+        "model": j.model,
+        "model_file": report.plan.rel(j.model_file),
+        "instance": j.instance,
+        "sizes": dict(j.sizes),
+        "claims": [
+            {"property": jobs[i].prop, "property_file": report.plan.rel(jobs[i].props_file)}
+            for i in j.members
+        ],
+        "fallback_engine": j.fallback,
+        "limits": {"timeout_s": j.timeout, "memory_mb": j.memory_mb, "depth": j.depth},
+        "cached": e.cached,
+        "wall_s": round(e.wall_s, 3),
+        "error": e.error,
+        "key": j.key,
     }
 
 
@@ -52,7 +76,13 @@ def _obligation(report: GateReport, o: Outcome) -> dict[str, Any]:
         "sizes": dict(j.sizes),
         "engine": j.engine,
         "limits": {"timeout_s": j.timeout, "memory_mb": j.memory_mb, "depth": j.depth},
-        "expected": {"verdict": j.expect.verdict, "scope": j.expect.scope},
+        "expected": {
+            "verdict": j.expect.verdict,
+            "scope": j.expect.scope,
+            "vacuous": j.expect.vacuous,
+            "by_construction": j.expect.by_construction,
+        },
+        "examined": j.vacuity,
         "status": o.status,
         "note": o.note,
         "cached": o.cached,

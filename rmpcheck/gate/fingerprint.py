@@ -16,7 +16,7 @@ import dataclasses
 import hashlib
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -205,6 +205,30 @@ def obligation_key(
         "property": prop,
         "sizes": [list(s) for s in sizes],
         "engine": engine,
+        "options": dict(sorted(options.items())),
+    }
+    return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+
+
+def examination_key(
+    model_file: Path,
+    model: ir.Model,
+    claims: Sequence[tuple[Path, ir.PropertySet, str]],
+    sizes: tuple[tuple[str, int], ...],
+    options: Mapping[str, Any],
+) -> str:
+    """The cache key of the examination of ``claims`` (property file, set, name) on one
+    model at one instance: everything :func:`obligation_key` covers, for each claim."""
+    doc = {
+        "format": CACHE_FORMAT,
+        "examination": 1,
+        "rmpcheck": __version__,
+        "code": code_digest(),
+        "z3": z3_version(),
+        "model_texts": texts_digest(model_file),
+        "model_ir": _memo_digest(model),
+        "claims": [[texts_digest(pf), _memo_digest(ps), name] for pf, ps, name in claims],
+        "sizes": [list(s) for s in sizes],
         "options": dict(sorted(options.items())),
     }
     return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()

@@ -3,9 +3,11 @@
 classname is the model, name the property (with the instance appended when
 one model checks a property at several instances). A verdict that differs
 from the expected one (an unexpected "unknown" included) is a <failure>
-whose body is the trace as text columns; an obligation that could not run is
-an <error>; one cut off by an interrupt is <skipped>. A run stopped before
-anything ran (a bad configuration, model or property file) is one suite
+whose body is the trace as text columns (type "findings-differ" when the
+verdict is right but the proof's findings are not the expected ones); an
+obligation that could not run is an <error>; one cut off by an interrupt is
+<skipped>. A proof's findings are lines of its <system-out>. A run stopped
+before anything ran (a bad configuration, model or property file) is one suite
 ``rmpcheck`` with one ``<error>`` test case, ``configuration``, whose body is
 the located error (:func:`failure_document`). Valid against the widely used
 Jenkins junit-10.xsd (tests/gate/data).
@@ -20,7 +22,7 @@ from collections import Counter
 from pathlib import Path
 
 from rmpcheck.gate.failure import GateFailure
-from rmpcheck.gate.judge import Outcome
+from rmpcheck.gate.judge import Outcome, verdict_matches
 from rmpcheck.gate.run import GateReport
 
 
@@ -68,7 +70,8 @@ def document(report: GateReport) -> ET.Element:
         c["tests"] += 1
         if o.status == "mismatch":
             c["failures"] += 1
-            f = ET.SubElement(case, "failure", message=o.note, type="verdict-differs")
+            kind = "findings-differ" if verdict_matches(o.job, o.result) else "verdict-differs"
+            f = ET.SubElement(case, "failure", message=o.note, type=kind)
             f.text = _body(o)
         elif o.status == "error":
             c["errors"] += 1
@@ -98,10 +101,16 @@ def _summary_line(o: Outcome) -> str:
     sizes = ", ".join(f"{k}={v}" for k, v in j.sizes) or "no sorts"
     got = o.result.describe() if o.result is not None else o.got
     cached = " (cached)" if o.cached else ""
-    return (
+    lines = [
         f"{j.kind} {j.prop} on {j.model} [{j.instance or 'no instance'}: {sizes}] "
-        f"with {j.engine}: expected {j.expect.verdict}, got {got}{cached}\n"
-    )
+        f"with {j.engine}: expected {j.expect.verdict}, got {got}{cached}"
+    ]
+    for f in o.result.findings if o.result is not None else ():
+        # one line per finding: the schema has no properties per test case
+        what = f"{f.status} {f.kind}" + (f" '{f.part}'" if f.part else "")
+        where = f" at {f.span}" if f.span is not None else ""
+        lines.append(f"finding: {what}{where} ({f.verdict}){' ' + f.reason if f.reason else ''}")
+    return "\n".join(lines) + "\n"
 
 
 def failure_document(failure: GateFailure) -> ET.Element:

@@ -19,10 +19,13 @@ from pathlib import Path
 from typing import TypeVar
 
 from rmpcheck import ir
-from rmpcheck.gate.config import Check, Expectation, GateConfig, Settings, Sizes
 from rmpcheck.gate.fingerprint import obligation_key, properties_for
 from rmpcheck.gate.locate import ConfigErrors, KeyPath
+from rmpcheck.gate.settings import Check, Expectation, GateConfig, Settings, Sizes
 from rmpcheck.lang.source import did_you_mean
+
+# the claims whose proofs the gate examines for vacuity (a cover needs nothing)
+EXAMINED = ("invariant", "always", "lemma")
 
 # which verdicts a claim of each kind can get
 _SAFETY = ("proved", "refuted", "bounded-safe", "unknown")
@@ -47,6 +50,7 @@ class Job:
     expect: Expectation
     check: int
     key: str  # the cache key (fingerprint.obligation_key)
+    vacuity: bool = False  # examine the proof: vacuous? by construction? (docs/vacuity.md)
 
     @property
     def name(self) -> str:
@@ -220,6 +224,14 @@ class _Planner:
         if sizes is None:
             return None
         name, sz = sizes
+        vacuity = s.vacuity == "check" and prop.kind in EXAMINED
+        if not vacuity and (exp.vacuous or exp.by_construction):
+            self.errors.add(
+                ekey,
+                f"{prop.name} is expected to be found vacuous or by construction, "
+                f"but its proof is not examined ({prop.kind}, vacuity = {s.vacuity!r})",
+                'drop vacuity = "off", or the vacuous/by_construction expectation',
+            )
         key = obligation_key(
             mf,
             pf,
@@ -245,6 +257,7 @@ class _Planner:
             exp,
             check.index,
             key,
+            vacuity,
         )
 
     def sizes(

@@ -17,7 +17,8 @@ from rmpcheck.gate.cache import Cache
 from rmpcheck.gate.judge import Outcome, judge
 from rmpcheck.gate.lemmas import assumed_lemmas, settle
 from rmpcheck.gate.plan import Job, Plan
-from rmpcheck.gate.runner import Events, Ran, Solve, engine_solve, run_jobs
+from rmpcheck.gate.runner import Events, Ran, Solve, Task, engine_solve, run_jobs
+from rmpcheck.gate.vacuity import Findings, VacuityJob, attach, vacuity_jobs
 from rmpcheck.result import Result
 
 EXIT_OK, EXIT_DIFFERS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -37,6 +38,8 @@ class GateReport:
     outcomes: tuple[Outcome, ...]
     interrupted: bool
     wall_s: float
+    # each examination of proofs that ran or came from the cache (gate/vacuity.py)
+    examined: tuple[Examined, ...] = ()
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -53,22 +56,37 @@ class GateReport:
         return EXIT_OK
 
 
+@dataclass(frozen=True, slots=True)
+class Examined:
+    """One examination of proofs and what it gave (findings, or an error)."""
+
+    job: VacuityJob
+    findings: Findings | None
+    error: str = ""
+    cached: bool = False
+    wall_s: float = 0.0
+
+
 def run_gate(
     plan: Plan, options: GateOptions = GateOptions(), events: Events | None = None
 ) -> GateReport:
-    """Run (or fetch from the cache) every selected obligation and judge it."""
+    """Run (or fetch from the cache) every selected obligation, and the examination
+    of each proof among them, and judge it."""
     t0 = time.monotonic()
     events = events or Events()
     cache = Cache(plan.config.cache_dir, read=options.read_cache)
     jobs = plan.jobs
+    vjobs: list[VacuityJob] = []
     chosen = [i for i, j in enumerate(jobs) if options.select is None or options.select(j)]
     results: dict[int, Result] = {}
     errors: dict[int, str] = {}
+    examined: dict[int, Examined] = {}
     cached: set[int] = set()
     walls: dict[int, float] = {}
     wanted = list(chosen)
     interrupted = False
-    events.begin(len(chosen))
+    covered: set[int] = set()  # obligations whose examination is planned
+    events.begin(len(chosen) + len(_exams_for(plan, vjobs, wanted, covered, dry=True)))
     recorder = _Recorder(events, cache)
     while True:
         todo = [i for i in wanted if i not in results and i not in errors]
@@ -77,21 +95,36 @@ def run_gate(
             if hit is not None:
                 results[i] = _with_files(hit, jobs[i], plan)
                 cached.add(i)
-                events.hit(jobs[i], results[i])
+                events.hit(jobs[i], Ran(results[i]))
         todo = [i for i in todo if i not in results]
+        exams = _exams_for(plan, vjobs, wanted, covered)
+        for k in exams:
+            found = cache.get_findings(vjobs[k].key)
+            if found is not None:
+                examined[k] = Examined(vjobs[k], found, cached=True)
+                events.hit(vjobs[k], Ran(None, findings=found))
         # identical obligations (same key) run once
         first: dict[str, int] = {}
         for i in todo:
             first.setdefault(jobs[i].key, i)
+        # examinations first: each is as long as several proofs, so they start early
+        tasks: list[tuple[int, Task]] = [
+            (len(jobs) + k, vjobs[k]) for k in exams if k not in examined
+        ]
+        tasks += [(i, jobs[i]) for i in first.values()]
         batch = run_jobs(
-            [(i, jobs[i]) for i in first.values()],
-            lambda j: (plan.models[j.model_file], plan.props[(j.props_file, j.model_file)]),
+            tasks,
+            lambda j: _inputs(plan, j),
             options.jobs or os.cpu_count() or 1,
             recorder,
             options.solve,
         )
+        for k in exams:
+            ran = batch.ran.get(len(jobs) + k)
+            if ran is not None:
+                examined[k] = Examined(vjobs[k], ran.findings, ran.error, wall_s=ran.wall_s)
         for i in todo:
-            ran: Ran | None = batch.ran.get(first[jobs[i].key])
+            ran = batch.ran.get(first[jobs[i].key])
             if ran is None:
                 continue
             walls[i] = ran.wall_s
@@ -107,13 +140,50 @@ def run_gate(
             break
         wanted.extend(more)
     events.end()
-    settled = settle(jobs, results)
+    settled = attach(
+        settle(jobs, results),
+        {k: e.findings for k, e in examined.items() if e.findings is not None},
+        vjobs,
+    )
+    failed = {i: e.error for e in examined.values() if e.error for i in e.job.members}
+    done = {i for e in examined.values() if e.findings is not None for i in e.job.members}
     outcomes = []
     for i in chosen:
         r = settled.get(i)
-        status, note = judge(jobs[i], r, errors.get(i, ""))
+        error = errors.get(i, "")
+        if not error and r is not None and r.verdict == "proved" and i in failed:
+            error = f"examining the proof failed: {failed[i]}"
+        # an interrupted run may not have examined a proof: it is judged on its verdict
+        status, note = judge(jobs[i], r, error, examined=i in done or not jobs[i].vacuity)
         outcomes.append(Outcome(jobs[i], status, r, i in cached, note, walls.get(i, 0.0)))
-    return GateReport(plan, tuple(outcomes), interrupted, time.monotonic() - t0)
+    return GateReport(
+        plan,
+        tuple(outcomes),
+        interrupted,
+        time.monotonic() - t0,
+        tuple(examined[k] for k in sorted(examined)),
+    )
+
+
+def _exams_for(
+    plan: Plan, vjobs: list[VacuityJob], wanted: list[int], covered: set[int], dry: bool = False
+) -> list[int]:
+    """New examinations (indices into ``vjobs``, which grows) for the wanted obligations
+    that have none yet: only those are examined, so ``-p NAME`` examines NAME alone."""
+    new = [i for i in wanted if plan.jobs[i].vacuity and i not in covered]
+    more = vacuity_jobs(plan.jobs, plan.models, plan.props, new)
+    if dry:
+        return list(range(len(more)))
+    covered.update(new)
+    vjobs.extend(more)
+    return list(range(len(vjobs) - len(more), len(vjobs)))
+
+
+def _inputs(plan: Plan, task: Task) -> object:
+    """What a task's child process needs (it is forked: nothing is copied)."""
+    if isinstance(task, VacuityJob):
+        return plan.models[task.model_file], plan.jobs, plan.props
+    return plan.models[task.model_file], plan.props[(task.props_file, task.model_file)]
 
 
 class _Recorder(Events):
@@ -122,12 +192,14 @@ class _Recorder(Events):
     def __init__(self, inner: Events, cache: Cache) -> None:
         self.inner, self.cache = inner, cache
 
-    def started(self, job: Job) -> None:
+    def started(self, job: Task) -> None:
         self.inner.started(job)
 
-    def finished(self, job: Job, ran: Ran) -> None:
+    def finished(self, job: Task, ran: Ran) -> None:
         if ran.result is not None:
             self.cache.put(job.key, ran.result)
+        if ran.findings is not None:
+            self.cache.put_findings(job.key, ran.findings)
         self.inner.finished(job, ran)
 
     def tick(self) -> None:

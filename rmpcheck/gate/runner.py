@@ -9,6 +9,8 @@ grace period. A child that dies gives "unknown" with the reason, never a
 verdict. SIGINT and SIGTERM only set a flag, checked between waits, so an
 interrupt never lands half-way through receiving a finished result: the
 runner kills the children, and returns what finished, marking it interrupted.
+A task is a proof obligation (:class:`Job`) or the examination of proofs
+(:class:`~rmpcheck.gate.vacuity.VacuityJob`); both run the same way.
 """
 
 from __future__ import annotations
@@ -29,12 +31,14 @@ from typing import Any
 from rmpcheck import ir
 from rmpcheck.engines.base import Options
 from rmpcheck.errors import InternalError, RmpcheckError
-from rmpcheck.gate import codec
+from rmpcheck.gate import codec, vacuity
 from rmpcheck.gate.plan import Job
+from rmpcheck.gate.vacuity import Findings, VacuityJob
 from rmpcheck.monitor import Obligation
 from rmpcheck.result import Result
 
 Solve = Callable[[str, Obligation, Mapping[str, int], Options], Result]
+Task = Job | VacuityJob
 
 # the parent's hard limit: the engine's own timeout, then this much more
 GRACE_S = 5.0
@@ -50,11 +54,13 @@ def engine_solve(engine: str, ob: Obligation, sizes: Mapping[str, int], opts: Op
 
 @dataclass(frozen=True, slots=True)
 class Ran:
-    """What one job gave: a result, or an error (bad input for the engine, or our bug)."""
+    """What one task gave: a result (an examination: findings), or an error (bad input
+    for the engine, or our bug)."""
 
     result: Result | None
     error: str = ""
     wall_s: float = 0.0
+    findings: Findings | None = None
 
 
 @dataclass
@@ -68,7 +74,7 @@ class Batch:
 @dataclass
 class _Child:
     index: int
-    job: Job
+    job: Task
     process: Any  # multiprocessing.Process (from a context)
     conn: multiprocessing.connection.Connection
     started: float
@@ -81,12 +87,12 @@ class Events:
     def begin(self, total: int) -> None:
         """``total`` obligations are about to be looked up or run."""
 
-    def hit(self, job: Job, result: Result) -> None:
-        """``job``'s result came from the cache."""
+    def hit(self, job: Task, ran: Ran) -> None:
+        """``job``'s result (or findings) came from the cache."""
 
-    def started(self, job: Job) -> None: ...
+    def started(self, job: Task) -> None: ...
 
-    def finished(self, job: Job, ran: Ran) -> None: ...
+    def finished(self, job: Task, ran: Ran) -> None: ...
 
     def tick(self) -> None:
         """Called a few times a second while children run."""
@@ -94,32 +100,35 @@ class Events:
     def end(self) -> None: ...
 
 
-def hard_limit(job: Job) -> float:
+def hard_limit(job: Task) -> float:
     return job.timeout + max(GRACE_S, GRACE_FRACTION * job.timeout)
 
 
 def run_jobs(
-    jobs: Sequence[tuple[int, Job]],
-    inputs: Callable[[Job], tuple[ir.Model, ir.PropertySet]],
+    jobs: Sequence[tuple[int, Task]],
+    inputs: Callable[[Task], Any],
     workers: int,
     events: Events | None = None,
     solve: Solve = engine_solve,
 ) -> Batch:
-    """Run ``jobs`` (index, job) with at most ``workers`` at a time."""
+    """Run ``jobs`` (index, task; indices unique) with at most ``workers`` at a time.
+    ``inputs(task)`` is what the child needs: (model, property set) for a Job, the
+    (model, jobs, property sets) for a VacuityJob."""
     events = events or Events()
     batch = Batch()
     pending = list(jobs)
     running: dict[int, _Child] = {}
     ctx = multiprocessing.get_context("fork")
     if solve is engine_solve:
-        _import_engines({job.engine for _, job in jobs})
+        _import_engines({job.engine for _, job in jobs if isinstance(job, Job)})
+    if any(isinstance(job, VacuityJob) for _, job in jobs):
+        import rmpcheck.vacuity  # noqa: F401 - loaded once here, shared by every fork
     with _interrupts() as stop:
         while (pending or running) and not stop.is_set():
             while pending and len(running) < max(1, workers):
                 index, job = pending.pop(0)
-                model, props = inputs(job)
                 try:
-                    running[index] = _start(ctx, index, job, model, props, solve)
+                    running[index] = _start(ctx, index, job, inputs(job), solve)
                 except OSError as e:  # no process to be had (fork failed): say so, go on
                     failed = Ran(None, f"could not start a process for this obligation: {e}")
                     batch.ran[index] = failed
@@ -170,16 +179,14 @@ def _interrupts() -> Iterator[threading.Event]:
             signal.signal(s, h)
 
 
-def _start(
-    ctx: Any, index: int, job: Job, model: ir.Model, props: ir.PropertySet, solve: Solve
-) -> _Child:
+def _start(ctx: Any, index: int, job: Task, given: Any, solve: Solve) -> _Child:
     recv, send = ctx.Pipe(duplex=False)
     for stream in (sys.stdout, sys.stderr):
         stream.flush()  # else the child inherits, and may repeat, buffered output
     # block SIGINT across the fork so the child can ignore it before it could arrive
     old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        p = ctx.Process(target=_child_main, args=(send, job, model, props, solve), daemon=False)
+        p = ctx.Process(target=_child_main, args=(send, job, given, solve), daemon=False)
         p.start()
     except OSError:
         recv.close()
@@ -225,32 +232,35 @@ def _collect(child: _Child) -> Ran | None:
                 child.conn.close()
                 return _ran(child.job, payload, elapsed)
         child.conn.close()
-        return Ran(
-            _unknown(child.job, _death(child.process.exitcode, child.job), elapsed), wall_s=elapsed
-        )
+        return _gave_up(child.job, _death(child.process.exitcode, child.job), elapsed)
     if elapsed > hard_limit(child.job):
         _kill(child)
         child.conn.close()
         why = (
             f"killed after {elapsed:.0f} s: the engine overran its {child.job.timeout:g} s timeout"
         )
-        return Ran(_unknown(child.job, why, elapsed), wall_s=elapsed)
+        return _gave_up(child.job, why, elapsed)
     return None
 
 
-def _ran(job: Job, payload: tuple[str, str], elapsed: float) -> Ran:
+def _ran(job: Task, payload: tuple[str, str], elapsed: float) -> Ran:
     kind, body = payload
+    if kind == "findings":
+        try:
+            return Ran(None, wall_s=elapsed, findings=vacuity.loads(body))
+        except codec.CodecError as e:
+            return Ran(None, f"internal error: the findings could not be read: {e}", elapsed)
     if kind == "result":
         try:
             return Ran(codec.loads(body), wall_s=elapsed)
         except codec.CodecError as e:
             return Ran(None, f"internal error: the engine's result could not be read: {e}", elapsed)
     if kind == "unknown":
-        return Ran(_unknown(job, body, elapsed), wall_s=elapsed)
+        return _gave_up(job, body, elapsed)
     return Ran(None, body, elapsed)
 
 
-def _death(exitcode: int | None, job: Job) -> str:
+def _death(exitcode: int | None, job: Task) -> str:
     if exitcode is not None and exitcode < 0:
         try:
             name = signal.Signals(-exitcode).name
@@ -259,6 +269,13 @@ def _death(exitcode: int | None, job: Job) -> str:
         hint = f" (out of memory? limit {job.memory_mb} MB)" if -exitcode == signal.SIGKILL else ""
         return f"the engine process was killed by {name}{hint}"
     return f"the engine process exited with status {exitcode} before reporting a result"
+
+
+def _gave_up(job: Task, reason: str, elapsed: float) -> Ran:
+    """What a task that did not answer gave: unknown, with the reason."""
+    if isinstance(job, VacuityJob):
+        return Ran(None, wall_s=elapsed, findings=vacuity.undecided(job, reason))
+    return Ran(_unknown(job, reason, elapsed), wall_s=elapsed)
 
 
 def _unknown(job: Job, reason: str, elapsed: float) -> Result:
@@ -279,7 +296,7 @@ def _kill(child: _Child) -> None:
 # ----------------------------------------------------------------- the child
 
 
-def _child_main(conn: Any, job: Job, model: ir.Model, props: ir.PropertySet, solve: Solve) -> None:
+def _child_main(conn: Any, job: Task, given: Any, solve: Solve) -> None:
     # never return into multiprocessing's exit path: it would flush the parent's buffers
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -289,7 +306,11 @@ def _child_main(conn: Any, job: Job, model: ir.Model, props: ir.PropertySet, sol
             os.setpgid(0, 0)
         at_start = _mapped_mb()  # read before the limit: reading needs memory too
         _limit_memory(job.memory_mb)
-        payload = _solve_one(job, model, props, solve, at_start)
+        if isinstance(job, VacuityJob):
+            payload = vacuity.payload(job, given)
+        else:
+            model, props = given
+            payload = _solve_one(job, model, props, solve, at_start)
         conn.send(payload)
         conn.close()
     except MemoryError:
@@ -367,3 +388,4 @@ def _solve_one(
             return ("unknown", f"memory limit of {job.memory_mb} MB exceeded "
                     f"({type(e).__name__}: {str(e)[:200]})")
         return ("error", "internal error (please report): " + traceback.format_exc())
+

@@ -22,8 +22,9 @@ from typing import Any
 
 from rmpcheck import __version__, ir
 from rmpcheck.errors import Span
+from rmpcheck.gate import codec
 from rmpcheck.gate.failure import GateFailure
-from rmpcheck.gate.judge import Outcome
+from rmpcheck.gate.judge import Outcome, verdict_matches
 from rmpcheck.gate.plan import Plan, relative
 from rmpcheck.gate.run import GateReport
 from rmpcheck.trace.model import Trace
@@ -55,6 +56,12 @@ RULES: tuple[tuple[str, str, str], ...] = (
         "lemma",
         "A lemma's verdict differs from the expected one",
         "A lemma is an auxiliary invariant that proofs may assume; it must itself be proved.",
+    ),
+    (
+        "vacuity",
+        "A proof is vacuous or true by construction, and that is not expected (or no longer so)",
+        "A premise that never holds, a disjunct never needed, or a claim that holds whatever "
+        "the design's guards makes a proof worth less than it says (docs/vacuity.md).",
     ),
 )
 _RULE_INDEX = {kind: i for i, (kind, _, _) in enumerate(RULES)}
@@ -170,7 +177,8 @@ def _rule(kind: str, short: str, full: str) -> dict[str, Any]:
 def _result(plan: Plan, o: Outcome) -> dict[str, Any]:
     job = o.job
     prop = plan.property(job)
-    rid = rule_id(job.kind)
+    about_findings = verdict_matches(job, o.result)
+    rid = rule_id("vacuity" if about_findings else job.kind)
     out: dict[str, Any] = {
         "ruleId": rid,
         "level": "error",
@@ -194,11 +202,25 @@ def _result(plan: Plan, o: Outcome) -> dict[str, Any]:
             "sizes": dict(job.sizes),
             "engine": job.engine,
             "expected": job.expect.verdict,
+            "expected_vacuous": job.expect.vacuous,
+            "expected_by_construction": job.expect.by_construction,
             "got": o.got,
         },
     }
-    if job.kind in _RULE_INDEX:
-        out["ruleIndex"] = _RULE_INDEX[job.kind]
+    kind = "vacuity" if about_findings else job.kind
+    if kind in _RULE_INDEX:
+        out["ruleIndex"] = _RULE_INDEX[kind]
+    if o.result is not None and o.result.findings:
+        out["properties"]["findings"] = [codec.finding_to_json(f) for f in o.result.findings]
+        out["relatedLocations"] = [
+            {
+                "id": n,
+                "physicalLocation": _physical(plan, f.span, job.props_file),
+                "message": {"text": f.describe()},
+            }
+            for n, f in enumerate(o.result.findings)
+            if f.span is not None
+        ]
     if o.result is not None and o.result.trace is not None:
         out["codeFlows"] = [_code_flow(plan, plan.models[job.model_file], o.result.trace)]
     return out

@@ -142,6 +142,15 @@ class Compiler:
         src = f"def _fn({args}):\n    return {self.expr(e, ctx)}\n"
         return _exec(src, "_fn")
 
+    def step_function(self, e: ir.Expr, a: ir.Action) -> Callable[..., Any]:
+        """``f(s, t, *params)``: a step formula (primes, action patterns) at a step of
+        action ``a`` with these arguments, from pre-state ``s`` to post-state ``t``."""
+        ctx = _Ctx(action=a)
+        ctx.action_args = [self.fresh("p") for _ in a.params]
+        src = f"def _fn({', '.join(['s', 't', *ctx.action_args])}):\n"
+        src += f"    return {self.expr(e, ctx)}\n"
+        return _exec(src, "_fn")
+
     # --------------------------------------------------------------- actions
 
     def action(self, a: ir.Action) -> ActionCode:

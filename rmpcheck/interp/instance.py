@@ -63,6 +63,10 @@ class Instance:
     def holds(self, e: ir.Expr, s: State) -> bool:
         return bool(self.predicate(e)(s))
 
+    def step_predicate(self, e: ir.Expr, action: ir.Action) -> Callable[..., Any]:
+        """``f(s, t, *args)``: a closed step formula at a step of ``action`` with ``args``."""
+        return self._compiler.step_function(e, action)
+
     def eval(self, e: ir.Expr, s: State, t: State | None = None) -> Raw:
         """Evaluate a closed expression on a state (or a step, if it reads primes)."""
         if t is None:

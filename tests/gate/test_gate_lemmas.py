@@ -95,6 +95,7 @@ def test_end_to_end_a_refuted_lemma_takes_the_proof_down(project: Path) -> None:
     cfg = project / "lemmas.toml"
     cfg.write_text("""[tool.rmpcheck]
 engine = "explicit"
+vacuity = "off"  # its claims are "true" on purpose: what runs is tested here, not what it means
 instance = { Page = 2, Thread = 2 }
 
 [[tool.rmpcheck.check]]

@@ -34,6 +34,7 @@ def faults_plan(root: Path, memory_mb: int = 2048, timeout: float = 30) -> Plan:
     cfg = root / "faults.toml"
     cfg.write_text(f"""[tool.rmpcheck]
 engine = "explicit"
+vacuity = "off"  # its claims are "true" on purpose: what runs is tested here, not what it means
 timeout = {timeout}
 memory_mb = {memory_mb}
 instance = {{ Page = 2, Thread = 2 }}
