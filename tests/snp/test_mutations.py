@@ -1,22 +1,22 @@
-"""Mutation test: the property set notices when any statement of the base model goes missing.
+"""Mutation test: the claims notice when any statement of an era's base goes missing.
 
-For every ``require`` and every assignment in models/snp_base.rmp, the model
-is rebuilt without that one statement (the IR is frozen, so the action bodies
-are rebuilt) and checked against every claim of the property files: the
-mutation is caught when some claim's verdict differs from the unmutated
-model's (a safety claim refuted, a cover no longer covered, or the
-reverse). A mutation no claim catches must be listed, with the reason, under
-"Mutations no property catches" in docs/snp.md; a listed mutation that is in
-fact caught fails the test too, so the list stays exact.
+For every ``require`` and every assignment of an era's reference model (the
+rfc2021 era's correct design, know_and_check, which includes its base; the
+upstream era's Linux model), the model is rebuilt without that one statement
+(the IR is frozen, so the action bodies are rebuilt) and every claim of the
+era's property files is asked of it: the mutation is caught when some claim's
+verdict differs from the reference's (a proof lost, a refutation lost, a
+cover reached or lost). A mutation no claim catches must be listed, with the
+reason, in docs/snp.md under "Mutations no claim catches (ERA)"; one caught
+only at a larger instance under "Mutations caught only at ... (ERA)". A
+listed mutation that is in fact caught fails the test too, so the lists stay
+exact.
 
-Speed: the mutants are checked at a tiny instance (one guest frame; the few
-statements that need two frames are listed apart in docs/snp.md and checked
-at the small instance). All safety claims of a mutant are checked in one
-breadth-first search (their monitors renamed apart, their targets
-conjoined); covers are asked only when that search neither catches the
-mutant nor shows that every run of the base is still a run of the mutant
-(see judge). Covers the base does not reach are not asked: the one that
-matters (the BUG_ON) is the negation of the safety claim no_bug_on.
+Every claim's verdict comes from one exhaustive search of the model carrying
+all claims' monitors (renamed apart): a safety claim is refuted when some
+reachable state breaks it, a cover covered when some reachable state meets
+it. The search runs at a tiny instance, where the reference's state space is
+tens of thousands of states.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from snp_matrix import DOCS, ROOT, checks
+from snp_matrix import DOCS, ROOT
 
 from rmpcheck import ir
 from rmpcheck.engines import explicit
@@ -39,37 +39,49 @@ from rmpcheck.interp import Instance
 from rmpcheck.lang import load_model, load_properties
 from rmpcheck.monitor import Monitor, Obligation, System, compile_obligation
 
-BASE = ROOT / "models" / "snp_base.rmp"
-# the shared claims, not a variant's lemmas (lemmas hold of one variant, not of mutants)
-PROPERTIES = tuple(
-    ROOT / "properties" / p.name
-    for p in next(c for c in checks() if c.name == "consult_under_lock").properties
-)
-# The test's instance: one guest frame and one host thread, so the base's
-# state space is a few hundred states. A few statements matter only with two
-# frames or two threads; docs/snp.md lists them apart and they are checked at
-# a larger instance instead.
-TINY = {"Page": 2, "Gpa": 1, "Thread": 1}
-SMALL = {"Page": 3, "Gpa": 2, "Thread": 1}
-TWO_THREADS = {"Page": 2, "Gpa": 1, "Thread": 2}
-GAP_HEADING = "### Mutations no property catches"
-# heading of a list in docs/snp.md -> the instance its mutations are caught at
-LARGER = {
-    "### Mutations caught only with two guest frames": SMALL,
-    "### Mutations caught only with two host threads": TWO_THREADS,
+Sizes = tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class Era:
+    name: str
+    model: Path
+    tiny: Sizes
+    larger: tuple[Sizes, ...]  # instances a listed mutation may need instead
+
+    @property
+    def properties(self) -> tuple[Path, ...]:
+        return tuple(sorted((ROOT / "properties" / self.name).glob("*.prop")))
+
+
+def _sizes(**kw: int) -> Sizes:
+    return tuple(sorted(kw.items()))
+
+
+ERAS = {
+    e.name: e
+    for e in (
+        Era(
+            "rfc2021",
+            ROOT / "models" / "rfc2021" / "know_and_check.rmp",
+            _sizes(Page=4, Gpa=2, Vcpu=1, Thread=1, Granule=1),
+            (_sizes(Page=5, Gpa=2, Vcpu=2, Thread=1, Granule=1),),
+        ),
+        Era(
+            "upstream",
+            ROOT / "models" / "upstream" / "linux.rmp",
+            _sizes(Page=3, Gpa=1, Vcpu=1, Thread=1, Granule=1),
+            (_sizes(Page=4, Gpa=1, Vcpu=1, Thread=1, Granule=1),),
+        ),
+    )
 }
-# At TINY the search runs without symmetry reduction: the explored graph is
-# then the concrete one, which makes "contains the base's graph" an exact
-# test (and at this size reduction saves little). At a larger instance it only has to
-# confirm that a mutant is caught, which reduction cannot fake.
-def _options(sizes: dict[str, int]) -> Options:
-    return Options(symmetry=sizes != TINY)
 
 Path_ = tuple[object, ...]
 
 
 @dataclass(frozen=True)
 class Mutation:
+    era: str
     action: str
     path: Path_  # indices into the body; "then"/"else"/"body" pick a nested block
     text: str  # the statement as written in the model file
@@ -117,7 +129,7 @@ def _without(body: tuple[ir.Stmt, ...], path: Path_) -> tuple[ir.Stmt, ...]:
     return (*body[:i], s, *body[i + 1 :])
 
 
-def mutations(model: ir.Model) -> list[Mutation]:
+def mutations(era: str, model: ir.Model) -> list[Mutation]:
     out: list[Mutation] = []
     for a in model.actions:
         seen: dict[str, int] = {}
@@ -126,7 +138,7 @@ def mutations(model: ir.Model) -> list[Mutation]:
             seen[text] = seen.get(text, 0) + 1
             if seen[text] > 1:
                 text = f"{text} (occurrence {seen[text]})"
-            out.append(Mutation(a.full_name, path, text))
+            out.append(Mutation(era, a.full_name, path, text))
     return out
 
 
@@ -158,78 +170,70 @@ def _renamed(ob: Obligation, prefix: str) -> tuple[list[Monitor], ir.Expr]:
     return mons, ir.transform(ob.target, f)
 
 
-def _merged(model: ir.Model, obs: list[Obligation]) -> tuple[System, list[tuple[str, ir.Expr]]]:
-    """One system carrying every obligation's monitors (renamed apart), and each target."""
-    monitors: list[Monitor] = []
-    targets: list[tuple[str, ir.Expr]] = []
-    for o in obs:
-        mons, target = _renamed(o, f"{o.prop.name}_")
-        monitors += mons
-        targets.append((o.prop.name, target))
-    return System(model, tuple(monitors)), targets
-
-
-Edge = tuple[object, ...]
+Verdicts = frozenset[tuple[str, bool]]  # (claim, holds) for safety; (claim, reached) for covers
 
 
 @dataclass(frozen=True)
-class Verdicts:
-    """What the claims say about one model at one instance."""
+class Claims:
+    """The era's claims compiled into one system: their monitors renamed apart."""
 
-    refuted: frozenset[str]  # safety claims violated
-    covered: frozenset[str]  # covers reached
-    graph: frozenset[Edge] | None  # the whole explored graph, when nothing was refuted
+    inst: Instance
+    targets: tuple[tuple[str, str, ir.Expr], ...]  # (name, "safety" | "reach", target)
 
 
-def judge(model: ir.Model, sizes: dict[str, int], base: Verdicts | None = None) -> Verdicts:
-    """Ask every claim of PROPERTIES of ``model`` (of a mutant: how it differs from ``base``).
-
-    Safety claims share one search of a system carrying all their monitors;
-    it stops at the first violation. When there is none and the graph it
-    explored contains the base's (a removed ``require`` only adds runs, a
-    removed redundant write changes none), every run of the base is a run of
-    the mutant, so every cover the base reaches the mutant reaches too and
-    the covers are not asked. Otherwise each cover the base reaches runs its
-    own search, and the first one the mutant no longer reaches catches it.
-    """
-    sets = [load_properties(p, model) for p in PROPERTIES]
+def compile_claims(era: Era, model: ir.Model, sizes: Sizes) -> Claims:
+    sets = [load_properties(p, model) for p in era.properties]
     obs = [compile_obligation(model, s, p.name, use_lemmas=False)
-           for s in sets for p in s.properties if p.kind != "assume"]
-    assert not any(o.system.state_assumes or o.system.step_assumes for o in obs)
-    system, safety = _merged(model, [o for o in obs if o.kind == "safety"])
-    inst = Instance(system, sizes)
-    whole = Obligation(system, obs[0].prop, "safety", ir.conj(t for _, t in safety))
-    space = explicit.explore(inst, whole, _options(sizes), Deadline(None), record_edges=True)
-    assert not space.stopped
-    if space.hit is not None:
-        s = space.states[space.hit]
-        return Verdicts(frozenset(n for n, t in safety if not inst.holds(t, s)), frozenset(), None)
-    st = space.states
-    graph = frozenset((st[i], e, st[j]) for i, j, e in space.edges or ())
-    if base is not None and base.graph is not None and base.graph <= graph:
-        return Verdicts(frozenset(), base.covered, graph)
-    covered: list[str] = []
+           for s in sets for p in s.properties if p.kind not in ("assume", "lemma")]
+    monitors: list[Monitor] = []
+    targets = []
     for o in obs:
-        if o.kind != "reach" or (base is not None and o.prop.name not in base.covered):
-            continue
-        r = explicit.check(o, sizes, Options())
-        assert r.verdict in ("covered", "uncoverable"), r.reason
-        if r.verdict == "covered":
-            covered.append(o.prop.name)
-        elif base is not None:
-            break  # one lost cover is enough to catch the mutant
-    return Verdicts(frozenset(), frozenset(covered), graph)
+        mons, target = _renamed(o, f"{o.prop.name}_")
+        monitors += mons
+        targets.append((o.prop.name, o.kind, target))
+    return Claims(Instance(System(model, tuple(monitors)), dict(sizes)), tuple(targets))
+
+
+def judge(era: Era, model: ir.Model, sizes: Sizes, ref: Verdicts | None = None) -> Verdicts:
+    """Every claim's verdict at ``sizes``, from one exhaustive search.
+
+    Given the reference's verdicts, the search stops at the first state that
+    already tells the mutant apart (a claim the reference proves broken, a
+    cover it never reaches reached): most mutants are caught that way in a few
+    steps, and only the others pay for the whole state space."""
+    c = compile_claims(era, model, sizes)
+    goal: ir.Expr = ir.BoolLit(True)
+    if ref is not None:
+        keep = dict(ref)
+        parts = [t if kind == "safety" else ir.Not(t)
+                 for name, kind, t in c.targets if keep[name] == (kind == "safety")]
+        goal = ir.conj(parts)
+    whole = Obligation(c.inst.system, load_properties(era.properties[0], model).properties[0],
+                       "safety", goal)
+    space = explicit.explore(c.inst, whole, Options(), Deadline(None))
+    assert not space.stopped, space.stopped
+    if space.hit is not None:
+        return frozenset({("(a state no run of the reference reaches)", True)})
+    out = set()
+    for name, kind, t in c.targets:
+        pred = c.inst.predicate(t)
+        if kind == "safety":
+            out.add((name, all(pred(s) for s in space.states)))
+        else:
+            out.add((name, any(pred(s) for s in space.states)))
+    return frozenset(out)
 
 
 @cache
-def base_verdicts(size_key: tuple[tuple[str, int], ...]) -> Verdicts:
-    return judge(BASE_MODEL, dict(size_key))
+def reference(era: str, sizes: Sizes) -> Verdicts:
+    e = ERAS[era]
+    return judge(e, load_model(e.model), sizes)
 
 
-def caught(m: Mutation, sizes: dict[str, int]) -> bool:
-    base = base_verdicts(tuple(sorted(sizes.items())))
-    v = judge(mutate(BASE_MODEL, m), sizes, base)
-    return bool(v.refuted) or v.covered != base.covered
+def caught(m: Mutation, sizes: Sizes) -> bool:
+    e = ERAS[m.era]
+    ref = reference(m.era, sizes)
+    return judge(e, mutate(load_model(e.model), m), sizes, ref) != ref
 
 
 def listed(heading: str) -> set[str]:
@@ -239,38 +243,50 @@ def listed(heading: str) -> set[str]:
     return set(re.findall(r"^- `([^`]+)`", section, flags=re.M))
 
 
-BASE_MODEL = load_model(BASE)
-MUTATIONS = mutations(BASE_MODEL)
-GAPS = listed(GAP_HEADING)
-CAUGHT_LARGER = {key: sizes for heading, sizes in LARGER.items() for key in listed(heading)}
+def gap_heading(era: str) -> str:
+    return f"### Mutations no claim catches ({era})"
 
 
-def test_the_base_meets_its_own_claims() -> None:
-    for sizes in (TINY, *LARGER.values()):
-        assert not base_verdicts(tuple(sorted(sizes.items()))).refuted
+def larger_heading(era: str, sizes: Sizes) -> str:
+    shown = ", ".join(f"{k}={v}" for k, v in sizes)
+    return f"### Mutations caught only at {shown} ({era})"
 
 
-def test_every_statement_is_one_mutation() -> None:
-    n = sum(1 for a in BASE_MODEL.actions for _ in _leaves(a.body))
-    assert len(MUTATIONS) == n and len({m.key for m in MUTATIONS}) == n
+MUTATIONS = [m for era, e in ERAS.items() for m in mutations(era, load_model(e.model))]
 
 
-def test_documented_mutations_exist() -> None:
-    keys = {m.key for m in MUTATIONS}
-    assert GAPS <= keys and set(CAUGHT_LARGER) <= keys, (GAPS | set(CAUGHT_LARGER)) - keys
-    assert not GAPS & set(CAUGHT_LARGER)
-    lists = [listed(h) for h in LARGER]
-    assert sum(map(len, lists)) == len(CAUGHT_LARGER), "a mutation is in two lists"
+def _lists(era: str) -> tuple[set[str], dict[str, Sizes]]:
+    e = ERAS[era]
+    larger = {key: s for s in e.larger for key in listed(larger_heading(era, s))}
+    return listed(gap_heading(era)), larger
+
+
+@pytest.mark.parametrize("era", ERAS)
+def test_documented_mutations_exist(era: str) -> None:
+    gaps, larger = _lists(era)
+    keys = {m.key for m in MUTATIONS if m.era == era}
+    assert gaps <= keys and set(larger) <= keys, (gaps | set(larger)) - keys
+    assert not gaps & set(larger), "a mutation is listed twice"
+
+
+@pytest.mark.parametrize("era", ERAS)
+def test_every_statement_is_one_mutation(era: str) -> None:
+    model = load_model(ERAS[era].model)
+    n = sum(1 for a in model.actions for _ in _leaves(a.body))
+    keys = [m.key for m in MUTATIONS if m.era == era]
+    assert len(keys) == n and len(set(keys)) == n
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("m", MUTATIONS, ids=lambda m: m.key)
+@pytest.mark.parametrize("m", MUTATIONS, ids=lambda m: f"{m.era}: {m.key}")
 def test_mutation_is_caught_or_documented(m: Mutation) -> None:
-    if m.key in GAPS:
-        assert not caught(m, TINY), f"{m.key} is caught: remove it from the gaps in docs/snp.md"
-    elif m.key in CAUGHT_LARGER:
-        assert not caught(m, TINY), f"{m.key} is caught at {TINY}: drop it from its list"
-        assert caught(m, CAUGHT_LARGER[m.key]), f"{m.key} is not caught at its larger instance"
+    gaps, larger = _lists(m.era)
+    tiny = ERAS[m.era].tiny
+    if m.key in gaps:
+        assert not caught(m, tiny), f"{m.key} is caught: remove it from the gaps in docs/snp.md"
+    elif m.key in larger:
+        assert not caught(m, tiny), f"{m.key} is caught at {tiny}: drop it from its list"
+        assert caught(m, larger[m.key]), f"{m.key} is not caught at its larger instance"
     else:
-        assert caught(m, TINY), f"no property notices removing {m.key}: strengthen the " \
-                                f"properties or list it in docs/snp.md under '{GAP_HEADING}'"
+        assert caught(m, tiny), f"no claim notices removing {m.key}: strengthen the claims " \
+                                f"or list it in docs/snp.md under '{gap_heading(m.era)}'"
