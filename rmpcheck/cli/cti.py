@@ -62,6 +62,8 @@ def cti(
       0  the claim is proved for all sizes (with the lemmas, or inferred ones)
       1  a CTI remains (reachable or not), or the solver gave up
       2  bad input
+      3  internal error
+      130  interrupted (Ctrl-C or SIGTERM)
     """
     from rmpcheck import api
     from rmpcheck.engines import cti as ctis

@@ -29,8 +29,10 @@ Gate exit codes:
   1    some verdict differs (in either direction: a proof that breaks, a
        known-bad variant that suddenly proves, an expected proof that
        times out)
-  2    bad configuration or input, or an obligation could not run
-  130  interrupted (Ctrl-C): finished results are printed and cached
+  2    bad configuration or input (located: file:line:col)
+  3    internal error: an obligation crashed or could not be started
+  130  interrupted (Ctrl-C or SIGTERM): finished results are printed
+       and cached
 """
 
 # options that only make sense for one MODEL/PROPS pair, and only for the gate

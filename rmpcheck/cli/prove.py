@@ -116,6 +116,9 @@ def prove(
       1  some claim is refuted, uncoverable, only bounded-safe (no violation
          up to a depth is not a proof) or unknown (a limit was hit)
       2  bad input: a file, an option, an unknown property or sort
+      3  internal error (never a verdict)
+      130  interrupted (Ctrl-C or SIGTERM): the claims that finished are
+         printed, the engine processes stopped
 
     Without MODEL and PROPS, runs the project's configured gate.
     """

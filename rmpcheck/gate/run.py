@@ -20,7 +20,10 @@ from rmpcheck.gate.plan import Job, Plan
 from rmpcheck.gate.runner import Events, Ran, Solve, engine_solve, run_jobs
 from rmpcheck.result import Result
 
-EXIT_OK, EXIT_DIFFERS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_DIFFERS, EXIT_ERROR, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+# how the runner marks an obligation that failed through our fault, not the input's
+INTERNAL = "internal error"
 
 
 @dataclass(frozen=True)
@@ -43,10 +46,14 @@ class GateReport:
 
     @property
     def exit_code(self) -> int:
-        """130 interrupted; 2 an obligation errored; 1 a verdict differs; 0 all as expected."""
+        """130 interrupted; 3 an internal error; 2 bad input for an obligation; 1 a verdict
+        differs; 0 all as expected."""
         if self.interrupted:
             return EXIT_INTERRUPTED
-        if self.count("error"):
+        errors = [o for o in self.outcomes if o.status == "error"]
+        if any(o.note.startswith(INTERNAL) for o in errors):
+            return EXIT_INTERNAL
+        if errors:
             return EXIT_ERROR
         if self.count("mismatch") or self.count("not-run"):
             return EXIT_DIFFERS

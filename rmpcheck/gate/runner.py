@@ -121,7 +121,8 @@ def run_jobs(
                 try:
                     running[index] = _start(ctx, index, job, model, props, solve)
                 except OSError as e:  # no process to be had (fork failed): say so, go on
-                    failed = Ran(None, f"could not start a process for this obligation: {e}")
+                    why = f"internal error: could not start a process for this obligation: {e}"
+                    failed = Ran(None, why)
                     batch.ran[index] = failed
                     events.finished(job, failed)
                     continue

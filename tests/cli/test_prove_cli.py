@@ -271,3 +271,20 @@ def test_prefer_choices_are_the_criteria_simplify_knows():
     (opt,) = [p for p in prove.params if p.name == "prefs"]
     assert isinstance(opt.type, click.Choice)
     assert list(opt.type.choices) == list(CRITERIA)
+
+
+def test_our_bug_is_exit_3_with_one_line_and_no_traceback(files, monkeypatch):
+    from rmpcheck import api
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("an engine bug")
+
+    monkeypatch.setattr(api, "prove", broken)
+    r = run("prove", str(files / "race.rmp"), str(files / "good.prop"))
+    assert r.exit_code == 3, r.output
+    assert "internal error (please report it" in r.output
+    assert "RuntimeError: an engine bug" in r.output
+    assert "Traceback" not in r.output
+    monkeypatch.setenv("RMPCHECK_DEBUG", "1")
+    r = run("prove", str(files / "race.rmp"), str(files / "good.prop"))
+    assert r.exit_code == 3 and "Traceback" in r.output
