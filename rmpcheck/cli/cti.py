@@ -11,6 +11,7 @@ import sys
 import click
 
 from rmpcheck.cli.common import EXIT_DIFFERS, EXIT_OK, reports_errors
+from rmpcheck.cli.options import SECONDS
 from rmpcheck.errors import ConfigError
 
 
@@ -35,7 +36,7 @@ from rmpcheck.errors import ConfigError
     metavar="FILE",
     help="with --infer: write the inferred lemmas to FILE as a .prop file for review",
 )
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="S")
+@click.option("--timeout", type=SECONDS, default=None, metavar="S", help="seconds in all")
 @reports_errors
 def cti(
     model_file: str,

@@ -12,6 +12,7 @@ import click
 
 from rmpcheck.cli.common import EXIT_DIFFERS, EXIT_OK, reports_errors
 from rmpcheck.cli.gate import GATE_HELP, check_single_mode, gate_options, run_gate_mode
+from rmpcheck.cli.options import MEGABYTES, SECONDS
 from rmpcheck.cli.sizes import instance_option, resolve, size_option
 from rmpcheck.engines.registry import ENGINES
 from rmpcheck.errors import ConfigError
@@ -44,14 +45,14 @@ SETTLED = frozenset({"proved", "covered"})
 @click.option("--depth", type=click.IntRange(min=0), default=None, help="bmc/kind bound [30]")
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=SECONDS,
     default=None,
     metavar="S",
     help="wall-clock seconds per claim; running out gives 'unknown'",
 )
 @click.option(
     "--memory",
-    type=click.IntRange(min=64),
+    type=MEGABYTES,
     default=None,
     metavar="MB",
     help="memory per claim (auto)",
@@ -68,7 +69,7 @@ SETTLED = frozenset({"proved", "covered"})
 )
 @click.option(
     "--prefer-budget",
-    type=click.FloatRange(min=0, min_open=True),
+    type=SECONDS,
     default=5.0,
     show_default=True,
     metavar="S",

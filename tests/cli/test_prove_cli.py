@@ -288,3 +288,22 @@ def test_our_bug_is_exit_3_with_one_line_and_no_traceback(files, monkeypatch):
     monkeypatch.setenv("RMPCHECK_DEBUG", "1")
     r = run("prove", str(files / "race.rmp"), str(files / "good.prop"))
     assert r.exit_code == 3 and "Traceback" in r.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--size", "Page=" + "9" * 5000], "the size of Page is 999999999999... (5000 digits)"),
+        (["--size", "Page=100000"], "at most 10,000"),
+        (["--size", "Page=²"], "must be a positive integer"),
+        (["--timeout", "nan"], "must be a finite number of seconds"),
+        (["--timeout", "1e400"], "must be a finite number of seconds"),
+        (["--timeout", "0"], "must be between 0.1 and"),
+        (["--memory", "1"], "must be between 256 and"),
+        (["--memory", "9" * 40], "is not a whole number of megabytes"),
+    ],
+)
+def test_limits_and_sizes_out_of_bounds_are_bad_options(files, args, message):
+    r = run("prove", str(files / "race.rmp"), str(files / "good.prop"), *args)
+    assert r.exit_code == 2, r.output
+    assert message in r.output and "Traceback" not in r.output

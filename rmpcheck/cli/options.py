@@ -1,0 +1,47 @@
+"""Click parameter types for limits: seconds and megabytes that mean what they say."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from rmpcheck.bounds import memory_problem, timeout_problem
+
+
+class Seconds(click.ParamType):
+    """A finite time limit within bounds (``nan`` or ``inf`` would turn the limit off)."""
+
+    name = "seconds"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, float):
+            x = value
+        else:
+            try:
+                x = float(value)
+            except (TypeError, ValueError):
+                self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        why = timeout_problem(x)
+        if why is not None:
+            self.fail(why, param, ctx)
+        return x
+
+
+class Megabytes(click.ParamType):
+    """A memory limit in MB within bounds (a process needs a few hundred to start)."""
+
+    name = "MB"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        text = str(value)
+        if not (text.isascii() and text.isdigit()) or len(text) > 12:
+            self.fail(f"{text[:20]!r} is not a whole number of megabytes", param, ctx)
+        why = memory_problem(int(text))
+        if why is not None:
+            self.fail(why, param, ctx)
+        return int(text)
+
+
+SECONDS = Seconds()
+MEGABYTES = Megabytes()
