@@ -47,9 +47,10 @@ def literal_text(digits: str) -> str:
 
 
 # A time limit, in seconds: finite (nan and inf would switch the limit off
-# without saying so), at least a tenth of a second (less cannot even load a
-# model), at most about eleven days (longer is no limit at all).
-MIN_TIMEOUT_S = 0.1
+# without saying so), at least 10 ms (the clock's useful resolution here; such
+# a limit only ever gives "unknown", which is what it is for), at most about
+# eleven days (longer is no limit at all).
+MIN_TIMEOUT_S = 0.01
 MAX_TIMEOUT_S = 1_000_000.0
 
 # A memory limit, in MB (the address space of one engine process): Python with

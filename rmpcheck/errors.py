@@ -98,6 +98,15 @@ class TraceError(RmpcheckError):
     """A saved trace cannot be loaded or no longer applies to the model."""
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM stopped a run; ``finished`` holds what had finished by then
+    (a list of results, a partial walk: whatever the interrupted call returns)."""
+
+    def __init__(self, finished: object = None) -> None:
+        super().__init__("interrupted")
+        self.finished = finished
+
+
 class InternalError(Exception):
     """Our bug: a trace that does not replay, an invariant of the code broken.
 

@@ -10,15 +10,22 @@ import sys
 
 import click
 
-from rmpcheck.cli.common import EXIT_DIFFERS, EXIT_OK, reports_errors
+from rmpcheck.cli.common import EXIT_DIFFERS, EXIT_INTERRUPTED, EXIT_OK, reports_errors
 from rmpcheck.cli.gate import GATE_HELP, check_single_mode, gate_options, run_gate_mode
 from rmpcheck.cli.options import MEGABYTES, SECONDS
 from rmpcheck.cli.sizes import instance_option, resolve, size_option
 from rmpcheck.engines.registry import ENGINES
 from rmpcheck.errors import ConfigError
+from rmpcheck.result import Result
 
 # verdicts that let `prove MODEL PROPS` exit 0
 SETTLED = frozenset({"proved", "covered"})
+
+# Each claim runs in a process of its own under this address-space limit unless
+# --memory says otherwise: enough for every shipped example with room to spare,
+# and less than a development machine has, so a runaway search ends as
+# "unknown: out of memory" instead of swapping the machine to a halt.
+DEFAULT_MEMORY_MB = 4096
 
 
 @click.command(epilog=GATE_HELP)
@@ -53,9 +60,11 @@ SETTLED = frozenset({"proved", "covered"})
 @click.option(
     "--memory",
     type=MEGABYTES,
-    default=None,
+    default=DEFAULT_MEMORY_MB,
+    show_default=True,
     metavar="MB",
-    help="memory per claim (auto)",
+    help="address space of each claim's process (auto: of each engine's); "
+    "running out gives 'unknown'",
 )
 @click.option("--no-symmetry", is_flag=True, help="explicit: do not reduce by sort symmetry")
 @click.option(
@@ -87,7 +96,7 @@ def prove(
     instance: str | None,
     depth: int | None,
     timeout: float | None,
-    memory: int | None,
+    memory: int,
     no_symmetry: bool,
     prefs: tuple[str, ...],
     prefer_budget: float,
@@ -131,6 +140,7 @@ def prove(
         raise click.UsageError("missing PROPS: give a property file after the model")
     from rmpcheck import api
     from rmpcheck.cli import report
+    from rmpcheck.cli.progress import status_line
     from rmpcheck.engines.base import Options
 
     model = api.load_model(model_file)
@@ -140,14 +150,31 @@ def prove(
     except ConfigError as e:
         raise click.BadParameter(str(e), param_hint="'--property'") from None
     at = resolve(model, props, sizes, instance)
+    status = status_line()
     opts = Options(
         depth=depth if depth is not None else Options().depth,
         timeout_s=timeout,
         memory_mb=memory,
         symmetry=not no_symmetry,
+        progress=status,
     )
     formats = _trace_formats(gate)
-    results = api.prove(model, props, property=names or None, engine=engine, sizes=at, options=opts)
+    try:
+        results = api.prove(
+            model, props, property=names or None, engine=engine, sizes=at, options=opts,
+            isolate=True,
+        )
+    except api.Interrupted as stop:
+        if status is not None:
+            status.clear()
+        finished: list[Result] = stop.finished if isinstance(stop.finished, list) else []
+        if finished:
+            report.show(model, at, engine, finished)
+        total = len(api.select(props, names or None))
+        click.echo(f"\ninterrupted: {len(finished)} of {total} claim(s) finished", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    if status is not None:
+        status.clear()
     if prefs:
         from rmpcheck.trace.prefer import prefer_results
 

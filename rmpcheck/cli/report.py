@@ -47,6 +47,8 @@ def show(model: ir.Model, sizes: Mapping[str, int], engine: str, results: Sequen
         for row in (head, *table):
             click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
     for r in results:
+        if "budget" in r.stats:
+            click.echo(f"\n== {r.property}: {r.stats['budget']}")
         if r.verdict == "unknown" and len(r.reason) > REASON_IN_TABLE:
             click.echo(f"\n== {r.property}: unknown ({r.engine})\n")
             click.echo(textwrap.fill(r.reason, 100, initial_indent="  ", subsequent_indent="  "))

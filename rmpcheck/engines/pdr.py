@@ -20,6 +20,7 @@ import z3
 
 from rmpcheck.engines.base import Deadline, Options, unknown
 from rmpcheck.engines.bmc import Unrolling, decided, goal, progress, unknown_reason
+from rmpcheck.engines.limits import too_large
 from rmpcheck.monitor import Obligation
 from rmpcheck.result import Certificate, Result
 from rmpcheck.smt import solving
@@ -178,6 +179,9 @@ def readable(enc: Encoding, inv: z3.ExprRef) -> tuple[str, ...]:
 def check(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:
     """Proved/uncoverable with a re-checked inductive invariant, or a bmc-rebuilt trace."""
     deadline = Deadline(opts.timeout_s)
+    big = too_large(ob, sizes)
+    if big is not None:
+        return unknown(ob, ENGINE, big, deadline)
     enc = encoding(ob.system, sizes)
     progress(opts, f"{ENGINE}: running Spacer")
     chc = Chc(ob, enc, deadline, opts.seed)

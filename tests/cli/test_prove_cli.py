@@ -298,7 +298,7 @@ def test_our_bug_is_exit_3_with_one_line_and_no_traceback(files, monkeypatch):
         (["--size", "Page=²"], "must be a positive integer"),
         (["--timeout", "nan"], "must be a finite number of seconds"),
         (["--timeout", "1e400"], "must be a finite number of seconds"),
-        (["--timeout", "0"], "must be between 0.1 and"),
+        (["--timeout", "0"], "must be between 0.01 and"),
         (["--memory", "1"], "must be between 256 and"),
         (["--memory", "9" * 40], "is not a whole number of megabytes"),
     ],

@@ -100,7 +100,7 @@ expect = { write_checked = "proved", host_writes = "covered" }
         ('timeout = "ten"\n', "timeout =", "'timeout' must be a number of seconds"),
         ("timeout = nan\n", "timeout =", "'timeout' must be a finite number of seconds"),
         ("timeout = 1e400\n", "timeout =", "'timeout' must be a finite number of seconds"),
-        ("timeout = 0.001\n", "timeout =", "'timeout' must be between 0.1 and"),
+        ("timeout = 0.001\n", "timeout =", "'timeout' must be between 0.01 and"),
         ("memory_mb = 1\n", "memory_mb =", "'memory_mb' must be between 256 and"),
         ('engine = "magic"\n', "engine = \"magic\"", "unknown engine 'magic'"),
     ],
