@@ -28,6 +28,7 @@ from typing import Any
 
 from rmpcheck import ir
 from rmpcheck.engines.base import Options
+from rmpcheck.engines.sandbox import die_with_parent, limit_memory
 from rmpcheck.errors import InternalError, RmpcheckError
 from rmpcheck.gate import codec
 from rmpcheck.gate.plan import Job
@@ -289,7 +290,8 @@ def _child_main(conn: Any, job: Job, model: ir.Model, props: ir.PropertySet, sol
         with contextlib.suppress(OSError):
             os.setpgid(0, 0)
         at_start = _mapped_mb()  # read before the limit: reading needs memory too
-        _limit_memory(job.memory_mb)
+        die_with_parent()  # a killed gate leaves no engine running
+        limit_memory(job.memory_mb)
         payload = _solve_one(job, model, props, solve, at_start)
         conn.send(payload)
         conn.close()
@@ -302,17 +304,6 @@ def _child_main(conn: Any, job: Job, model: ir.Model, props: ir.PropertySet, sol
             conn.send(("error", "internal error: " + traceback.format_exc()))
     finally:
         os._exit(0)
-
-
-def _limit_memory(mb: int) -> None:
-    import resource
-
-    limit = mb * 1024 * 1024
-    with contextlib.suppress(ValueError, OSError):
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
 def _mapped_mb() -> int:
