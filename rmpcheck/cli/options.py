@@ -8,6 +8,12 @@ import click
 
 from rmpcheck.bounds import memory_problem, timeout_problem
 
+# Each claim runs in a process of its own under this address-space limit unless
+# --memory says otherwise: enough for every shipped example with room to spare,
+# and less than a development machine has, so a runaway search ends as
+# "unknown: out of memory" instead of swapping the machine to a halt.
+DEFAULT_MEMORY_MB = 4096
+
 
 class Seconds(click.ParamType):
     """A finite time limit within bounds (``nan`` or ``inf`` would turn the limit off)."""

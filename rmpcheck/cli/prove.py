@@ -12,7 +12,7 @@ import click
 
 from rmpcheck.cli.common import EXIT_DIFFERS, EXIT_INTERRUPTED, EXIT_OK, reports_errors
 from rmpcheck.cli.gate import GATE_HELP, check_single_mode, gate_options, run_gate_mode
-from rmpcheck.cli.options import MEGABYTES, SECONDS
+from rmpcheck.cli.options import DEFAULT_MEMORY_MB, MEGABYTES, SECONDS
 from rmpcheck.cli.sizes import instance_option, resolve, size_option
 from rmpcheck.engines.registry import ENGINES
 from rmpcheck.errors import ConfigError
@@ -20,12 +20,6 @@ from rmpcheck.result import Result
 
 # verdicts that let `prove MODEL PROPS` exit 0
 SETTLED = frozenset({"proved", "covered"})
-
-# Each claim runs in a process of its own under this address-space limit unless
-# --memory says otherwise: enough for every shipped example with room to spare,
-# and less than a development machine has, so a runaway search ends as
-# "unknown: out of memory" instead of swapping the machine to a halt.
-DEFAULT_MEMORY_MB = 4096
 
 
 @click.command(epilog=GATE_HELP)
