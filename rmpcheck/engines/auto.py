@@ -33,7 +33,7 @@ from typing import Any
 
 from rmpcheck.engines import preference, registry
 from rmpcheck.engines.base import Deadline, Options, unknown
-from rmpcheck.engines.sandbox import die_with_parent, limit_memory
+from rmpcheck.engines.sandbox import INTERRUPTS, die_with_parent, limit_memory
 from rmpcheck.monitor import Obligation
 from rmpcheck.result import Result
 
@@ -90,9 +90,14 @@ def check(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:
                 args=(name, ob, dict(sizes), child_opts, opts.memory_mb, child_end),
                 name=f"rmpcheck-{name}",
             )
-            proc.start()
+            # no interrupt between the fork and knowing whom to stop
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, INTERRUPTS)
+            try:
+                proc.start()
+                running.append(_Member(name, proc, parent_end))
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
             child_end.close()
-            running.append(_Member(name, proc, parent_end))
         budget = opts.extra.get("wait_s", WAIT_S)
         cut = _collect(ob, running, answers, deadline, opts, names, sizes, budget)
     finally:
@@ -201,6 +206,7 @@ def _child(
     # Ctrl-C reaches the whole process group; the parent decides and stops us.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not a handler inherited from the CLI
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, INTERRUPTS)
     die_with_parent()
     if memory_mb is not None:
         limit_memory(memory_mb)

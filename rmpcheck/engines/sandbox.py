@@ -33,6 +33,8 @@ from rmpcheck.errors import ConfigError, InternalError, RmpcheckError
 T = TypeVar("T")
 Send = Callable[[Any], None]
 
+INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
+
 # How long past its deadline a child may run before it is killed: engines stop
 # themselves at the deadline (plus limits.ALARM_SLACK_S for set-up), so this only
 # catches a solver call that overruns; it keeps every --timeout within 2 s.
@@ -60,8 +62,16 @@ def call(
     recv, send = ctx.Pipe(duplex=False)
     for stream in (sys.stdout, sys.stderr):
         stream.flush()  # else the child inherits, and may repeat, buffered output
-    proc = ctx.Process(target=_child, args=(fn, send, memory_mb), name="rmpcheck-engine")
-    proc.start()
+    proc = ctx.Process(
+        target=_child, args=(fn, send, memory_mb, os.getpid()), name="rmpcheck-engine"
+    )
+    # an interrupt half-way through start() would leave a child no one knows to kill:
+    # it waits until the child is registered (the child unblocks its own copy)
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, INTERRUPTS)
+    try:
+        proc.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     send.close()
     try:
         return _await(proc, recv, timeout_s, memory_mb, relay)
@@ -119,7 +129,9 @@ def _signal_name(n: int) -> str:
 
 def _kill(proc: Any) -> None:
     """The child and everything it started (its process group), at once."""
-    if proc.pid is not None and proc.exitcode is None:
+    if proc.pid is None:
+        return  # never started
+    if proc.exitcode is None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, signal.SIGKILL)
         with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -130,14 +142,19 @@ def _kill(proc: Any) -> None:
 # ----------------------------------------------------------------- the child
 
 
-def _child(fn: Callable[[Send], Any], conn: Connection, memory_mb: int | None) -> None:
+def _child(
+    fn: Callable[[Send], Any], conn: Connection, memory_mb: int | None, parent: int
+) -> None:
     # never return into multiprocessing's exit path: it would flush the parent's buffers
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, INTERRUPTS)
         with contextlib.suppress(OSError):
             os.setpgid(0, 0)
         die_with_parent()
+        if os.getppid() != parent:
+            return  # the parent died before the line above could take effect
         if memory_mb is not None:
             limit_memory(memory_mb)
         conn.send(("done", fn(lambda x: conn.send(("msg", x)))))

@@ -51,15 +51,21 @@ invariant ok: a <= 3
 
 WAIT_S = 120  # only ever reached when something is broken
 
+_dirs: dict[int, Path] = {}  # where each started command writes its output
+
 
 def _start(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
     for name, text in (("slow.rmp", SLOW), ("slow.prop", PROPS), ("cti.prop", CTI_PROPS),
                        ("loop.rmp", LOOP), ("loop.prop", LOOP_PROPS)):
         (tmp_path / name).write_text(text)
-    return subprocess.Popen(
-        [sys.executable, "-c", "from rmpcheck.cli import main; main()", *args],
-        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
+    # output to files, not pipes: a worker that outlived the command would hold a pipe open
+    with (tmp_path / "out").open("w") as out, (tmp_path / "err").open("w") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "from rmpcheck.cli import main; main()", *args],
+            cwd=tmp_path, stdout=out, stderr=err, text=True,
+        )
+    _dirs[proc.pid] = tmp_path
+    return proc
 
 
 def _children(pid: int) -> list[int]:
@@ -92,10 +98,14 @@ def _alive(pid: int) -> bool:
 def _stop(proc: subprocess.Popen[str], sig: signal.Signals, workers: list[int]) -> tuple[str, str]:
     proc.send_signal(sig)
     try:
-        out, err = proc.communicate(timeout=WAIT_S)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+        proc.wait(timeout=WAIT_S)
+    except subprocess.TimeoutExpired:
+        tree = subprocess.run(["ps", "-eo", "pid,ppid,pgid,stat,etime,cmd"], capture_output=True,
+                              text=True).stdout
+        proc.kill()
+        raise AssertionError(f"still running after {sig.name}:\n{tree}") from None
+    where = _dirs[proc.pid]
+    out, err = (where / "out").read_text(), (where / "err").read_text()
     assert proc.returncode == 130, out + err
     assert "Traceback" not in out + err
     _until("every worker gone", lambda: not any(_alive(p) for p in workers))
