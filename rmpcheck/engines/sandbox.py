@@ -65,18 +65,20 @@ def call(
     proc = ctx.Process(
         target=_child, args=(fn, send, memory_mb, os.getpid()), name="rmpcheck-engine"
     )
-    # an interrupt half-way through start() would leave a child no one knows to kill:
-    # it waits until the child is registered (the child unblocks its own copy)
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, INTERRUPTS)
     try:
-        proc.start()
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-    send.close()
-    try:
+        # an interrupt half-way through start() would leave a child no one knows to
+        # kill: it waits until the child is registered (the child unblocks its copy),
+        # and lands inside this try, whose finally kills it
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, INTERRUPTS)
+        try:
+            proc.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        send.close()
         return _await(proc, recv, timeout_s, memory_mb, relay)
     finally:
         _kill(proc)
+        send.close()
         recv.close()
 
 
