@@ -14,6 +14,7 @@ from rmpcheck.cli.common import EXIT_DIFFERS, EXIT_INTERRUPTED, EXIT_OK, reports
 from rmpcheck.cli.gate import GATE_HELP, check_single_mode, gate_options, run_gate_mode
 from rmpcheck.cli.options import DEFAULT_MEMORY_MB, MEGABYTES, SECONDS
 from rmpcheck.cli.sizes import instance_option, resolve, size_option
+from rmpcheck.engines.base import DEFAULT_DEPTH
 from rmpcheck.engines.registry import ENGINES
 from rmpcheck.errors import ConfigError
 from rmpcheck.result import Result
@@ -43,7 +44,13 @@ SETTLED = frozenset({"proved", "covered"})
 )
 @size_option
 @instance_option
-@click.option("--depth", type=click.IntRange(min=0), default=None, help="bmc/kind bound [30]")
+@click.option(
+    "--depth",
+    type=click.IntRange(min=0),
+    default=DEFAULT_DEPTH,
+    show_default=True,
+    help="bmc/kind bound (bmc: 'no violation up to depth k' is never a proof)",
+)
 @click.option(
     "--timeout",
     type=SECONDS,
@@ -88,7 +95,7 @@ def prove(
     engine: str,
     sizes: dict[str, int],
     instance: str | None,
-    depth: int | None,
+    depth: int,
     timeout: float | None,
     memory: int,
     no_symmetry: bool,
@@ -103,7 +110,7 @@ def prove(
     --size and --instance, else the first instance block of PROPS, else of
     MODEL; the inductive engine (in auto, too) proves for every size. Prints
     a table of verdicts with what each covers ("proved for all sizes",
-    "proved for Page=6, Thread=3", "no violation up to depth 20", "refuted
+    "proved for Page=6, Thread=3", "no violation up to depth 10", "refuted
     (trace of 5 steps)"), every counterexample and witness, and every proof
     certificate.
 
@@ -146,7 +153,7 @@ def prove(
     at = resolve(model, props, sizes, instance)
     status = status_line()
     opts = Options(
-        depth=depth if depth is not None else Options().depth,
+        depth=depth,
         timeout_s=timeout,
         memory_mb=memory,
         symmetry=not no_symmetry,

@@ -106,7 +106,13 @@ class InductionStep:
 
 
 def certificate(ob: Obligation, k: int, lemmas: Sequence[tuple[str, ir.Expr]]) -> Certificate:
-    show = ExprPrinter(ob.model.enums).expr
+    from rmpcheck.engines.past import readable
+
+    printer = ExprPrinter(ob.model.enums)
+
+    def show(e: ir.Expr) -> str:
+        return printer.expr(readable(ob, e))
+
     text = show(ob.target)
     formulas = (f"!({text})" if ob.kind == "reach" else text, *(show(e) for _, e in lemmas))
     names = ", ".join(name for name, _ in lemmas)

@@ -26,7 +26,7 @@ from rmpcheck.result import Certificate, Result
 from rmpcheck.smt import solving
 from rmpcheck.smt.readable import show_conjuncts
 from rmpcheck.smt.system import Encoding, encoding
-from rmpcheck.smt.vocab import Vocabulary, locations_of
+from rmpcheck.smt.vocab import Vocabulary, shown_locations
 
 ENGINE = "pdr"
 # only the transition rule has this name: counting it along a derivation gives the depth
@@ -170,7 +170,7 @@ def recheck(
 def readable(enc: Encoding, inv: z3.ExprRef) -> tuple[str, ...]:
     """The invariant's conjuncts in model vocabulary."""
     shown = enc.vocab("shown")
-    locs = locations_of(enc.lay, shown)
+    locs = shown_locations(enc.lay, shown)
     body = z3.simplify(z3.substitute_vars(inv, *shown.flat()))
     assert isinstance(body, z3.BoolRef)
     return show_conjuncts(body, locs, enc.sizes, enc.lay.system.model.enums)

@@ -6,7 +6,7 @@
     engine = "auto"          # defaults for every check; each may override
     timeout = 60             # seconds per obligation
     memory_mb = 2048
-    depth = 30
+    depth = 10
     instance = "small"       # a name below, or one the model file declares
 
     [tool.rmpcheck.instances]
@@ -40,6 +40,7 @@ from rmpcheck.bounds import (
     read_file,
     timeout_problem,
 )
+from rmpcheck.engines.base import DEFAULT_DEPTH
 from rmpcheck.engines.registry import ENGINES
 from rmpcheck.errors import ConfigError
 from rmpcheck.gate.locate import ConfigErrors, KeyPath, TomlText, syntax_error
@@ -93,7 +94,7 @@ class Settings:
         )
 
 
-DEFAULTS = Settings(engine="auto", timeout=60.0, memory_mb=2048, depth=30)
+DEFAULTS = Settings(engine="auto", timeout=60.0, memory_mb=2048, depth=DEFAULT_DEPTH)
 
 
 @dataclass(frozen=True, slots=True)

@@ -307,3 +307,34 @@ def test_limits_and_sizes_out_of_bounds_are_bad_options(files, args, message):
     r = run("prove", str(files / "race.rmp"), str(files / "good.prop"), *args)
     assert r.exit_code == 2, r.output
     assert message in r.output and "Traceback" not in r.output
+
+
+def test_wording_a_cover_not_reached_one_step_and_no_internal_names(files):
+    r = run("prove", str(files / "race.rmp"), str(files / "good.prop"), "-e", "bmc",
+            "--depth", "1", "-p", "reach_write")
+    assert "not reached up to depth 1 (Page=2, Thread=2)" in r.output
+    assert "no violation" not in r.output
+    one = "properties for race\ncover one: exists p: Page. assigned[p]\n"
+    (files / "one.prop").write_text(one)
+    r = run("prove", str(files / "race.rmp"), str(files / "one.prop"), "-e", "bmc")
+    assert "covered (trace of 1 step)" in r.output
+    for engine in ("inductive", "pdr", "kind"):
+        r = run("prove", str(files / "race.rmp"), str(files / "good.prop"), "-e", engine,
+                "-p", "safe_write")
+        assert "__" not in r.output, r.output
+    r = run("prove", str(files / "race.rmp"), str(files / "good.prop"), "-e", "inductive",
+            "-p", "safe_write")
+    assert "(safe_write held at the last step)" in r.output
+
+
+def test_a_trace_at_other_sizes_than_the_table_says_at_which(files):
+    from rmpcheck.cli.report import verdict_text
+    from rmpcheck.result import Result, Scope
+    from rmpcheck.trace.model import Trace
+
+    trace = Trace.__new__(Trace)
+    object.__setattr__(trace, "steps", ())
+    r = Result("race", "x", "invariant", "refuted", "inductive",
+               scope=Scope("instance", (("Page", 1), ("Thread", 1))), trace=trace)
+    assert verdict_text(r, {"Page": 2, "Thread": 2}).startswith("refuted at Page=1, Thread=1 (")
+    assert verdict_text(r, {"Page": 1, "Thread": 1}).startswith("refuted (")
