@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from math import prod
+from types import FrameType
 
 from rmpcheck import ir
 from rmpcheck.engines.base import Deadline, Options, unknown
@@ -62,9 +63,9 @@ class _Frame:
 # set for the earliest end; each frame catches only its own OutOfTime.
 _frames: list[_Frame] = []
 
-# If the exception lands where Python ignores it (a __del__, a weakref callback),
-# the alarm rings again this much later.
-_RING_AGAIN_S = 0.2
+# If the exception lands where Python would ignore it (a __del__), it is not raised
+# there; the alarm rings again this much later.
+_RING_AGAIN_S = 0.05
 
 
 def _reset_after_fork() -> None:
@@ -74,13 +75,27 @@ def _reset_after_fork() -> None:
 os.register_at_fork(after_in_child=_reset_after_fork)
 
 
-def _ring(signum: int, frame: object) -> None:
+def _ring(signum: int, where: FrameType | None) -> None:
     now = time.monotonic()
     due = [f for f in _frames if f.end <= now + 0.001]
-    if due:
-        signal.setitimer(signal.ITIMER_REAL, _RING_AGAIN_S)
-        raise OutOfTime(due[0])  # the outermost: it ends everything inside it
-    _arm()
+    if not due:
+        _arm()
+        return
+    signal.setitimer(signal.ITIMER_REAL, _RING_AGAIN_S)
+    if _in_finalizer(where):
+        return  # Python would print the exception and drop it: ring again shortly
+    raise OutOfTime(due[0])  # the outermost: it ends everything inside it
+
+
+def _in_finalizer(where: FrameType | None) -> bool:
+    """Is a ``__del__`` (say, of a Z3 term) on the innermost few frames?"""
+    for _ in range(8):
+        if where is None:
+            return False
+        if where.f_code.co_name == "__del__":
+            return True
+        where = where.f_back
+    return False
 
 
 def _arm() -> None:
@@ -110,6 +125,12 @@ def wall_clock(timeout_s: float | None) -> Iterator[_Frame | None]:
     try:
         _arm()
         yield frame
+    except Exception as e:
+        # ctypes turns an exception raised while it converts a call's arguments (the
+        # alarm can ring there, inside any Z3 call) into ArgumentError("... OutOfTime")
+        if "OutOfTime" in str(e) and time.monotonic() >= frame.end:
+            raise OutOfTime(frame) from None
+        raise
     finally:
         # no alarm may land in the middle of this bookkeeping
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
