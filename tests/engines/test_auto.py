@@ -87,7 +87,8 @@ def test_portfolio_refutes_the_broken_race_with_a_trace():
 
 
 def test_portfolio_proves_the_fixed_race_for_all_sizes():
-    r = auto.check(race_obligation(), SMALL, Options(timeout_s=60))
+    # no wait budget: the answer depends on nothing but the members' own answers
+    r = auto.check(race_obligation(), SMALL, Options(timeout_s=60, extra={"wait_s": None}))
     assert r.verdict == "proved", r.describe()
     assert r.engine == "inductive" and str(r.scope) == "for all sizes"
     assert r.certificate is not None and r.certificate.rechecked
@@ -268,3 +269,45 @@ def _alive(pid: int) -> bool:
             return f.read().rsplit(")", 1)[1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def _spin() -> None:
+    while True:
+        pass
+
+
+@pytest.mark.slow
+def test_the_same_verdict_and_scope_on_a_loaded_machine():
+    """A CPU hog on every core must not change what auto reports (the order decides, not
+    who finishes first)."""
+    import multiprocessing as mp
+
+    readme = {"Page": 6, "Thread": 3}  # the issue's example: pdr or inductive, by load
+    cases = [
+        (race_obligation(), "write_only_shared", readme),
+        (race_obligation(lock=False), "broken", SMALL),
+        (race_obligation(prop="reach_write"), "reach_write", SMALL),
+    ]
+
+    def answers():
+        out = {}
+        for ob, name, sizes in cases:
+            r = auto.check(ob, sizes, Options(timeout_s=120))
+            out[name] = (r.verdict, r.scope, r.engine, "budget" in r.stats)
+        return out
+
+    idle = answers()
+    ctx = mp.get_context("fork")
+    hogs = [ctx.Process(target=_spin, daemon=True) for _ in range(max(2, os.cpu_count() or 2))]
+    for h in hogs:
+        h.start()
+    try:
+        loaded = answers()
+    finally:
+        for h in hogs:
+            h.kill()
+            h.join()
+    assert loaded == idle
+    assert idle["write_only_shared"][:3] == ("proved", Scope("all-sizes"), "inductive")
+    assert idle["broken"][0] == "refuted" and idle["broken"][2] == "bmc"
+    assert not any(budget for *_, budget in idle.values())
