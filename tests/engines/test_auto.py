@@ -276,7 +276,7 @@ def _spin() -> None:
         pass
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # a hog on every core: the rest of a parallel run slows to a crawl
 def test_the_same_verdict_and_scope_on_a_loaded_machine():
     """A CPU hog on every core must not change what auto reports (the order decides, not
     who finishes first)."""
