@@ -151,6 +151,8 @@ def run_gate_mode(ctx: click.Context, names: tuple[str, ...], as_json: bool) -> 
         write_traces(
             [o.result for o in report.outcomes if o.result is not None], p["trace_dir"], formats
         )
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if as_json:
         click.echo(json.dumps(document.document(report), indent=2))
     else:

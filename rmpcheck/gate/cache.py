@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rmpcheck.gate import codec
@@ -32,6 +32,9 @@ It is safe to delete. Keep it out of version control.
 class Cache:
     directory: Path
     read: bool = True  # --no-cache turns reading off; results are still written
+    # why results could not be stored, once per reason (the gate warns: every run
+    # would otherwise prove everything again without a word)
+    problems: list[str] = field(default_factory=list, compare=False)
 
     def path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"
@@ -66,8 +69,12 @@ class Cache:
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
-        except OSError:
-            return False  # a read-only or full disk costs a re-run later, never the verdict
+        except OSError as e:
+            # a read-only or full disk costs a re-run later, never the verdict
+            why = f"cannot write the cache in {self.directory}: {e.strerror or e}"
+            if why not in self.problems:
+                self.problems.append(why)
+            return False
         return True
 
     def _readme(self) -> None:

@@ -40,6 +40,7 @@ class GateReport:
     outcomes: tuple[Outcome, ...]
     interrupted: bool
     wall_s: float
+    warnings: tuple[str, ...] = ()  # what the user should know that is no verdict
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -120,7 +121,9 @@ def run_gate(
         r = settled.get(i)
         status, note = judge(jobs[i], r, errors.get(i, ""))
         outcomes.append(Outcome(jobs[i], status, r, i in cached, note, walls.get(i, 0.0)))
-    return GateReport(plan, tuple(outcomes), interrupted, time.monotonic() - t0)
+    warnings = tuple(f"{w} (results are not kept: every run proves them again)"
+                     for w in cache.problems)
+    return GateReport(plan, tuple(outcomes), interrupted, time.monotonic() - t0, warnings)
 
 
 class _Recorder(Events):
