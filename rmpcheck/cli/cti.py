@@ -13,7 +13,7 @@ from dataclasses import replace
 import click
 
 from rmpcheck.cli.common import EXIT_DIFFERS, EXIT_OK, reports_errors
-from rmpcheck.cli.options import DEFAULT_MEMORY_MB, MEGABYTES, SECONDS
+from rmpcheck.cli.options import SECONDS, memory_option
 from rmpcheck.errors import ConfigError
 
 Echo = Callable[[str], None]
@@ -41,14 +41,7 @@ Echo = Callable[[str], None]
     help="with --infer: write the inferred lemmas to FILE as a .prop file for review",
 )
 @click.option("--timeout", type=SECONDS, default=None, metavar="S", help="seconds in all")
-@click.option(
-    "--memory",
-    type=MEGABYTES,
-    default=DEFAULT_MEMORY_MB,
-    show_default=True,
-    metavar="MB",
-    help="address space of the process that does the work",
-)
+@memory_option("address space of the process that does the work")
 @reports_errors
 def cti(
     model_file: str,

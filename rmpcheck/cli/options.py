@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
 from rmpcheck.bounds import memory_problem, timeout_problem
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 # Each claim runs in a process of its own under this address-space limit unless
 # --memory says otherwise: enough for every shipped example with room to spare,
@@ -51,3 +54,15 @@ class Megabytes(click.ParamType):
 
 SECONDS = Seconds()
 MEGABYTES = Megabytes()
+
+
+def memory_option(help_text: str) -> Callable[[F], F]:
+    """``--memory MB``, on by default (DEFAULT_MEMORY_MB)."""
+    return click.option(
+        "--memory",
+        type=MEGABYTES,
+        default=DEFAULT_MEMORY_MB,
+        show_default=True,
+        metavar="MB",
+        help=help_text,
+    )

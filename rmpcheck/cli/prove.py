@@ -12,7 +12,7 @@ import click
 
 from rmpcheck.cli.common import EXIT_DIFFERS, EXIT_INTERRUPTED, EXIT_OK, reports_errors
 from rmpcheck.cli.gate import GATE_HELP, check_single_mode, gate_options, run_gate_mode
-from rmpcheck.cli.options import DEFAULT_MEMORY_MB, MEGABYTES, SECONDS
+from rmpcheck.cli.options import SECONDS, memory_option
 from rmpcheck.cli.sizes import instance_option, resolve, size_option
 from rmpcheck.engines.base import DEFAULT_DEPTH
 from rmpcheck.engines.registry import ENGINES
@@ -58,14 +58,8 @@ SETTLED = frozenset({"proved", "covered"})
     metavar="S",
     help="wall-clock seconds per claim; running out gives 'unknown'",
 )
-@click.option(
-    "--memory",
-    type=MEGABYTES,
-    default=DEFAULT_MEMORY_MB,
-    show_default=True,
-    metavar="MB",
-    help="address space of each claim's process (auto: of each engine's); "
-    "running out gives 'unknown'",
+@memory_option(
+    "address space of each claim's process (auto: of each engine's); running out gives 'unknown'"
 )
 @click.option("--no-symmetry", is_flag=True, help="explicit: do not reduce by sort symmetry")
 @click.option(
