@@ -40,7 +40,8 @@ SETTLED = frozenset({"proved", "covered"})
     type=click.Choice(list(ENGINES)),
     default="auto",
     show_default=True,
-    help="auto races bmc, pdr and inductive in parallel processes",
+    help="auto runs bmc, pdr and inductive in parallel processes; a fixed order, not "
+    "the first to finish, picks the answer",
 )
 @size_option
 @instance_option
@@ -56,7 +57,8 @@ SETTLED = frozenset({"proved", "covered"})
     type=SECONDS,
     default=None,
     metavar="S",
-    help="wall-clock seconds per claim; running out gives 'unknown'",
+    help="wall-clock seconds per claim, set-up included (none by default; honoured "
+    "within 2 s); running out gives 'unknown'",
 )
 @memory_option(
     "address space of each claim's process (auto: of each engine's); running out gives 'unknown'"
