@@ -14,11 +14,12 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from rmpcheck import ir
 from rmpcheck.engines import registry
 from rmpcheck.engines.base import Deadline, Options, unknown
-from rmpcheck.errors import ConfigError, EngineError
+from rmpcheck.errors import ConfigError, EngineError, Interrupted
 from rmpcheck.lang import load_model, load_properties
 from rmpcheck.lang.source import did_you_mean
 from rmpcheck.monitor import Obligation, compile_obligation
@@ -31,6 +32,7 @@ PathOr = str | os.PathLike[str]
 
 __all__ = [
     "CLAIM_KINDS",
+    "Interrupted",
     "Options",
     "Result",
     "Trace",
@@ -133,6 +135,7 @@ def prove(
     instance: str | None = None,
     options: Options = Options(),  # noqa: B008 - frozen, so a shared default is safe
     vacuity: bool = False,
+    isolate: bool = False,
 ) -> list[Result]:
     """One Result per claim (invariant, always, cover, lemma), in file order.
 
@@ -148,6 +151,11 @@ def prove(
     strengthening of the induction hypothesis, so the claims that stand form one
     inductive invariant together (the gate's rule, gate/lemmas.py). A proof that
     falls is asked again without any lemma.
+
+    With ``isolate`` each claim runs in a process of its own (engines.sandbox:
+    ``options.memory_mb`` is enforced there, and a stuck solver is killed past its
+    timeout), as the CLI does. Ctrl-C raises :class:`~rmpcheck.errors.Interrupted`
+    whose ``finished`` lists the results of the claims that had finished.
     """
     if not isinstance(model, ir.Model):
         model = load_model(model)
@@ -158,21 +166,24 @@ def prove(
     at = resolve_sizes(model, props, sizes, instance)
     results: dict[str, Result] = {}
     rests_on: dict[str, set[str]] = {}
-    for p in chosen:
-        ob = compile_obligation(model, props, p.name)
-        results[p.name] = r = _run(engine, ob, at, options)
-        rests_on[p.name] = _assumed(r, ob)
     lemmas = {p.name for p in props.properties if p.kind == "lemma"}
-    for name in set().union(*rests_on.values()) - set(results):
-        # not selected by the user, but a proof leaned on it
-        ob = compile_obligation(model, props, name)
-        results[name] = r = _run(engine, ob, at, options)
+
+    def run(name: str, use_lemmas: bool = True) -> None:
+        ob = compile_obligation(model, props, name, use_lemmas=use_lemmas)
+        results[name] = r = _run(engine, ob, at, options, isolate)
         rests_on[name] = _assumed(r, ob)
-    standing = _standing(results, rests_on, lemmas)
-    for name, r in list(results.items()):
-        if rests_on[name] and r.verdict in PROOFS and name not in standing:
-            ob = compile_obligation(model, props, name, use_lemmas=False)
-            results[name] = _run(engine, ob, at, options)
+
+    try:
+        for p in chosen:
+            run(p.name)
+        for name in set().union(*rests_on.values()) - set(results):
+            run(name)  # not selected by the user, but a proof leaned on it
+        standing = _standing(results, rests_on, lemmas)
+        for name, r in list(results.items()):
+            if rests_on[name] and r.verdict in PROOFS and name not in standing:
+                run(name, use_lemmas=False)
+    except KeyboardInterrupt:
+        raise Interrupted(_finished(chosen, results, rests_on, lemmas)) from None
     out = [_with_property_file(results[p.name], props.file) for p in chosen]
     return examine_proofs(model, props, out, at, engine, options) if vacuity else out
 
@@ -206,6 +217,29 @@ def _with_property_file(r: Result, path: str) -> Result:
     return dataclasses.replace(r, trace=dataclasses.replace(r.trace, property_file=path))
 
 
+def _finished(
+    chosen: Sequence[ir.Property],
+    results: Mapping[str, Result],
+    rests_on: Mapping[str, set[str]],
+    lemmas: set[str],
+) -> list[Result]:
+    """The selected claims that finished, in file order; a proof whose lemmas were not
+    all proved before the interrupt is not reported as one."""
+    standing = _standing(results, rests_on, lemmas)
+    out = []
+    for p in chosen:
+        r = results.get(p.name)
+        if r is None:
+            continue
+        if r.verdict in PROOFS and p.name not in standing:
+            why = "interrupted before the lemmas this proof rests on were proved"
+            r = Result(
+                r.model, r.property, r.kind, "unknown", r.engine, reason=why, time_s=r.time_s
+            )
+        out.append(r)
+    return out
+
+
 PROOFS = ("proved", "uncoverable")
 
 
@@ -235,10 +269,24 @@ def _standing(
     return ok
 
 
-def _run(engine: str, ob: Obligation, sizes: Mapping[str, int], options: Options) -> Result:
+def _run(
+    engine: str, ob: Obligation, sizes: Mapping[str, int], options: Options, isolate: bool
+) -> Result:
     """One obligation; an engine that cannot handle the input answers unknown, with why."""
     deadline = Deadline(options.timeout_s)
-    try:
-        return registry.run(engine, ob, sizes, options)
-    except EngineError as e:
-        return unknown(ob, engine, str(e), deadline)
+    say = options.progress
+    if say is not None:
+        options = replace(options, progress=lambda m: say(f"{ob.prop.name}: {m}"))
+
+    def one(_: object = None) -> Result:
+        try:
+            return registry.run(engine, ob, sizes, options)
+        except EngineError as e:
+            return unknown(ob, engine, str(e), deadline)
+
+    if not isolate:
+        return one()
+    from rmpcheck.engines import sandbox
+
+    got = sandbox.call(one, options.timeout_s, options.memory_mb)
+    return unknown(ob, engine, got.reason, deadline) if isinstance(got, sandbox.Stopped) else got

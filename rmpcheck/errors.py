@@ -25,6 +25,9 @@ class Span:
 
 NO_SPAN = Span("<builtin>", 0, 0)
 
+# The most characters of a source line a diagnostic shows.
+SHOWN_LINE = 160
+
 
 class RmpcheckError(Exception):
     """Base of every error that is the user's input, not our bug."""
@@ -47,14 +50,20 @@ class Diagnostic:
             raw = self.source_line.rstrip("\n")
             text = raw.expandtabs(4)
             gutter = f"{self.span.line:>4} | "
-            lines.append(gutter + text)
             # columns count a tab as one character; the shown line expands it
             start = len(raw[: self.span.col - 1].expandtabs(4))
             width = 1
             if self.span.end_line == self.span.line and self.span.end_col > self.span.col:
                 width = len(raw[: self.span.end_col - 1].expandtabs(4)) - start
             width = max(1, min(width, len(text) - start + 1))
-            lines.append(" " * (len(gutter) + start) + "^" * width)
+            if len(text) > SHOWN_LINE:
+                # a line no one could read whole (a 5000-digit literal): show around the caret
+                cut = max(0, start - SHOWN_LINE // 4)
+                text = ("..." if cut else "") + text[cut : cut + SHOWN_LINE] + "..."
+                start = start - cut + (3 if cut else 0)
+                width = min(width, len(text) - 3 - start)
+            lines.append(gutter + text)
+            lines.append(" " * (len(gutter) + start) + "^" * max(1, width))
         if self.hint:
             lines.append(f"  = hint: {self.hint}")
         return "\n".join(lines)
@@ -87,6 +96,15 @@ class EngineError(RmpcheckError):
 
 class TraceError(RmpcheckError):
     """A saved trace cannot be loaded or no longer applies to the model."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM stopped a run; ``finished`` holds what had finished by then
+    (a list of results, a partial walk: whatever the interrupted call returns)."""
+
+    def __init__(self, finished: object = None) -> None:
+        super().__init__("interrupted")
+        self.finished = finished
 
 
 class InternalError(Exception):

@@ -64,10 +64,24 @@ class Monitor:
     init: Expr
     next: Expr
     origin: str = ""
+    # the past-time formula (over params) whose value this is, for showing it to a
+    # person; None for a step claim's flag and other helpers
+    source: Expr | None = None
 
     def ref(self, primed: bool = False) -> Expr:
         v = self.decl.ref(primed)
         return Select(v, self.params) if self.params else v
+
+    def shown(self, args: Sequence[Expr] | None = None) -> Expr:
+        """The monitor's value as a person reads it, at ``args`` (default: its parameters):
+        its past-time formula, or a phrase naming the claim (never an internal name)."""
+        if self.source is not None:
+            at = dict(zip(self.params, args or self.params, strict=True))
+            return ir.substitute(self.source, at)
+        base = self.decl.name.lstrip("_").rstrip("0123456789_")
+        what = {"ok": "held at the last step", "hit": "was reached at the last step"}
+        phrase = f"({self.origin} {what.get(base, base)})"
+        return StateVar(phrase, BOOL)  # printed as it is: a phrase in parentheses
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,11 +163,17 @@ class _Compiler:
         return name
 
     def new_monitor(
-        self, base: str, params: tuple[BoundVar, ...], init: Expr, nxt: Expr, origin: str
+        self,
+        base: str,
+        params: tuple[BoundVar, ...],
+        init: Expr,
+        nxt: Expr,
+        origin: str,
+        source: Expr | None = None,
     ) -> Monitor:
         name = self.fresh(base)
         t = MapType(tuple(p.type for p in params), BOOL) if params else BOOL
-        m = Monitor(StateDecl(name, t), params, init, nxt, origin)
+        m = Monitor(StateDecl(name, t), params, init, nxt, origin, source)
         self.monitors.append(m)
         return m
 
@@ -198,24 +218,25 @@ class _Compiler:
         first = self.at_init(a, origin) if ctx == "state" else None
         if p.op == "once":
             init = first if first is not None else BoolLit(False)
-            return self.new_monitor("once", params, init, _or(_self_ref(params), now), origin)
+            nxt = _or(_self_ref(params), now)
+            return self.new_monitor("once", params, init, nxt, origin, p)
         if p.op == "historically":
             init = first if first is not None else BoolLit(True)
-            return self.new_monitor("hist", params, init, _and(_self_ref(params), now), origin)
+            nxt = _and(_self_ref(params), now)
+            return self.new_monitor("hist", params, init, nxt, origin, p)
         if p.op == "since":
             b = p.args[1]
             b_now = self.at_step(b, ctx, origin)
             init = self.at_init(b, origin) if ctx == "state" else BoolLit(False)
-            return self.new_monitor(
-                "since", params, init, _or(b_now, _and(now, _self_ref(params))), origin
-            )
+            nxt = _or(b_now, _and(now, _self_ref(params)))
+            return self.new_monitor("since", params, init, nxt, origin, p)
         assert p.op == "prev"
         if ctx == "state" and not ir.has(a, (ActionIs, Past)):
             # a's value one position back is a itself read in the pre-state
-            return self.new_monitor("prev", params, BoolLit(False), a, origin)
+            return self.new_monitor("prev", params, BoolLit(False), a, origin, p)
         last_init = first if first is not None else BoolLit(False)
-        last = self.new_monitor("last", params, last_init, now, origin)
-        return self.new_monitor("prev", params, BoolLit(False), last.ref(), origin)
+        last = self.new_monitor("last", params, last_init, now, origin, a)
+        return self.new_monitor("prev", params, BoolLit(False), last.ref(), origin, p)
 
 
 # A monitor's own pre-value, written before its name exists; see _resolve_self.
@@ -242,7 +263,7 @@ def _resolve_self(m: Monitor) -> Monitor:
             return StateVar(m.decl.name, m.decl.type, False, x.span)
         return None
 
-    return Monitor(m.decl, m.params, m.init, ir.transform(m.next, f), m.origin)
+    return Monitor(m.decl, m.params, m.init, ir.transform(m.next, f), m.origin, m.source)
 
 
 def _close(prop: Property, body: Expr) -> Expr:

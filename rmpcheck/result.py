@@ -129,10 +129,14 @@ class Result:
             return f"unknown: {self.reason}" if self.reason else "unknown"
         if self.verdict in ("proved", "uncoverable", "bounded-safe") and self.scope is not None:
             if self.verdict == "bounded-safe":
+                if self.kind == "cover":
+                    # nothing is violated by not reaching a cover: say what was searched
+                    return str(self.scope).replace("no violation", "not reached", 1)
                 return str(self.scope)
             return f"{self.verdict} {self.scope}{self.findings_text()}"
         if self.trace is not None:
-            return f"{self.verdict} (trace of {self.trace.length} steps)"
+            n = self.trace.length
+            return f"{self.verdict} (trace of {n} step{'' if n == 1 else 's'})"
         return self.verdict
 
     def findings_text(self) -> str:

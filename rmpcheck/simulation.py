@@ -16,13 +16,17 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rmpcheck import ir
-from rmpcheck.errors import InternalError
+from rmpcheck.errors import InternalError, Interrupted
 from rmpcheck.interp import ActionInstance, Instance, State
 from rmpcheck.monitor import Obligation, System, compile_obligation
 from rmpcheck.trace.model import Trace
 from rmpcheck.trace.replay import build_trace, trace_of_run
 
 ENGINE = "simulate"
+
+# An interrupted walk is reported with at most this many of its steps: replaying
+# and printing a million steps after Ctrl-C would make the interrupt wait.
+SHOWN_WHEN_INTERRUPTED = 1000
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,8 @@ class Walk:
     trace: Trace
     violated: str | None = None  # name of the first claim found violated
     covered: dict[str, int] = field(default_factory=dict)  # cover -> first step reaching it
-    ended: str = ""  # "deadlock", "violation" or "steps"
+    ended: str = ""  # "deadlock", "violation", "steps" or "interrupted"
+    steps: int = 0  # steps taken (the trace may show fewer when interrupted)
 
 
 def walk(
@@ -42,7 +47,8 @@ def walk(
     steps: int,
     seed: int,
 ) -> Walk:
-    """Take up to ``steps`` random steps from a random initial state."""
+    """Take up to ``steps`` random steps from a random initial state. Ctrl-C raises
+    :class:`~rmpcheck.errors.Interrupted` with the walk so far (its first steps)."""
     rng = random.Random(seed)
     claims = [p for p in (props.properties if props else ()) if p.kind != "assume"]
     obs = [compile_obligation(model, props, p.name) for p in claims] if props else []
@@ -58,31 +64,49 @@ def walk(
     mine = [inst.complete(cur[:n]) for inst in followers]
     covered: dict[str, int] = {}
     ended = "steps"
-    for i in range(steps + 1):
-        hit = _check(obs, followers, mine, covered, i)
-        if hit is not None:
-            ob, inst = obs[hit], followers[hit]
-            states = [s for _, s in run]
-            actions = [(ai.action, ai.args) for ai, _ in run[1:] if ai is not None]
-            trace = build_trace(inst, ob, states, actions, ENGINE)
-            return Walk(trace, ob.prop.name, covered, "violation")
-        if i == steps:
-            break
-        succ = list(lead.successors(cur))
-        if not succ:
-            ended = "deadlock"
-            break
-        ai, cur = rng.choice(succ)
-        run.append((ai, cur))
-        mine = [_follow(inst, s, ai, cur[:n]) for inst, s in zip(followers, mine, strict=True)]
+    try:
+        for i in range(steps + 1):
+            hit = _check(obs, followers, mine, covered, i)
+            if hit is not None:
+                ob, inst = obs[hit], followers[hit]
+                states = [s for _, s in run]
+                actions = [(ai.action, ai.args) for ai, _ in run[1:] if ai is not None]
+                trace = build_trace(inst, ob, states, actions, ENGINE)
+                return Walk(trace, ob.prop.name, covered, "violation", len(actions))
+            if i == steps:
+                break
+            succ = list(lead.successors(cur))
+            if not succ:
+                ended = "deadlock"
+                break
+            ai, cur = rng.choice(succ)
+            run.append((ai, cur))
+            mine = [_follow(inst, s, ai, cur[:n]) for inst, s in zip(followers, mine, strict=True)]
+    except KeyboardInterrupt:
+        taken = len(run) - 1
+        done = _finish(lead, model, run[: SHOWN_WHEN_INTERRUPTED + 1], seed, "interrupted")
+        raise Interrupted(replace(done, covered=covered, steps=taken)) from None
+    return replace(_finish(lead, model, run, seed, ended), covered=covered)
+
+
+def _finish(
+    lead: Instance,
+    model: ir.Model,
+    run: list[tuple[ActionInstance | None, State]],
+    seed: int,
+    ended: str,
+) -> Walk:
+    """The walk of ``run``, which violated nothing."""
     trace = trace_of_run(lead, _walk_obligation(model, lead.system), run, ENGINE)
-    how = "stopped at a deadlock" if ended == "deadlock" else "no claim violated"
+    how = {"deadlock": "stopped at a deadlock", "interrupted": "interrupted"}.get(
+        ended, "no claim violated"
+    )
     trace = replace(
         trace,
         kind="witness",
         summary=f"random walk of {trace.length} step(s), seed {seed}: {how}",
     )
-    return Walk(trace, None, covered, ended)
+    return Walk(trace, None, {}, ended, trace.length)
 
 
 def _check(

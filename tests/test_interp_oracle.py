@@ -12,6 +12,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from profiles import examples
 
 from rmpcheck import ir
 from rmpcheck.build import BOOL
@@ -284,7 +285,7 @@ def states() -> st.SearchStrategy[dict[str, Any]]:
 
 
 @settings(
-    max_examples=300,
+    max_examples=examples(300),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -298,7 +299,7 @@ def test_compiled_steps_agree_with_the_oracle(body, s, arg):
 
 
 @settings(
-    max_examples=300,
+    max_examples=examples(300),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

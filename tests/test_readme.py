@@ -76,3 +76,44 @@ def test_readme_test_command_is_what_ci_runs() -> None:
     assert shown is not None, "README lost its test command"
     assert f"pip install -q -e '{shown.group(1)}'" in ci
     assert "\npython -m pytest\n" in ci + "\n"
+
+
+def test_ci_runs_readmes_test_command_first_then_the_marked_group() -> None:
+    readme = re.search(r"pip install -e '\.\[[a-z,]+\]' && (python -m pytest[^\n`]*)", README)
+    assert readme is not None
+    ci = [ln.strip() for ln in (ROOT / ".ci" / "run").read_text().splitlines()]
+    commands = [ln for ln in ci if ln.startswith("python -m pytest")]
+    assert commands[0] == readme.group(1)
+    assert commands[1] == 'python -m pytest -m "slow or randomized" --hypothesis-profile=thorough'
+
+
+def test_the_marked_group_is_not_empty() -> None:
+    """pytest exits 5 when nothing is collected: .ci/run's second command must select tests."""
+    import subprocess
+    import sys
+
+    files = ["tests/engines/test_auto.py", "tests/engines/test_differential.py"]
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--collect-only",
+            "-q",
+            "-n",
+            "0",
+            "-p",
+            "no:cacheprovider",
+            "-m",
+            "slow or randomized",
+            *files,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+    # the CPU-hog test of auto (slow) and the engines' differential test (randomized)
+    assert "tests/engines/test_auto.py: 1" in r.stdout, r.stdout
+    assert "tests/engines/test_differential.py: 1" in r.stdout, r.stdout

@@ -6,7 +6,8 @@ Each command lives in its own module and is imported only when it runs, so
 Exit codes (every command): 0 success / everything as expected; 1 a verdict
 differs from what was expected, or a simulation hit a violation; 2 bad input
 (a located error in a model, property or configuration file, a missing file,
-a bad option) or an internal error; 130 interrupted.
+a bad option); 3 an internal error (never a verdict); 130 interrupted
+(SIGINT or SIGTERM: workers stopped, what finished printed).
 """
 
 from __future__ import annotations
@@ -69,7 +70,8 @@ def cli() -> None:
       rmpcheck prove                                  # the configured gate
 
     Exit codes: 0 as expected; 1 a verdict differs (or a simulation found a
-    violation); 2 bad input or internal error; 130 interrupted.
+    violation); 2 bad input (the message names file:line:col); 3 internal
+    error; 130 interrupted (Ctrl-C or SIGTERM; what finished is printed).
     """
 
 

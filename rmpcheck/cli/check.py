@@ -47,7 +47,8 @@ def check(files: tuple[str, ...]) -> None:
 
     Each property file is checked against the model file on the same command
     line that its 'properties for NAME' names (or the only one given). Prints
-    one line per good file; every error goes to stderr and the exit code is 2.
+    one line per good file; every error goes to stderr and the exit code is 2
+    (3 for an internal error, 130 when interrupted).
     """
     result = check_files(list(files))
     for m in result.models:

@@ -7,11 +7,16 @@ when the command runs.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from dataclasses import replace
 
 import click
 
 from rmpcheck.cli.common import EXIT_DIFFERS, EXIT_OK, reports_errors
+from rmpcheck.cli.options import SECONDS, memory_option
 from rmpcheck.errors import ConfigError
+
+Echo = Callable[[str], None]
 
 
 @click.command()
@@ -35,7 +40,8 @@ from rmpcheck.errors import ConfigError
     metavar="FILE",
     help="with --infer: write the inferred lemmas to FILE as a .prop file for review",
 )
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="S")
+@click.option("--timeout", type=SECONDS, default=None, metavar="S", help="seconds in all")
+@memory_option("address space of the process that does the work")
 @reports_errors
 def cti(
     model_file: str,
@@ -46,6 +52,7 @@ def cti(
     infer: bool,
     out: str | None,
     timeout: float | None,
+    memory: int,
 ) -> None:
     """Show a counterexample to induction (CTI) for claim NAME and say whether it is reachable.
 
@@ -62,13 +69,15 @@ def cti(
       0  the claim is proved for all sizes (with the lemmas, or inferred ones)
       1  a CTI remains (reachable or not), or the solver gave up
       2  bad input
+      3  internal error
+      130  interrupted (Ctrl-C or SIGTERM)
     """
     from rmpcheck import api
-    from rmpcheck.engines import cti as ctis
-    from rmpcheck.engines.base import Deadline, Options
+    from rmpcheck.cli.progress import status_line
+    from rmpcheck.engines import sandbox
+    from rmpcheck.engines.base import Options
     from rmpcheck.engines.past import merged
     from rmpcheck.monitor import compile_obligation
-    from rmpcheck.smt.epr.transition import Unsupported
 
     if out is not None and not infer:
         raise click.BadParameter("--write needs --infer", param_hint="'--write'")
@@ -82,28 +91,87 @@ def cti(
         raise ConfigError(f"{name} is an assumption, not a claim")
     # one variable per past-time formula, so the CTI's states are the engine's
     ob = merged(compile_obligation(model, props, name, use_lemmas=not no_lemmas))
+    status = status_line()
+    opts = Options(depth=depth, timeout_s=timeout, memory_mb=memory, progress=status)
+    # in a process of its own: the timeout and memory limit hold, and Ctrl-C stops it
+    got = sandbox.call(
+        lambda echo: _investigate(ob, props, opts, infer, out, echo), timeout, memory, _say(status)
+    )
+    if status is not None:
+        status.clear()
+    if isinstance(got, sandbox.Stopped):
+        click.echo(f"unknown: {got.reason}")
+        sys.exit(EXIT_DIFFERS)
+    sys.exit(got)
+
+
+def _say(status: object) -> Callable[[object], None]:
+    """Print a line the investigation sends, over the status line if there is one."""
+
+    def say(text: object) -> None:
+        if status is not None:
+            status.clear()  # type: ignore[attr-defined]
+        click.echo(str(text))
+
+    return say
+
+
+def _investigate(
+    ob: object, props: object, opts: object, infer: bool, out: str | None, echo: Echo
+) -> int:
+    """Find a CTI and say whether it is reachable, or prove the claim; the exit code.
+    The time limit holds for the whole, from the first instruction (engines.limits)."""
+    from rmpcheck.engines.base import Options
+    from rmpcheck.engines.limits import OutOfTime, wall_clock
+
+    assert isinstance(opts, Options)
     try:
-        found = ctis.find(ob, Deadline(timeout))
+        with wall_clock(opts.timeout_s):
+            return _phases(ob, props, opts, infer, out, echo)
+    except OutOfTime:
+        echo(f"unknown: timeout after {opts.timeout_s:g} s")
+        return EXIT_DIFFERS
+
+
+def _phases(
+    ob: object, props: object, opts: object, infer: bool, out: str | None, echo: Echo
+) -> int:
+    from rmpcheck.engines import cti as ctis
+    from rmpcheck.engines.base import Deadline, Options
+    from rmpcheck.monitor import Obligation
+    from rmpcheck.smt.epr.transition import Unsupported
+
+    assert isinstance(ob, Obligation) and isinstance(opts, Options)
+    deadline = Deadline(opts.timeout_s)
+    lemmas = f"{len(ob.lemmas)} lemma(s)"
+    _progress(opts, "cti: checking initiation and consecution")
+    try:
+        found = ctis.find(ob, deadline)
     except Unsupported as e:
         raise ConfigError(f"the parametric encoding cannot express this model: {e}") from None
     for note in ctis.outside_epr(ob):
-        click.echo(f"note: outside the decidable EPR fragment: {note}\n")
-    opts = Options(depth=depth, timeout_s=timeout)
-    lemmas = f"{len(ob.lemmas)} lemma(s)"
+        echo(f"note: outside the decidable EPR fragment: {note}\n")
+    opts = replace(opts, timeout_s=deadline.remaining())  # every phase shares the deadline
     if found is None or infer:
-        sys.exit(_prove(ob, props, opts, infer, out, lemmas))
+        return _prove(ob, props, opts, infer, out, lemmas, echo)
     if isinstance(found, ctis.Stuck):
-        click.echo(f"unknown: {found.reason}")
-        sys.exit(EXIT_DIFFERS)
+        echo(f"unknown: {found.reason}")
+        return EXIT_DIFFERS
     if isinstance(found, ctis.BadInit):
         sizes = ", ".join(f"{k}={v}" for k, v in sorted(found.sizes.items()))
-        click.echo(f"an initial state ({sizes}) violates {', '.join(found.violated)}: a real bug")
-        sys.exit(EXIT_DIFFERS)
-    _show_cti(ob, found, opts, lemmas)
-    sys.exit(EXIT_DIFFERS)
+        echo(f"an initial state ({sizes}) violates {', '.join(found.violated)}: a real bug")
+        return EXIT_DIFFERS
+    _show_cti(ob, found, opts, lemmas, echo)
+    return EXIT_DIFFERS
 
 
-def _show_cti(ob: object, found: object, opts: object, lemmas: str) -> None:
+def _progress(opts: object, message: str) -> None:
+    say = getattr(opts, "progress", None)
+    if say is not None:
+        say(message)
+
+
+def _show_cti(ob: object, found: object, opts: object, lemmas: str, echo: Echo) -> None:
     from rmpcheck.engines.base import Options
     from rmpcheck.engines.cti import Cti
     from rmpcheck.engines.cti_reach import reachability
@@ -111,22 +179,30 @@ def _show_cti(ob: object, found: object, opts: object, lemmas: str) -> None:
     from rmpcheck.trace.text import render
 
     assert isinstance(ob, Obligation) and isinstance(found, Cti) and isinstance(opts, Options)
-    click.echo(f"{ob.prop.kind} {ob.prop.name} with {lemmas} is not inductive.\n")
-    click.echo(render(found.trace))
-    click.echo("(step 0 is any state satisfying the claim and every lemma, not an initial state)\n")
+    echo(f"{ob.prop.kind} {ob.prop.name} with {lemmas} is not inductive.\n")
+    echo(render(found.trace))
+    echo("(step 0 is any state satisfying the claim and every lemma, not an initial state)\n")
+    sizes = ", ".join(f"{k}={v}" for k, v in sorted(found.sizes.items()))
+    _progress(opts, f"cti: is it reachable at {sizes}?")
     r = reachability(ob, found, opts)
     if r.status == "reachable":
-        click.echo(f"reachable: {r.detail} -- a real bug:\n")
+        echo(f"reachable: {r.detail} -- a real bug:\n")
         assert r.trace is not None
-        click.echo(render(r.trace))
+        echo(render(r.trace))
     elif r.status == "unreachable":
-        click.echo(f"{r.detail}\n=> a lemma must exclude this state; try --infer")
+        echo(f"{r.detail}\n=> a lemma must exclude this state; try --infer")
     else:
-        click.echo(f"unknown whether reachable: {r.detail}")
+        echo(f"unknown whether reachable: {r.detail}")
 
 
 def _prove(
-    ob: object, props: object, opts: object, infer: bool, out: str | None, lemmas: str
+    ob: object,
+    props: object,
+    opts: object,
+    infer: bool,
+    out: str | None,
+    lemmas: str,
+    echo: Echo,
 ) -> int:
     from rmpcheck import ir
     from rmpcheck.engines import inductive
@@ -137,20 +213,24 @@ def _prove(
     assert isinstance(props, ir.PropertySet)
     # the model's default instance is the sample inference filters candidates with
     hint = _default_sizes(ob.model, props)
-    r = inductive.check(ob, hint, Options(timeout_s=opts.timeout_s, extra={"infer": infer}))
+    r = inductive.check(
+        ob,
+        hint,
+        Options(timeout_s=opts.timeout_s, progress=opts.progress, extra={"infer": infer}),
+    )
     if r.verdict not in ("proved", "uncoverable"):
-        click.echo(r.describe())
+        echo(r.describe())
         return EXIT_DIFFERS
     inferred = r.stats.get("inferred", [])
-    click.echo(f"{ob.prop.name}: {r.describe()} (certificate re-checked by a fresh solver)")
+    echo(f"{ob.prop.name}: {r.describe()} (certificate re-checked by a fresh solver)")
     assert r.certificate is not None
     for f in r.certificate.formulas:
-        click.echo(f"  {f}")
+        echo(f"  {f}")
     if infer:
-        click.echo(f"\n{len(inferred)} lemma(s) inferred beyond the {lemmas} given")
+        echo(f"\n{len(inferred)} lemma(s) inferred beyond the {lemmas} given")
     if out is not None:
         _write(ob, props, inferred, out)
-        click.echo(f"written to {out}")
+        echo(f"written to {out}")
     return EXIT_OK
 
 

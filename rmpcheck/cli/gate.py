@@ -35,8 +35,10 @@ Gate exit codes:
   1    some verdict differs (in either direction: a proof that breaks, a
        known-bad variant that suddenly proves, an expected proof that
        times out)
-  2    bad configuration or input, or an obligation could not run
-  130  interrupted (Ctrl-C): finished results are printed and cached
+  2    bad configuration or input (located: file:line:col)
+  3    internal error: an obligation crashed or could not be started
+  130  interrupted (Ctrl-C or SIGTERM): finished results are printed
+       and cached
 """
 
 # options that only make sense for one MODEL/PROPS pair, and only for the gate
@@ -146,6 +148,8 @@ def run_gate_mode(ctx: click.Context, names: tuple[str, ...], as_json: bool) -> 
     if p["trace_dir"]:
         traces = [o.result for o in report.outcomes if o.result is not None]
         say_written(write_traces(traces, p["trace_dir"], formats), p["trace_dir"])
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if as_json:
         click.echo(json.dumps(document.document(report), indent=2))
     else:

@@ -10,11 +10,14 @@ import sys
 
 import click
 
-from rmpcheck.cli.common import EXIT_DIFFERS, EXIT_OK, reports_errors
+from rmpcheck.cli.common import EXIT_DIFFERS, EXIT_INTERRUPTED, EXIT_OK, reports_errors
 from rmpcheck.cli.gate import GATE_HELP, check_single_mode, gate_options, run_gate_mode
+from rmpcheck.cli.options import SECONDS, memory_option
 from rmpcheck.cli.sizes import instance_option, resolve, size_option
+from rmpcheck.engines.base import DEFAULT_DEPTH
 from rmpcheck.engines.registry import ENGINES
 from rmpcheck.errors import ConfigError
+from rmpcheck.result import Result
 
 # verdicts that let `prove MODEL PROPS` exit 0
 SETTLED = frozenset({"proved", "covered"})
@@ -37,24 +40,28 @@ SETTLED = frozenset({"proved", "covered"})
     type=click.Choice(list(ENGINES)),
     default="auto",
     show_default=True,
-    help="auto races bmc, pdr and inductive in parallel processes",
+    help="auto runs bmc, pdr and inductive in parallel processes; a fixed order, not "
+    "the first to finish, picks the answer",
 )
 @size_option
 @instance_option
-@click.option("--depth", type=click.IntRange(min=0), default=None, help="bmc/kind bound [30]")
 @click.option(
-    "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=None,
-    metavar="S",
-    help="wall-clock seconds per claim; running out gives 'unknown'",
+    "--depth",
+    type=click.IntRange(min=0),
+    default=DEFAULT_DEPTH,
+    show_default=True,
+    help="bmc/kind bound (bmc: 'no violation up to depth k' is never a proof)",
 )
 @click.option(
-    "--memory",
-    type=click.IntRange(min=64),
+    "--timeout",
+    type=SECONDS,
     default=None,
-    metavar="MB",
-    help="memory per claim (auto)",
+    metavar="S",
+    help="wall-clock seconds per claim, set-up included (none by default; honoured "
+    "within 2 s); running out gives 'unknown'",
+)
+@memory_option(
+    "address space of each claim's process (auto: of each engine's); running out gives 'unknown'"
 )
 @click.option("--no-symmetry", is_flag=True, help="explicit: do not reduce by sort symmetry")
 @click.option(
@@ -68,7 +75,7 @@ SETTLED = frozenset({"proved", "covered"})
 )
 @click.option(
     "--prefer-budget",
-    type=click.FloatRange(min=0, min_open=True),
+    type=SECONDS,
     default=5.0,
     show_default=True,
     metavar="S",
@@ -92,9 +99,9 @@ def prove(
     engine: str,
     sizes: dict[str, int],
     instance: str | None,
-    depth: int | None,
+    depth: int,
     timeout: float | None,
-    memory: int | None,
+    memory: int,
     no_symmetry: bool,
     prefs: tuple[str, ...],
     prefer_budget: float,
@@ -108,7 +115,7 @@ def prove(
     --size and --instance, else the first instance block of PROPS, else of
     MODEL; the inductive engine (in auto, too) proves for every size. Prints
     a table of verdicts with what each covers ("proved for all sizes",
-    "proved for Page=6, Thread=3", "no violation up to depth 20", "refuted
+    "proved for Page=6, Thread=3", "no violation up to depth 10", "refuted
     (trace of 5 steps)"), every counterexample and witness, and every proof
     certificate. Each proof is examined (--vacuity check, the default): a
     premise that never holds, a disjunct never needed, or a claim true by
@@ -128,6 +135,9 @@ def prove(
       1  some claim is refuted, uncoverable, only bounded-safe (no violation
          up to a depth is not a proof) or unknown (a limit was hit)
       2  bad input: a file, an option, an unknown property or sort
+      3  internal error (never a verdict)
+      130  interrupted (Ctrl-C or SIGTERM): the claims that finished are
+         printed, the engine processes stopped
 
     Without MODEL and PROPS, runs the project's configured gate.
     """
@@ -139,6 +149,7 @@ def prove(
         raise click.UsageError("missing PROPS: give a property file after the model")
     from rmpcheck import api
     from rmpcheck.cli import report
+    from rmpcheck.cli.progress import status_line
     from rmpcheck.engines.base import Options
 
     model = api.load_model(model_file)
@@ -148,22 +159,37 @@ def prove(
     except ConfigError as e:
         raise click.BadParameter(str(e), param_hint="'--property'") from None
     at = resolve(model, props, sizes, instance)
+    status = status_line()
     opts = Options(
-        depth=depth if depth is not None else Options().depth,
+        depth=depth,
         timeout_s=timeout,
         memory_mb=memory,
         symmetry=not no_symmetry,
+        progress=status,
     )
     formats = _trace_formats(gate)
-    results = api.prove(
-        model,
-        props,
-        property=names or None,
-        engine=engine,
-        sizes=at,
-        options=opts,
-        vacuity=vacuity == "check",
-    )
+    try:
+        results = api.prove(
+            model,
+            props,
+            property=names or None,
+            engine=engine,
+            sizes=at,
+            options=opts,
+            vacuity=vacuity == "check",
+            isolate=True,
+        )
+    except api.Interrupted as stop:
+        if status is not None:
+            status.clear()
+        finished: list[Result] = stop.finished if isinstance(stop.finished, list) else []
+        if finished:
+            report.show(model, at, engine, finished)
+        total = len(api.select(props, names or None))
+        click.echo(f"\ninterrupted: {len(finished)} of {total} claim(s) finished", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    if status is not None:
+        status.clear()
     if prefs:
         from rmpcheck.trace.prefer import prefer_results
 

@@ -17,22 +17,33 @@ from rmpcheck.trace.model import Trace
 REASON_IN_TABLE = 40
 
 
-def verdict_text(r: Result) -> str:
-    """'proved for Page=6, Thread=3', 'no violation up to depth 20', 'refuted (trace ...)'."""
+def verdict_text(r: Result, sizes: Mapping[str, int] | None = None) -> str:
+    """'proved for Page=6, Thread=3', 'no violation up to depth 10', 'refuted (trace ...)';
+    a trace found at other sizes than ``sizes`` (the table's) says at which."""
     if r.verdict == "unknown" and len(r.reason) > REASON_IN_TABLE:
         return "unknown (reason below)"
-    return r.describe()
+    text = r.describe()
+    s = r.scope
+    if r.trace is not None and s is not None and sizes is not None and dict(s.sizes) != sizes:
+        at = ", ".join(f"{k}={v}" for k, v in s.sizes) or "no sorts"
+        text = text.replace(r.verdict, f"{r.verdict} at {at}", 1)
+    return text
 
 
-def rows(results: Sequence[Result]) -> list[tuple[str, str, str, str, str]]:
-    return [(r.property, r.kind, verdict_text(r), r.engine, f"{r.time_s:.2f} s") for r in results]
+def rows(
+    results: Sequence[Result], sizes: Mapping[str, int] | None = None
+) -> list[tuple[str, str, str, str, str]]:
+    return [
+        (r.property, r.kind, verdict_text(r, sizes), r.engine, f"{r.time_s:.2f} s")
+        for r in results
+    ]
 
 
 def show(model: ir.Model, sizes: Mapping[str, int], engine: str, results: Sequence[Result]) -> None:
     """Print the table, then each trace and certificate."""
     at = ", ".join(f"{k}={v}" for k, v in sizes.items()) or "no sorts"
     click.echo(f"{model.name} ({at}), engine {engine}\n")
-    table = rows(results)
+    table = rows(results, dict(sizes))
     head = ("property", "kind", "verdict", "engine", "time")
     if sys.stdout.isatty():
         from rich.console import Console  # only for people at a terminal
@@ -47,6 +58,8 @@ def show(model: ir.Model, sizes: Mapping[str, int], engine: str, results: Sequen
         for row in (head, *table):
             click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
     for r in results:
+        if "budget" in r.stats:
+            click.echo(f"\n== {r.property}: {r.stats['budget']}")
         if r.verdict == "unknown" and len(r.reason) > REASON_IN_TABLE:
             click.echo(f"\n== {r.property}: unknown ({r.engine})\n")
             click.echo(textwrap.fill(r.reason, 100, initial_indent="  ", subsequent_indent="  "))
@@ -81,7 +94,7 @@ def trace_text(trace: Trace) -> str:
     return text.render(trace)
 
 
-def result_dict(r: Result) -> dict[str, Any]:
+def result_dict(r: Result, sizes: Mapping[str, int] | None = None) -> dict[str, Any]:
     """One result as plain JSON values; the trace in ITF with rmpcheck metadata."""
     from rmpcheck.gate.codec import finding_to_json
     from rmpcheck.trace import itf
@@ -102,7 +115,7 @@ def result_dict(r: Result) -> dict[str, Any]:
         "property": r.property,
         "kind": r.kind,
         "verdict": r.verdict,
-        "description": verdict_text(r),
+        "description": verdict_text(r, dict(sizes)) if sizes is not None else verdict_text(r),
         "scope": scope,
         "engine": r.engine,
         "time_s": round(r.time_s, 4),
@@ -128,7 +141,7 @@ def document(
         "properties_file": props.file,
         "sizes": dict(sizes),
         "engine": engine,
-        "results": [result_dict(r) for r in results],
+        "results": [result_dict(r, sizes) for r in results],
         "exit_code": exit_code,
     }
 

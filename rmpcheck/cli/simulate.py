@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from rmpcheck.cli.common import EXIT_DIFFERS, EXIT_OK, reports_errors
+from rmpcheck.cli.common import EXIT_DIFFERS, EXIT_INTERRUPTED, EXIT_OK, reports_errors
 from rmpcheck.cli.sizes import instance_option, resolve, size_option
 
 
@@ -32,19 +32,36 @@ def simulate(
     first violated invariant, always or lemma and prints its counterexample;
     covers reached on the way are listed. Exit 0 when nothing was violated
     (including a walk that stopped at a deadlock), 1 at a violation, 2 on bad
-    input.
+    input, 3 on an internal error, 130 when interrupted (Ctrl-C or SIGTERM: the
+    walk so far is printed, up to its first 1000 steps).
     """
-    from rmpcheck.cli.report import trace_text
+    from rmpcheck.errors import Interrupted
     from rmpcheck.lang import load_model, load_properties
-    from rmpcheck.simulation import walk
+    from rmpcheck.simulation import Walk, walk
 
     model = load_model(model_file)
     props = load_properties(props_file, model) if props_file else None
     at = resolve(model, props, sizes, instance)
-    w = walk(model, props, at, steps, seed)
+    try:
+        w = walk(model, props, at, steps, seed)
+    except Interrupted as stop:
+        assert isinstance(stop.finished, Walk)
+        _show(stop.finished)
+        shown = f" (the first {stop.finished.trace.length} shown)"
+        more = shown if stop.finished.trace.length < stop.finished.steps else ""
+        click.echo(f"interrupted after {stop.finished.steps} step(s){more}", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    _show(w)
+    sys.exit(EXIT_DIFFERS if w.violated else EXIT_OK)
+
+
+def _show(w: object) -> None:
+    from rmpcheck.cli.report import trace_text
+    from rmpcheck.simulation import Walk
+
+    assert isinstance(w, Walk)
     click.echo(trace_text(w.trace).rstrip("\n"))
     for name, step in w.covered.items():
         click.echo(f"cover {name} reached at step {step}")
     if w.ended == "deadlock":
         click.echo(f"deadlock: no action is enabled after step {w.trace.length}")
-    sys.exit(EXIT_DIFFERS if w.violated else EXIT_OK)

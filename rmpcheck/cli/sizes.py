@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from rmpcheck import ir
+from rmpcheck.bounds import MAX_SORT_SIZE, literal_text, too_many_digits
 from rmpcheck.errors import ConfigError
 from rmpcheck.lang.source import did_you_mean
 
@@ -19,9 +20,16 @@ def _parse(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
         name, num = name.strip(), num.strip()
         if not eq or not name.isidentifier():
             raise click.BadParameter(f"{text!r} is not of the form Sort=N (say Page=3)")
-        if not num.isdigit() or int(num) < 1:
+        # digits are checked as text first: int() refuses 5000 of them with a ValueError
+        if (num.isascii() and num.isdigit()) and (too_many_digits(num) or int(num) > MAX_SORT_SIZE):
             raise click.BadParameter(
-                f"{text!r}: the size of {name} must be a positive integer, got {num!r}"
+                f"the size of {name} is {literal_text(num)}: at most {MAX_SORT_SIZE:,} "
+                "(an instance is for finite search; the inductive engine proves every size)"
+            )
+        if not (num.isascii() and num.isdigit()) or int(num) < 1:
+            raise click.BadParameter(
+                f"{literal_text(text)!r}: the size of {name} must be a positive integer, "
+                f"got {literal_text(num)!r}"
             )
         out[name] = int(num)
     return out

@@ -27,7 +27,8 @@ def replay(trace_file: str, model_file: str, props_file: str | None) -> None:
     Every step must still be an enabled action reaching the recorded state.
     With PROPS, the trace's property must also still be violated (or its
     cover reached) at the end. Exit 0 when it replays; 1 with the first step
-    that no longer applies and why; 2 on unreadable input.
+    that no longer applies and why; 2 on unreadable input; 3 on an internal
+    error; 130 when interrupted.
     """
     from rmpcheck.lang import load_model, load_properties
     from rmpcheck.trace import itf

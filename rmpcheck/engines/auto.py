@@ -1,48 +1,54 @@
-"""The portfolio: bmc and provers race in separate processes; the first decisive answer wins.
+"""The portfolio: bmc, a prover and the inductive engine in parallel processes, one fixed order.
 
 bmc finds short counterexamples fast; a prover (pdr by default, or kind via
-``opts.extra["prover"]``) finds proofs for the instance; the inductive engine
-proofs for every size (off with ``opts.extra["inductive"] = False``). A proof
-for the instance is the one decisive answer that does not win at once while
-the inductive engine still runs: it waits as long again as it took (at least
-WAIT_FOR_ALL_SIZES_S), since a proof for every size says more. Each member
-runs in its own process so a winner can stop the others, and so a time or
-memory limit can be enforced from outside: the memory limit is an
-address-space rlimit set in the child, and the wall-clock limit is checked by
-the parent (the children get it too, and normally stop by themselves). A
-child that crashes, runs out of memory or overruns answers "unknown" with the
-reason. When nobody is decisive the most informative answer is returned:
-bounded-safe before unknown.
+``opts.extra["prover"]``) proves the instance; the inductive engine proves
+every size (off with ``opts.extra["inductive"] = False``). Which answer is
+reported does not depend on which process finishes first: engines/preference
+ranks the answers (the shortest bmc counterexample first, then a proof for all
+sizes, ...), and the portfolio stops only when no member still running could
+beat the best answer in hand. Waiting for such a member has a budget, WAIT_S
+of wall clock from the start (``opts.extra["wait_s"]``; None: no budget but
+the timeout): when it runs out with a decisive answer in hand, that answer is
+reported and ``stats["budget"]`` (shown with the result) says that the budget
+decided and which members were cut off. So the same command gives the same
+verdict and scope on an idle and on a loaded machine unless a budget says
+otherwise.
+
+Each member runs in its own process so that it can be stopped, and so that a
+time or memory limit holds from outside: the memory limit is an address-space
+rlimit set in the child, the wall clock is checked by the parent (the
+children get it too, and normally stop by themselves). A child that crashes,
+runs out of memory or overruns answers "unknown" with the reason.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
-import resource
 import signal
 import sys
-import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from rmpcheck.engines import registry
+from rmpcheck.engines import preference, registry
 from rmpcheck.engines.base import Deadline, Options, unknown
+from rmpcheck.engines.sandbox import INTERRUPTS, die_with_parent, limit_memory
 from rmpcheck.monitor import Obligation
 from rmpcheck.result import Result
 
 ENGINE = "auto"
 
-# Extra time the parent allows a child past the deadline to report its own
-# timeout before it is terminated.
-GRACE_S = 2.0
+# How far past the deadline the parent waits for a member to report its own
+# timeout: less than engines.limits.ALARM_SLACK_S, so that the portfolio has
+# decided before its own alarm rings.
+GRACE_S = 0.3
 
-# The least time an instance proof waits for a running inductive engine.
-WAIT_FOR_ALL_SIZES_S = 1.0
-
-# Preference among non-decisive answers.
-_RANK = {"bounded-safe": 1, "unknown": 0}
+# The wait budget, from the start: long enough for the inductive engine on the
+# shipped examples several times over on a loaded machine (the race: about 1 s
+# idle), short enough that an instance proof is not held back for long when
+# inference will not succeed.
+WAIT_S = 20.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,13 +67,6 @@ def members(opts: Options) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _final(result: Result) -> bool:
-    """Nothing another member could say would be stronger."""
-    return result.verdict in ("refuted", "covered") or (
-        result.scope is not None and result.scope.kind == "all-sizes"
-    )
-
-
 def check(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:
     """Run the portfolio on one obligation."""
     deadline = Deadline(opts.timeout_s)
@@ -77,8 +76,10 @@ def check(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:
     if mp.current_process().daemon:
         # a daemonic process may not start children: take turns in this process
         return _in_turn(ob, sizes, opts, names, deadline)
-    child_opts = replace(opts, progress=None)  # callbacks do not cross processes
-    ctx: Any = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    fork = sys.platform.startswith("linux")
+    ctx: Any = mp.get_context("fork" if fork else "spawn")
+    # a forked member reports progress to the same terminal; a spawned one cannot
+    child_opts = opts if fork else replace(opts, progress=None)
     running: list[_Member] = []
     answers: dict[str, Result] = {}
     try:
@@ -89,21 +90,19 @@ def check(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:
                 args=(name, ob, dict(sizes), child_opts, opts.memory_mb, child_end),
                 name=f"rmpcheck-{name}",
             )
-            proc.start()
+            # no interrupt between the fork and knowing whom to stop
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, INTERRUPTS)
+            try:
+                proc.start()
+                running.append(_Member(name, proc, parent_end))
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
             child_end.close()
-            running.append(_Member(name, proc, parent_end))
-        winner = _collect(ob, running, answers, deadline, opts)
+        budget = opts.extra.get("wait_s", WAIT_S)
+        cut = _collect(ob, running, answers, deadline, opts, names, sizes, budget)
     finally:
         _stop(running)
-    if winner is not None:
-        return _tag(winner, answers, deadline)
-    if not answers:
-        return unknown(ob, ENGINE, "no engine answered", deadline)
-    best = max(answers.values(), key=lambda r: _RANK.get(r.verdict, 0))
-    if best.verdict == "unknown":
-        reasons = "; ".join(f"{r.engine}: {r.reason}" for r in answers.values())
-        best = replace(best, engine=ENGINE, reason=reasons)
-    return _tag(best, answers, deadline)
+    return _decide(ob, answers, names, sizes, deadline, cut, budget)
 
 
 def _collect(
@@ -112,45 +111,68 @@ def _collect(
     answers: dict[str, Result],
     deadline: Deadline,
     opts: Options,
-) -> Result | None:
-    """Wait for answers until one is decisive, all are in, or time is up."""
+    names: Sequence[str],
+    sizes: Mapping[str, int],
+    budget: float | None,
+) -> list[str]:
+    """Wait for answers until the best in hand is final, or time is up; the members the
+    wait budget cut off (none when it did not decide)."""
     pending: dict[Any, _Member] = {m.conn: m for m in running}
     by_sentinel: dict[Any, _Member] = {m.process.sentinel: m for m in running}
-    held: Result | None = None  # a proof for the instance, waiting for one for all sizes
-    held_until = 0.0
     while pending:
+        held = any(r.decisive for r in answers.values())
+        hopeful = [m.engine for m in pending.values()
+                   if preference.could_beat(m.engine, answers, names, sizes)]
+        if held and not hopeful:
+            return []
         left = deadline.remaining()
         timeout = None if left is None else left + GRACE_S
-        if held is not None:
-            timeout = max(0.0, held_until - time.monotonic())
+        if held and budget is not None:
+            rest = max(0.0, budget - deadline.elapsed())
+            timeout = rest if timeout is None else min(timeout, rest)
         ready = wait([*pending, *(m.process.sentinel for m in pending.values())], timeout)
         if not ready:
-            if held is not None:
-                return held
+            if held and (left is None or left > 0):
+                return hopeful  # the budget ran out before the deadline
             for m in pending.values():
                 answers[m.engine] = unknown(
                     ob, m.engine, f"timeout after {deadline.elapsed():.1f} s", deadline
                 )
-            return None
+            return []
         for obj in ready:
             who = pending.get(obj) or by_sentinel.get(obj)
             if who is None or who.conn not in pending:
                 continue
-            result = _receive(ob, who, deadline, opts)
+            answers[who.engine] = _receive(ob, who, deadline, opts)
             del pending[who.conn]
-            answers[who.engine] = result
-            if not result.decisive:
-                continue
-            if _final(result):
-                return result
-            if held is None:
-                held = result
-                wait_s = max(WAIT_FOR_ALL_SIZES_S, deadline.elapsed())
-                end = deadline.end if deadline.end is not None else float("inf")
-                held_until = min(time.monotonic() + wait_s, end)
-        if held is not None and not any(m.engine == "inductive" for m in pending.values()):
-            return held
-    return held
+    return []
+
+
+def _decide(
+    ob: Obligation,
+    answers: dict[str, Result],
+    names: Sequence[str],
+    sizes: Mapping[str, int],
+    deadline: Deadline,
+    cut: Sequence[str],
+    budget: float | None,
+) -> Result:
+    """The best answer by the fixed order, saying when the wait budget decided it."""
+    if not answers:
+        return unknown(ob, ENGINE, "no engine answered", deadline)
+    top = answers[preference.best(answers, names, sizes)]
+    if top.verdict == "unknown":
+        reasons = "; ".join(f"{r.engine}: {r.reason}" for r in answers.values())
+        top = replace(top, engine=ENGINE, reason=reasons)
+    result = _tag(top, answers, deadline)
+    if cut:
+        stats = dict(result.stats)
+        stats["budget"] = (
+            f"the {budget:g} s wait budget decided: {' and '.join(cut)} had not finished "
+            f"and could have given a stronger answer (opts.extra['wait_s'] sets the budget)"
+        )
+        result = replace(result, stats=stats)
+    return result
 
 
 def _receive(ob: Obligation, m: _Member, deadline: Deadline, opts: Options) -> Result:
@@ -183,13 +205,11 @@ def _child(
     """Entry point of a portfolio process: run one engine, send back its Result."""
     # Ctrl-C reaches the whole process group; the parent decides and stops us.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _die_with_parent()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not a handler inherited from the CLI
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, INTERRUPTS)
+    die_with_parent()
     if memory_mb is not None:
-        limit = memory_mb * 1024 * 1024
-        _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        limit_memory(memory_mb)
     try:
         conn.send(("ok", registry.run(engine, ob, sizes, opts)))
     except MemoryError:
@@ -203,53 +223,35 @@ def _child(
         conn.close()
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to SIGTERM this process when its parent dies, so a killed portfolio
-    (say, by the gate's memory limit) leaves no solver running on its own."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        pr_set_pdeathsig = 1
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
-    except (OSError, AttributeError):
-        pass
-
-
 def _in_turn(
     ob: Obligation, sizes: Mapping[str, int], opts: Options, names: list[str], deadline: Deadline
 ) -> Result:
     """The portfolio without processes, on the shared deadline: the inductive engine
     first (with a third of the time: inference may take long where other engines are
-    quick), then the prover, then bmc."""
+    quick), then the prover, then bmc, each only while it could still beat the best
+    answer in hand (the same order as in parallel, so the same answer)."""
     answers: dict[str, Result] = {}
     for name in reversed(names):
+        if answers and not preference.could_beat(name, answers, names, sizes):
+            continue
         left = deadline.remaining()
         if left is not None and left <= 0:
             break
         if name == "inductive" and left is not None:
             left /= 3
-        r = registry.run(name, ob, sizes, replace(opts, timeout_s=left))
-        answers[name] = r
-        if r.decisive:
-            return _tag(r, answers, deadline)
+        answers[name] = registry.run(name, ob, sizes, replace(opts, timeout_s=left))
     if not answers:
         return unknown(ob, ENGINE, f"timeout after {deadline.elapsed():.1f} s", deadline)
-    return _tag(max(answers.values(), key=lambda r: _RANK.get(r.verdict, 0)), answers, deadline)
+    return _decide(ob, answers, names, sizes, deadline, (), None)
 
 
 def _stop(running: list[_Member]) -> None:
-    """Terminate every member still alive, escalating to SIGKILL."""
+    """Kill every member still alive (they hold nothing worth a clean exit)."""
     for m in running:
-        if m.process.is_alive():
-            m.process.terminate()
-    end = time.monotonic() + 2.0
-    for m in running:
-        m.process.join(max(0.0, end - time.monotonic()))
         if m.process.is_alive():
             m.process.kill()
-            m.process.join(1.0)
+    for m in running:
+        m.process.join(2.0)
         m.conn.close()
 
 

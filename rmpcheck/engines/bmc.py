@@ -22,6 +22,7 @@ from rmpcheck.engines.base import (
     unknown,
     verdict_for,
 )
+from rmpcheck.engines.limits import too_large
 from rmpcheck.interp import Instance
 from rmpcheck.monitor import Obligation
 from rmpcheck.result import Certificate, Result, Scope
@@ -136,6 +137,9 @@ def progress(opts: Options, message: str) -> None:
 def check(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:
     """Shortest counterexample/witness up to ``opts.depth``; otherwise bounded-safe."""
     deadline = Deadline(opts.timeout_s)
+    big = too_large(ob, sizes)
+    if big is not None:
+        return unknown(ob, ENGINE, big, deadline)
     unroll = Unrolling(ob, encoding(ob.system, sizes))
     for k in range(opts.depth + 1):
         unroll.extend_to(k)

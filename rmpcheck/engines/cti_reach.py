@@ -12,6 +12,7 @@ reported as not found within the limits, never as unreachable.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -56,14 +57,20 @@ def reachability(ob: Obligation, cti: Cti, opts: Options) -> Reachability:
 
 def refute(ob: Obligation, cti: Cti, opts: Options) -> Reachability | None:
     """bmc (or explicit, if bmc is not built) on the claim at the CTI's sizes."""
+    return at_sizes(ob, cti.sizes, opts)
+
+
+def at_sizes(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Reachability | None:
+    """bmc (or explicit, if bmc is not built) on the claim at ``sizes``: a replayed trace
+    that refutes it (or reaches the cover), or None when none was found in ``opts``."""
     from rmpcheck.engines import registry
 
     for engine in ("bmc", "explicit"):
         try:
-            check = registry.resolve(engine)
+            registry.resolve(engine)
         except ConfigError:
             continue
-        r = check(ob, cti.sizes, opts)
+        r = registry.run(engine, ob, sizes, opts)
         if r.verdict in ("refuted", "covered") and r.trace is not None:
             what = "refutes" if r.verdict == "refuted" else "covers"
             steps = r.trace.length

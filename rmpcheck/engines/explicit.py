@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 from rmpcheck import ir
 from rmpcheck.engines.base import Deadline, Options, instance_scope, unknown, verdict_for
+from rmpcheck.engines.limits import too_large
 from rmpcheck.engines.symmetry import Symmetry
 from rmpcheck.errors import InternalError
 from rmpcheck.interp import Instance, State
@@ -172,6 +173,9 @@ def explore(
 def check(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:
     """Decide ``ob`` on the instance ``sizes`` by exhaustive search."""
     deadline = Deadline(opts.timeout_s)
+    big = too_large(ob, sizes)
+    if big is not None:
+        return unknown(ob, ENGINE, big, deadline)
     inst = Instance(ob.system, sizes)
     start = time.perf_counter()
     space = explore(inst, ob, opts, deadline)

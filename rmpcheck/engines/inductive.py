@@ -24,6 +24,7 @@ is as sound as inside the fragment; it is only "unknown" that becomes likely.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import z3
@@ -44,11 +45,10 @@ ENGINE = "inductive"
 
 def show(ob: Obligation, f: ir.Expr) -> str:
     """A formula in the model's concrete syntax: a monitor that came from a past-time
-    formula is printed as that formula; others (a step claim's ``__ok``) keep their
-    internal names."""
+    formula is printed as that formula, a step claim's flag as a phrase naming it."""
     from rmpcheck.lang.pretty import Printer
 
-    return Printer(ob.model.enums).expr(past.to_source(f, past.sources(ob)))
+    return Printer(ob.model.enums).expr(past.readable(ob, f))
 
 
 def certificate_set(goals: Sequence[Named], lemmas: Sequence[Named]) -> list[Named]:
@@ -88,8 +88,25 @@ def _reads_last_action(goals: Sequence[Named]) -> str | None:
 
 def check(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:
     """Prove ``ob`` for all sizes by induction. The proof has no sizes: ``sizes`` (the
-    instance the caller would check) only guide lemma inference's sampling."""
+    instance the caller would check) guide lemma inference's sampling, and before the
+    answer is "unknown" that instance is searched for a counterexample."""
     deadline = Deadline(opts.timeout_s)
+    r = _induction(ob, sizes, opts, deadline)
+    if r.verdict != "unknown":
+        return r
+    return _try_instance(ob, sizes, opts, deadline, r)
+
+
+def _progress(opts: Options, message: str) -> None:
+    if opts.progress is not None:
+        opts.progress(f"{ENGINE}: {message}")
+
+
+def _induction(
+    ob: Obligation, sizes: Mapping[str, int], opts: Options, deadline: Deadline
+) -> Result:
+    """Induction, with the given lemmas, a CTI's bug at its sizes, or inferred lemmas."""
+    _progress(opts, "checking the claim and its lemmas for induction")
     # a lemma's "a since b" and the claim's must be one variable for induction to link them
     ob = past.merged(ob)
     goals = goals_of(ob)
@@ -109,6 +126,8 @@ def check(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:
     outside = f" (outside EPR: {found[0]})" if found else ""
 
     failure = check_set(ob, ind, goals, deadline)
+    if failure is not None and not isinstance(failure, Stuck):
+        _progress(opts, "not inductive as given; looking further")
     if failure is None:
         return _proved(ob, goals, [], deadline, stats)
     if isinstance(failure, Stuck):
@@ -143,9 +162,11 @@ def check(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:
         return unknown(ob, ENGINE, f"not inductive: {failure.describe()}", deadline, **stats)
     from rmpcheck.engines.infer import infer
 
+    _progress(opts, "inferring lemmas")
     # the sizes the caller checks at are the sample that best shows the design
     inf = infer(ob, ind, claim, deadline, hint=sizes, given=given)
     stats["inference"] = inf.stats
+    _progress(opts, f"inference: {inf.status}, {len(inf.lemmas)} lemma(s)")
     if inf.status != "found":
         # the first CTI is the shrunk one: it reads best, whatever Houdini met later
         reason = f"not inductive: {failure.describe()}; inference: {inf.reason}"
@@ -166,7 +187,7 @@ def _proved(
     stats: dict[str, Any],
 ) -> Result:
     formulas = certificate_set(goals, lemmas)
-    failed = recheck(ob, formulas, deadline)
+    failed = recheck(ob, formulas, deadline)  # (no progress here: recheck is quick)
     if failed is not None:
         return unknown(
             ob, ENGINE, f"re-check by a fresh solver failed: {failed}", deadline, **stats
@@ -183,6 +204,37 @@ def _proved(
     cert = Certificate("lemmas", tuple(show(ob, f) for _, f in formulas), True, detail)
     verdict: Verdict = "proved" if ob.kind == "safety" else "uncoverable"
     return _result(ob, verdict, deadline, stats, scope=Scope("all-sizes"), certificate=cert)
+
+
+# Before the answer is "unknown", the caller's instance is searched for a real
+# counterexample (a bug that needs three epochs, a cover that needs two granules:
+# the CTI, shrunk to the fewest elements, cannot show them). Budgeted like the
+# CTI's own check, since the portfolio's bmc searches there too.
+INSTANCE_SEARCH_S = 10.0
+
+
+def _try_instance(
+    ob: Obligation, sizes: Mapping[str, int], opts: Options, deadline: Deadline, r: Result
+) -> Result:
+    """``r`` (unknown), or the claim refuted (a cover covered) at the caller's sizes."""
+    from rmpcheck.engines.cti_reach import at_sizes
+
+    left = deadline.remaining()
+    budget = INSTANCE_SEARCH_S if left is None else min(INSTANCE_SEARCH_S, left)
+    whole = all(s.name in sizes for s in ob.model.sorts)
+    if not whole or budget < 0.5 or not opts.extra.get("reach", True):
+        return r
+    at = ", ".join(f"{k}={v}" for k, v in sorted(sizes.items())) or "no sorts"
+    _progress(opts, f"searching {at} for a counterexample")
+    found = at_sizes(ob, sizes, Options(depth=opts.depth, timeout_s=budget))
+    stats = dict(r.stats)
+    if found is None or found.trace is None:
+        stats["instance_search"] = f"none at {at} within depth {opts.depth} and {budget:g} s"
+        return replace(r, stats=stats, time_s=deadline.elapsed())
+    stats["instance_search"] = found.detail
+    verdict: Verdict = "refuted" if ob.kind == "safety" else "covered"
+    scope = Scope("instance", tuple(sorted(sizes.items())))
+    return _result(ob, verdict, deadline, stats, scope=scope, trace=found.trace)
 
 
 # A CTI is first asked whether it is a real bug: bmc on the claim at the CTI's

@@ -25,6 +25,7 @@ import z3
 from rmpcheck import ir
 from rmpcheck.engines.base import Deadline, Options, unknown
 from rmpcheck.engines.bmc import Unrolling, decided, progress, unknown_reason
+from rmpcheck.engines.limits import too_large
 from rmpcheck.ir_text import ExprPrinter
 from rmpcheck.monitor import Obligation
 from rmpcheck.result import Certificate, Result
@@ -105,7 +106,13 @@ class InductionStep:
 
 
 def certificate(ob: Obligation, k: int, lemmas: Sequence[tuple[str, ir.Expr]]) -> Certificate:
-    show = ExprPrinter(ob.model.enums).expr
+    from rmpcheck.engines.past import readable
+
+    printer = ExprPrinter(ob.model.enums)
+
+    def show(e: ir.Expr) -> str:
+        return printer.expr(readable(ob, e))
+
     text = show(ob.target)
     formulas = (f"!({text})" if ob.kind == "reach" else text, *(show(e) for _, e in lemmas))
     names = ", ".join(name for name, _ in lemmas)
@@ -116,6 +123,9 @@ def certificate(ob: Obligation, k: int, lemmas: Sequence[tuple[str, ir.Expr]]) -
 def check(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:
     """Proved (instance) when the claim is k-inductive for some k <= opts.depth + 1."""
     deadline = Deadline(opts.timeout_s)
+    big = too_large(ob, sizes)
+    if big is not None:
+        return unknown(ob, ENGINE, big, deadline)
     enc = encoding(ob.system, sizes)
     base = Unrolling(ob, enc)
     use = ob.lemmas if opts.extra.get("kind.lemmas", True) else ()

@@ -109,6 +109,21 @@ def to_source(e: ir.Expr, srcs: Mapping[str, tuple[tuple[ir.BoundVar, ...], ir.E
     return ir.transform(e, f)
 
 
+def readable(ob: Obligation, e: ir.Expr) -> ir.Expr:
+    """``e`` for a person: monitors with a source read as that formula, every other
+    monitor as its :meth:`~rmpcheck.monitor.Monitor.shown` form (never ``__ok``)."""
+    by_name = {m.decl.name: m for m in ob.system.monitors}
+
+    def f(x: ir.Expr) -> ir.Expr | None:
+        if isinstance(x, ir.Select) and isinstance(x.map, ir.StateVar) and x.map.name in by_name:
+            return by_name[x.map.name].shown(x.args)
+        if isinstance(x, ir.StateVar) and not x.primed and x.name in by_name:
+            return by_name[x.name].shown()
+        return None
+
+    return ir.transform(to_source(e, sources(ob)), f)
+
+
 def _reconstruct(m: Monitor, known: Mapping[str, tuple]) -> ir.Expr | None:
     op = next((op for prefix, op in _OPS.items() if m.decl.name.startswith(prefix)), None)
     own = m.ref()

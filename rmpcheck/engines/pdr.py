@@ -20,12 +20,13 @@ import z3
 
 from rmpcheck.engines.base import Deadline, Options, unknown
 from rmpcheck.engines.bmc import Unrolling, decided, goal, progress, unknown_reason
+from rmpcheck.engines.limits import too_large
 from rmpcheck.monitor import Obligation
 from rmpcheck.result import Certificate, Result
 from rmpcheck.smt import solving
 from rmpcheck.smt.readable import show_conjuncts
 from rmpcheck.smt.system import Encoding, encoding
-from rmpcheck.smt.vocab import Vocabulary, locations_of
+from rmpcheck.smt.vocab import Vocabulary, shown_locations
 
 ENGINE = "pdr"
 # only the transition rule has this name: counting it along a derivation gives the depth
@@ -169,7 +170,7 @@ def recheck(
 def readable(enc: Encoding, inv: z3.ExprRef) -> tuple[str, ...]:
     """The invariant's conjuncts in model vocabulary."""
     shown = enc.vocab("shown")
-    locs = locations_of(enc.lay, shown)
+    locs = shown_locations(enc.lay, shown)
     body = z3.simplify(z3.substitute_vars(inv, *shown.flat()))
     assert isinstance(body, z3.BoolRef)
     return show_conjuncts(body, locs, enc.sizes, enc.lay.system.model.enums)
@@ -178,6 +179,9 @@ def readable(enc: Encoding, inv: z3.ExprRef) -> tuple[str, ...]:
 def check(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:
     """Proved/uncoverable with a re-checked inductive invariant, or a bmc-rebuilt trace."""
     deadline = Deadline(opts.timeout_s)
+    big = too_large(ob, sizes)
+    if big is not None:
+        return unknown(ob, ENGINE, big, deadline)
     enc = encoding(ob.system, sizes)
     progress(opts, f"{ENGINE}: running Spacer")
     chc = Chc(ob, enc, deadline, opts.seed)

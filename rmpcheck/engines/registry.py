@@ -49,5 +49,9 @@ def resolve(engine: str) -> EngineFn:
 
 
 def run(engine: str, ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:
-    """Check one obligation with the named engine."""
-    return resolve(engine)(ob, sizes, opts)
+    """Check one obligation with the named engine, within its time limit from the first
+    instruction on (engines.limits): running out of time or memory is "unknown"."""
+    from rmpcheck.engines.limits import bounded
+
+    check = resolve(engine)
+    return bounded(engine, ob, opts, lambda: check(ob, sizes, opts))

@@ -20,7 +20,7 @@ import json
 import os
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -39,6 +39,9 @@ It is safe to delete. Keep it out of version control.
 class Cache:
     directory: Path
     read: bool = True  # --no-cache turns reading off; results are still written
+    # why results could not be stored, once per reason (the gate warns: every run
+    # would otherwise prove everything again without a word)
+    problems: list[str] = field(default_factory=list, compare=False)
 
     def path(self, key: str, kind: str = "") -> Path:
         """Where an entry lives: results at the top, examinations in ``vacuity/``."""
@@ -91,8 +94,12 @@ class Cache:
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
-        except OSError:
-            return False  # a read-only or full disk costs a re-run later, never the verdict
+        except OSError as e:
+            # a read-only or full disk costs a re-run later, never the verdict
+            why = f"cannot write the cache in {self.directory}: {e.strerror or e}"
+            if why not in self.problems:
+                self.problems.append(why)
+            return False
         return True
 
     def _readme(self) -> None:

@@ -6,7 +6,7 @@
     engine = "auto"          # defaults for every check; each may override
     timeout = 60             # seconds per obligation
     memory_mb = 2048
-    depth = 30
+    depth = 10
     instance = "small"       # a name below, or one the model file declares
 
     [tool.rmpcheck.instances]
@@ -32,6 +32,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from rmpcheck.bounds import (
+    MAX_SORT_SIZE,
+    UnreadableFile,
+    memory_problem,
+    read_file,
+    timeout_problem,
+)
 from rmpcheck.engines.registry import ENGINES
 from rmpcheck.errors import ConfigError
 from rmpcheck.gate.locate import ConfigErrors, KeyPath, TomlText, syntax_error
@@ -99,11 +106,13 @@ def find_config(start: Path | None = None) -> Path:
 def load_config(path: str | os.PathLike[str]) -> GateConfig:
     """Read and check the configuration in ``path``; every problem is a located ConfigError."""
     p = Path(path)
+    if not p.exists():
+        raise ConfigError(f"{p}: no such configuration file")
     try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{p}: no such configuration file") from None
-    except (OSError, UnicodeDecodeError) as e:
+        text = read_file(p).decode("utf-8")
+    except UnreadableFile as e:
+        raise ConfigError(f"{p}: cannot read configuration: {e}") from None
+    except UnicodeDecodeError as e:
         raise ConfigError(f"{p}: cannot read configuration: {e}") from None
     source = TomlText(str(p), text)
     try:
@@ -192,12 +201,18 @@ class _Reader:
             )
             engine = None
         timeout = t.get("timeout")
-        if timeout is not None and (
-            isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0
-        ):
-            self.error((*key, "timeout"), "'timeout' must be a positive number of seconds")
-            timeout = None
+        if timeout is not None:
+            if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+                self.error((*key, "timeout"), "'timeout' must be a number of seconds")
+                timeout = None
+            elif (why := timeout_problem(float(timeout))) is not None:
+                # nan or 1e400 would switch the limit off without a word
+                self.error((*key, "timeout"), f"'timeout' {why}")
+                timeout = None
         memory = self.positive_int(t, "memory_mb", key, "a positive number of megabytes")
+        if memory is not None and (why := memory_problem(memory)) is not None:
+            self.error((*key, "memory_mb"), f"'memory_mb' {why}")
+            memory = None
         depth = t.get("depth")
         if depth is not None and (
             isinstance(depth, bool) or not isinstance(depth, int) or depth < 0
@@ -236,6 +251,8 @@ class _Reader:
         for sort, n in v.items():
             if isinstance(n, bool) or not isinstance(n, int) or n < 1:
                 self.error((*key, sort), f"the size of {sort} must be a whole number, 1 or more")
+            elif n > MAX_SORT_SIZE:
+                self.error((*key, sort), f"the size of {sort} is {n:,}: at most {MAX_SORT_SIZE:,}")
             else:
                 out.append((sort, n))
         return tuple(sorted(out))

@@ -21,7 +21,10 @@ from rmpcheck.gate.runner import Events, Ran, Solve, Task, engine_solve, run_job
 from rmpcheck.gate.vacuity import Findings, VacuityJob, attach, vacuity_jobs
 from rmpcheck.result import Result
 
-EXIT_OK, EXIT_DIFFERS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_DIFFERS, EXIT_ERROR, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+# how the runner marks an obligation that failed through our fault, not the input's
+INTERNAL = "internal error"
 
 
 @dataclass(frozen=True)
@@ -40,16 +43,21 @@ class GateReport:
     wall_s: float
     # each examination of proofs that ran or came from the cache (gate/vacuity.py)
     examined: tuple[Examined, ...] = ()
+    warnings: tuple[str, ...] = ()  # what the user should know that is no verdict
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
 
     @property
     def exit_code(self) -> int:
-        """130 interrupted; 2 an obligation errored; 1 a verdict differs; 0 all as expected."""
+        """130 interrupted; 3 an internal error; 2 bad input for an obligation; 1 a verdict
+        differs; 0 all as expected."""
         if self.interrupted:
             return EXIT_INTERRUPTED
-        if self.count("error"):
+        errors = [o for o in self.outcomes if o.status == "error"]
+        if any(o.note.startswith(INTERNAL) for o in errors):
+            return EXIT_INTERNAL
+        if errors:
             return EXIT_ERROR
         if self.count("mismatch") or self.count("not-run"):
             return EXIT_DIFFERS
@@ -156,12 +164,16 @@ def run_gate(
         # an interrupted run may not have examined a proof: it is judged on its verdict
         status, note = judge(jobs[i], r, error, examined=i in done or not jobs[i].vacuity)
         outcomes.append(Outcome(jobs[i], status, r, i in cached, note, walls.get(i, 0.0)))
+    warnings = tuple(
+        f"{w} (results are not kept: every run proves them again)" for w in cache.problems
+    )
     return GateReport(
         plan,
         tuple(outcomes),
         interrupted,
         time.monotonic() - t0,
         tuple(examined[k] for k in sorted(examined)),
+        warnings,
     )
 
 

@@ -30,6 +30,7 @@ from typing import Any
 
 from rmpcheck import ir
 from rmpcheck.engines.base import Options
+from rmpcheck.engines.sandbox import die_with_parent, limit_memory
 from rmpcheck.errors import InternalError, RmpcheckError
 from rmpcheck.gate import codec, vacuity
 from rmpcheck.gate.plan import Job
@@ -130,7 +131,8 @@ def run_jobs(
                 try:
                     running[index] = _start(ctx, index, job, inputs(job), solve)
                 except OSError as e:  # no process to be had (fork failed): say so, go on
-                    failed = Ran(None, f"could not start a process for this obligation: {e}")
+                    why = f"internal error: could not start a process for this obligation: {e}"
+                    failed = Ran(None, why)
                     batch.ran[index] = failed
                     events.finished(job, failed)
                     continue
@@ -305,7 +307,8 @@ def _child_main(conn: Any, job: Task, given: Any, solve: Solve) -> None:
         with contextlib.suppress(OSError):
             os.setpgid(0, 0)
         at_start = _mapped_mb()  # read before the limit: reading needs memory too
-        _limit_memory(job.memory_mb)
+        die_with_parent()  # a killed gate leaves no engine running
+        limit_memory(job.memory_mb)
         if isinstance(job, VacuityJob):
             payload = vacuity.payload(job, given)
         else:
@@ -322,17 +325,6 @@ def _child_main(conn: Any, job: Task, given: Any, solve: Solve) -> None:
             conn.send(("error", "internal error: " + traceback.format_exc()))
     finally:
         os._exit(0)
-
-
-def _limit_memory(mb: int) -> None:
-    import resource
-
-    limit = mb * 1024 * 1024
-    with contextlib.suppress(ValueError, OSError):
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
 def _mapped_mb() -> int:
@@ -385,7 +377,8 @@ def _solve_one(
         # running out of memory surfaces in odd ways (a solver's message, a parser's
         # ValueError): if a modest allocation fails now, that was the cause
         if "out of memory" in str(e).lower() or _starved():
-            return ("unknown", f"memory limit of {job.memory_mb} MB exceeded "
-                    f"({type(e).__name__}: {str(e)[:200]})")
+            return (
+                "unknown",
+                f"memory limit of {job.memory_mb} MB exceeded ({type(e).__name__}: {str(e)[:200]})",
+            )
         return ("error", "internal error (please report): " + traceback.format_exc())
-

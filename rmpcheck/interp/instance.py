@@ -195,7 +195,7 @@ class Instance:
         total = prod(len(e) for e in entries)
         if total > MAX_INIT_CANDIDATES:
             raise EngineError(
-                f"{self.model.name}: init leaves {total:,} values for {d.name};"
+                f"{self.model.name}: init leaves {_count(total)} values for {d.name};"
                 " constrain init or use a symbolic engine (bmc, kind, pdr)"
             )
         return [v for v in itertools.product(*entries) if ok(v)]
@@ -233,6 +233,11 @@ class Instance:
         """A state from display values (model variables; monitors recomputed are not
         possible, so they must be present too)."""
         return tuple(self.sizes.read(d.type, shown[d.name]) for d in self.decls)
+
+
+def _count(n: int) -> str:
+    """A count for a message: in full while it reads as a number, else its magnitude."""
+    return f"{n:,}" if n < 10**15 else f"about 10^{len(str(n)) - 1}"
 
 
 def _split(e: ir.Expr) -> Iterator[ir.Expr]:

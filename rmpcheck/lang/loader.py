@@ -100,10 +100,11 @@ class Loader:
         try:
             text = read_text(path)
         except UnreadableFile as e:
+            missing = str(e).startswith("no such file")
             self.rep.error(
                 inc.span,
                 f'cannot include "{inc.path}": {e}',
-                "include paths are relative to the including file's directory",
+                "include paths are relative to the including file's directory" if missing else None,
             )
             self.incomplete = True
             return []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rmpcheck import ir
+from rmpcheck.bounds import MAX_SORT_SIZE
 from rmpcheck.bulk import order_dependent_writes
 from rmpcheck.errors import Span
 from rmpcheck.lang import syntax as S
@@ -117,6 +118,13 @@ def _check_size(
         return False
     if n < 1:
         rep.error(span, f"sort {sort} must have at least 1 element, not {n}")
+        return False
+    if n > MAX_SORT_SIZE:
+        rep.error(
+            span,
+            f"sort {sort} has {n:,} elements: at most {MAX_SORT_SIZE:,} in an instance",
+            "an instance is for finite search; the inductive engine proves for every size",
+        )
         return False
     return True
 

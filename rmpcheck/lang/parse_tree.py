@@ -8,9 +8,10 @@ from importlib import resources
 from typing import Any
 
 from lark import Lark, Token, Transformer_NonRecursive, v_args
-from lark.exceptions import UnexpectedInput
+from lark.exceptions import UnexpectedInput, VisitError
 from lark.tree import Meta
 
+from rmpcheck import bounds
 from rmpcheck.errors import Diagnostic, Span
 from rmpcheck.lang import syntax as S
 from rmpcheck.lang.syntax_errors import describe_syntax_error
@@ -55,8 +56,23 @@ def parse_source(text: str, path: str) -> S.SourceFile | Diagnostic:
         result = _Builder(path).transform(tree)
     except RecursionError:
         return Diagnostic(Span(path, 1, 1), TOO_DEEP)
+    except VisitError as e:
+        if not isinstance(e.orig_exc, TooLarge):
+            raise
+        span = e.orig_exc.span
+        lines = text.splitlines()
+        line = lines[span.line - 1] if 0 < span.line <= len(lines) else None
+        return Diagnostic(span, e.orig_exc.message, e.orig_exc.hint, line)
     assert isinstance(result, S.SourceFile)
     return result
+
+
+class TooLarge(Exception):
+    """A number in the text past :mod:`rmpcheck.bounds`, found while building the tree."""
+
+    def __init__(self, span: Span, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.span, self.message, self.hint = span, message, hint
 
 
 _ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
@@ -180,7 +196,18 @@ class _Builder(Transformer_NonRecursive):
         return S.RangeT(c[0], c[1], self.span(meta))
 
     def int_lit(self, meta: Meta, c: list[Any]) -> int:
-        return -int(c[1]) if len(c) == 2 else int(c[0])
+        return -self.number(c[1]) if len(c) == 2 else self.number(c[0])
+
+    def number(self, tok: Token) -> int:
+        """An INT token's value, refused (located) past bounds.MAX_INT."""
+        if bounds.too_many_digits(str(tok)):
+            raise TooLarge(
+                self.tspan(tok),
+                f"integer literal {bounds.literal_text(str(tok))} is too large: "
+                f"at most {bounds.MAX_INT}",
+                "ints are small bounded ranges (say 0..255); a size goes in an instance block",
+            )
+        return int(tok)
 
     # ------------------------------------------------------------ statements
 
@@ -220,7 +247,7 @@ class _Builder(Transformer_NonRecursive):
         return S.Unary(str(c[0]), c[1], self.span(meta))
 
     def neg_int(self, meta: Meta, c: list[Any]) -> S.Lit:
-        return S.Lit(-int(c[1]), self.span(meta))
+        return S.Lit(-self.number(c[1]), self.span(meta))
 
     def index(self, meta: Meta, c: list[Any]) -> S.Index:
         return S.Index(c[0], c[1], self.span(meta))
@@ -235,7 +262,7 @@ class _Builder(Transformer_NonRecursive):
         return S.Lit(False, self.span(meta))
 
     def int(self, meta: Meta, c: list[Any]) -> S.Lit:
-        return S.Lit(int(c[0]), self.span(meta))
+        return S.Lit(self.number(c[0]), self.span(meta))
 
     def name(self, meta: Meta, c: list[Any]) -> S.Name:
         return S.Name(str(c[0]), self.span(meta))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from rmpcheck import ir
+from rmpcheck.bounds import MAX_RANGE_VALUES
 from rmpcheck.errors import Span
 from rmpcheck.lang import syntax as S
 from rmpcheck.lang.source import Reporter, did_you_mean
@@ -86,6 +87,15 @@ class Globals:
             if t.lo > t.hi:
                 rep.error(t.span, f"empty range {t.lo}..{t.hi}: the lower bound is above the upper")
                 return None
+            if t.hi - t.lo + 1 > MAX_RANGE_VALUES:
+                rep.error(
+                    t.span,
+                    f"range {t.lo}..{t.hi} has {t.hi - t.lo + 1:,} values: "
+                    f"at most {MAX_RANGE_VALUES:,}",
+                    "every engine enumerates a range's values; model a large number "
+                    "abstractly (a sort, or an enum of the cases that matter)",
+                )
+                # the type still serves the rest of the check: no cascade of unknown names
             return ir.IntType(t.lo, t.hi)
         if t.name in self.sorts:
             return self.sorts[t.name]

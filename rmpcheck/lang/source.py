@@ -7,29 +7,18 @@ A load reports every error it finds at once, so errors are collected in a
 from __future__ import annotations
 
 import difflib
-import os
 from collections.abc import Iterable
 
+from rmpcheck.bounds import UnreadableFile, read_file
 from rmpcheck.errors import Diagnostic, ModelError, Span
 
-
-class UnreadableFile(Exception):
-    """A file that cannot be read as text; the message says why, in user terms."""
+__all__ = ["Reporter", "UnreadableFile", "did_you_mean", "read_text"]
 
 
 def read_text(path: str) -> str:
-    """The file's text, or :class:`UnreadableFile` saying why not."""
-    if os.path.isdir(path):
-        raise UnreadableFile(f"{path} is a directory, not a file")
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except FileNotFoundError:
-        raise UnreadableFile(f"no such file: {path}") from None
-    except PermissionError:
-        raise UnreadableFile(f"permission denied: {path}") from None
-    except OSError as e:
-        raise UnreadableFile(f"cannot read {path}: {e.strerror or e}") from None
+    """The file's text, or :class:`UnreadableFile` saying why not (bounds.read_file: only
+    regular files, of at most bounds.MAX_FILE_BYTES)."""
+    data = read_file(path)
     if b"\0" in data:
         raise UnreadableFile(f"{path} is a binary file, not model or property text")
     try:

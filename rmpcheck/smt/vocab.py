@@ -11,6 +11,7 @@ Constants are named after the location (``assigned[Page3]@2``): calling
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
@@ -116,6 +117,28 @@ def vocab(lay: Layout, step: int | str) -> Vocabulary:
 def locations_of(lay: Layout, v: Vocabulary) -> dict[str, Location]:
     """The name of each of ``v``'s constants -> its location (to print formulas over ``v``)."""
     return {c.decl().name(): loc for c, loc in zip(v.flat(), lay.locations, strict=True)}
+
+
+def shown_locations(lay: Layout, v: Vocabulary) -> dict[str, Location]:
+    """:func:`locations_of` for printing: a monitor's location is labelled with the
+    formula it stands for (``once host.consult_rmp(Thread2)``), not its internal name.
+    (The labels of the layout itself also name Z3 constants, so they stay unique.)"""
+    names = ExprPrinter(lay.system.model.enums)
+    monitors = {m.decl.name: m for m in lay.system.monitors}
+    out = locations_of(lay, v)
+    for key, loc in out.items():
+        m = monitors.get(loc.var)
+        if m is None:
+            continue
+        kts = m.decl.type.keys if isinstance(m.decl.type, ir.MapType) else ()
+        # an element as a name that prints as itself (there are no sort literals)
+        args = [
+            ir.StateVar(value_text(lay.sizes, names, kt, k), kt)
+            for kt, k in zip(kts, loc.key, strict=True)
+        ]
+        text = names.expr(m.shown(args or None))
+        out[key] = dataclasses.replace(loc, label=text if m.source is None else f"({text})")
+    return out
 
 
 def state_domain(lay: Layout, v: Vocabulary) -> z3.BoolRef:

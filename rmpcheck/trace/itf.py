@@ -326,12 +326,14 @@ def loads(text: str, filename: str = "<trace>") -> Trace:
 
 def load(path: str | Path) -> Trace:
     """Read an ITF trace: one :func:`save` wrote, or any other producer's."""
+    from rmpcheck.bounds import UnreadableFile, read_file
+
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise TraceError(f"{p}: no such file") from None
-    except (OSError, UnicodeDecodeError) as e:
+        text = read_file(p).decode("utf-8")
+    except UnreadableFile as e:
+        raise TraceError(f"{p}: {e}") from None
+    except UnicodeDecodeError as e:
         raise TraceError(f"{p}: cannot read: {e}") from None
     return loads(text, str(p))
 

@@ -279,3 +279,70 @@ def test_prefer_choices_are_the_criteria_simplify_knows():
     (opt,) = [p for p in prove.params if p.name == "prefs"]
     assert isinstance(opt.type, click.Choice)
     assert list(opt.type.choices) == list(CRITERIA)
+
+
+def test_our_bug_is_exit_3_with_one_line_and_no_traceback(files, monkeypatch):
+    from rmpcheck import api
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("an engine bug")
+
+    monkeypatch.setattr(api, "prove", broken)
+    r = run("prove", str(files / "race.rmp"), str(files / "good.prop"))
+    assert r.exit_code == 3, r.output
+    assert "internal error (please report it" in r.output
+    assert "RuntimeError: an engine bug" in r.output
+    assert "Traceback" not in r.output
+    monkeypatch.setenv("RMPCHECK_DEBUG", "1")
+    r = run("prove", str(files / "race.rmp"), str(files / "good.prop"))
+    assert r.exit_code == 3 and "Traceback" in r.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--size", "Page=" + "9" * 5000], "the size of Page is 999999999999... (5000 digits)"),
+        (["--size", "Page=100000"], "at most 10,000"),
+        (["--size", "Page=²"], "must be a positive integer"),
+        (["--timeout", "nan"], "must be a finite number of seconds"),
+        (["--timeout", "1e400"], "must be a finite number of seconds"),
+        (["--timeout", "0"], "must be between 0.01 and"),
+        (["--memory", "1"], "must be between 256 and"),
+        (["--memory", "9" * 40], "is not a whole number of megabytes"),
+    ],
+)
+def test_limits_and_sizes_out_of_bounds_are_bad_options(files, args, message):
+    r = run("prove", str(files / "race.rmp"), str(files / "good.prop"), *args)
+    assert r.exit_code == 2, r.output
+    assert message in r.output and "Traceback" not in r.output
+
+
+def test_wording_a_cover_not_reached_one_step_and_no_internal_names(files):
+    r = run("prove", str(files / "race.rmp"), str(files / "good.prop"), "-e", "bmc",
+            "--depth", "1", "-p", "reach_write")
+    assert "not reached up to depth 1 (Page=2, Thread=2)" in r.output
+    assert "no violation" not in r.output
+    one = "properties for race\ncover one: exists p: Page. assigned[p]\n"
+    (files / "one.prop").write_text(one)
+    r = run("prove", str(files / "race.rmp"), str(files / "one.prop"), "-e", "bmc")
+    assert "covered (trace of 1 step)" in r.output
+    for engine in ("inductive", "pdr", "kind"):
+        r = run("prove", str(files / "race.rmp"), str(files / "good.prop"), "-e", engine,
+                "-p", "safe_write")
+        assert "__" not in r.output, r.output
+    r = run("prove", str(files / "race.rmp"), str(files / "good.prop"), "-e", "inductive",
+            "-p", "safe_write")
+    assert "(safe_write held at the last step)" in r.output
+
+
+def test_a_trace_at_other_sizes_than_the_table_says_at_which(files):
+    from rmpcheck.cli.report import verdict_text
+    from rmpcheck.result import Result, Scope
+    from rmpcheck.trace.model import Trace
+
+    trace = Trace.__new__(Trace)
+    object.__setattr__(trace, "steps", ())
+    r = Result("race", "x", "invariant", "refuted", "inductive",
+               scope=Scope("instance", (("Page", 1), ("Thread", 1))), trace=trace)
+    assert verdict_text(r, {"Page": 2, "Thread": 2}).startswith("refuted at Page=1, Thread=1 (")
+    assert verdict_text(r, {"Page": 1, "Thread": 1}).startswith("refuted (")

@@ -22,6 +22,7 @@ from math import prod
 
 from hypothesis import HealthCheck, assume, event, given, note, settings
 from hypothesis import strategies as st
+from profiles import examples
 from strategies import ALL_KINDS, models, properties_for
 
 from rmpcheck import ir
@@ -62,7 +63,7 @@ def _check_trace(r: Result, model: ir.Model, props: ir.PropertySet) -> None:
 
 
 @settings(
-    max_examples=300,
+    max_examples=examples(300),
     deadline=None,
     suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow],
 )

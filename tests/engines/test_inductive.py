@@ -4,17 +4,14 @@ outside what the encoding can express. Also what it reports about the EPR fragme
 
 from __future__ import annotations
 
-import dataclasses
-
+import pytest
 import race_text
 import z3
 from known_models import from_text
 
-from rmpcheck import ir
 from rmpcheck.engines import inductive
 from rmpcheck.engines.base import Options
-from rmpcheck.lang import parse_properties
-from rmpcheck.monitor import compile_obligation
+from rmpcheck.result import Scope
 from rmpcheck.smt.epr import induction
 
 NO_INFER = Options(timeout_s=60, extra={"infer": False})
@@ -118,7 +115,7 @@ def test_cover_proved_uncoverable_or_left_open():
 def test_step_properties_go_through_monitors():
     ok = "always w: host.write(t) -> step[t] == consulted && psc_lock"
     r = inductive.check(from_text(RACE, ok + LEMMAS, "w"), {}, NO_INFER)
-    assert r.verdict == "proved" and "__ok" in r.certificate.formulas[0]
+    assert r.verdict == "proved" and r.certificate.formulas[0] == "(w held at the last step)"
     bad = "always w: host.write(t) -> !psc_lock"
     r = inductive.check(from_text(RACE, bad + LEMMAS, "w"), {}, NO_INFER)
     # its CTI is a real bug: refuted at the CTI's sizes, with bmc's replayed trace
@@ -213,30 +210,6 @@ def test_bulk_updates_choices_and_witnesses_prove_and_break():
     assert r.trace is not None and r.trace.steps[-1].action == "hv.kill"
 
 
-def test_order_dependent_forall_write_is_refused():
-    # The checker rejects this write (rmpcheck.bulk); a model built in Python
-    # runs no checker, so the encoding must still refuse rather than guess.
-    ob = from_text(BULK.replace("KILL", ""), "invariant t: true", "t")
-    model = ob.model
-    scan = next(a for a in model.actions if a.name == "scan")
-    (bulk,) = scan.body
-    assert isinstance(bulk, ir.ForallStmt)
-    (q,) = bulk.vars
-    assigned = next(d for d in model.state if d.name == "assigned")
-    any_free = next(d for d in model.state if d.name == "any_free")
-    last_wins = ir.ForallStmt(
-        (q,), (ir.Assign(any_free.ref(), (), ir.Select(assigned.ref(), (q,))),)
-    )
-    actions = tuple(
-        ir.Action(a.actor, a.name, a.params, (last_wins,), a.doc) if a is scan else a
-        for a in model.actions
-    )
-    model = dataclasses.replace(model, actions=actions)
-    props = parse_properties("properties for bulk\ninvariant t: true", model, "p.prop")
-    r = inductive.check(compile_obligation(model, props, "t"), {}, NO_INFER)
-    assert r.verdict == "unknown" and "depends on the order" in r.reason
-
-
 def test_a_monitor_quantifier_z3_leaves_unevaluated_is_read_back_over_the_universe():
     # Z3's model.eval keeps 'exists x. ...' over a sort unevaluated; reading it as
     # false once made the CTI disagree with the interpreter (an internal error).
@@ -251,3 +224,71 @@ action a.act(x: S) { v := false }
     r = inductive.check(ob, {}, NO_INFER)
     assert r.verdict == "covered", r.describe()
     assert r.trace is not None and r.trace.length == 1
+
+
+def test_order_dependent_forall_write_is_refused(monkeypatch):
+    import rmpcheck.lang.model as checker
+    from rmpcheck.errors import ModelError
+
+    model = BULK.replace("KILL", "").replace(
+        "action hv.scan() { forall q: Page { if !assigned[q] { any_free := true } } }",
+        "action hv.scan() { forall q: Page { any_free := assigned[q] } }",
+    )
+    # the checker refuses it, with the location ...
+    with pytest.raises(ModelError, match=r"m\.rmp:\d+:\d+: .*depend on the order"):
+        from_text(model, "invariant t: true", "t")
+    # ... and so does the engine, for a model that did not pass the checker
+    monkeypatch.setattr(checker, "order_dependent_writes", lambda body: [])
+    r = inductive.check(from_text(model, "invariant t: true", "t"), {}, NO_INFER)
+    assert r.verdict == "unknown" and "depends on the order" in r.reason
+
+
+# Each model has a spurious counterexample to induction with one element (a glitch
+# guarded by a never-set flag), which the CTI search finds first; the real behaviour
+# needs three epochs, or two granules: only a search of the requested instance sees it.
+EPOCHS = """model epochs
+sort Epoch
+state done : Epoch -> bool
+state mark : Epoch -> bool
+state bad : bool
+init { forall e: Epoch. !done[e] && !mark[e]  !bad }
+actor a
+action a.finish(e: Epoch) { require !done[e]  done[e] := true }
+action a.glitch(e: Epoch) { require mark[e]  bad := true }
+action a.check(x: Epoch, y: Epoch, z: Epoch) {
+  require x != y && y != z && x != z && done[x] && done[y] && done[z]
+  bad := true
+}
+"""
+
+GRANULES = """model granules
+sort Granule
+state used : Granule -> bool
+state ghost : Granule -> bool
+state both : bool
+init { forall g: Granule. !used[g] && !ghost[g]  !both }
+actor a
+action a.use(g: Granule) { require !used[g]  used[g] := true }
+action a.glitch(g: Granule) { require ghost[g]  both := true }
+action a.pair(g: Granule, h: Granule) { require g != h && used[g] && used[h]  both := true }
+"""
+
+
+def test_a_bug_that_needs_three_epochs_is_found_at_the_requested_instance():
+    ob = from_text(EPOCHS, "invariant no_bad: !bad", "no_bad")
+    r = inductive.check(ob, {"Epoch": 3}, Options())
+    assert r.stats["cti"]["sizes"] == {"Epoch": 1}  # the shrunk CTI shows nothing real
+    assert r.verdict == "refuted", r.reason
+    assert r.scope == Scope("instance", (("Epoch", 3),)) and r.trace is not None
+    assert r.trace.length == 4 and "bmc refutes no_bad" in r.stats["instance_search"]
+    # at an instance too small for the bug, the answer stays unknown, and says where it looked
+    small = inductive.check(ob, {"Epoch": 2}, Options())
+    assert small.verdict == "unknown"
+    assert small.stats["instance_search"].startswith("none at Epoch=2 within depth 10")
+
+
+def test_a_cover_that_needs_two_granules_is_covered_at_the_requested_instance():
+    ob = from_text(GRANULES, "cover paired: both", "paired")
+    r = inductive.check(ob, {"Granule": 2}, Options())
+    assert r.verdict == "covered", r.reason
+    assert r.scope == Scope("instance", (("Granule", 2),)) and r.trace is not None

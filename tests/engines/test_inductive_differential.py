@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, assume, event, given, note, settings
 from hypothesis import strategies as st
+from profiles import examples
 from test_differential import cases  # the same random models and claims
 
 from rmpcheck.engines import inductive, registry
@@ -25,7 +26,7 @@ MAX_RAW_STATES = 20_000
 
 
 @settings(
-    max_examples=80,
+    max_examples=examples(80),
     deadline=None,
     suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow],
 )

@@ -17,6 +17,7 @@ from itertools import permutations, product
 import pytest
 from hypothesis import HealthCheck, assume, event, given, note, settings
 from hypothesis import strategies as st
+from profiles import examples
 from strategies import Ctx, _targets, exprs, models, stmts
 
 from rmpcheck import ir
@@ -170,7 +171,7 @@ def _orbit_closure(sym: symmetry_mod.Symmetry, reps: list) -> set:
 
 
 @settings(
-    max_examples=120,
+    max_examples=examples(120),
     deadline=None,
     suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow],
 )

@@ -126,3 +126,13 @@ def test_the_checkers_own_code_is_in_the_key(tmp_path: Path) -> None:
     assert after != before
     (tmp_path / "lang" / "rmp.lark").write_text("// v2\n")
     assert fingerprint.source_digest(tmp_path) != after
+
+
+def test_an_unwritable_cache_is_a_warning_not_silence(project: Path, prove) -> None:  # noqa: ANN001
+    (project / ".rmpcheck-cache").write_text("a file where the cache directory should be\n")
+    r = prove("-p", "write_checked")
+    assert r.exit_code == 0, r.output
+    assert "warning: cannot write the cache in" in r.stderr
+    assert "every run proves them again" in r.stderr
+    again = prove("-p", "write_checked")  # nothing was kept
+    assert again.exit_code == 0 and "warning: cannot write the cache" in again.stderr

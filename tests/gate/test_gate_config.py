@@ -97,7 +97,11 @@ expect = { write_checked = "proved", host_writes = "covered" }
     ("extra", "needle", "expect"),
     [
         ('engin = "bmc"\n', "engin =", "unknown key 'engin'"),
-        ('timeout = "ten"\n', "timeout =", "'timeout' must be a positive number"),
+        ('timeout = "ten"\n', "timeout =", "'timeout' must be a number of seconds"),
+        ("timeout = nan\n", "timeout =", "'timeout' must be a finite number of seconds"),
+        ("timeout = 1e400\n", "timeout =", "'timeout' must be a finite number of seconds"),
+        ("timeout = 0.001\n", "timeout =", "'timeout' must be between 0.01 and"),
+        ("memory_mb = 1\n", "memory_mb =", "'memory_mb' must be between 256 and"),
         ('engine = "magic"\n', "engine = \"magic\"", "unknown engine 'magic'"),
     ],
 )
@@ -114,6 +118,17 @@ properties = "properties/write.prop"
     line, col = located(msg, path, text)
     assert line == line_of(text, needle)
     assert col == 1
+
+
+def test_a_huge_size_is_located_at_the_sort(project: Path) -> None:
+    text = HEAD + LOCK_CHECK + """instance = { Page = 99999 }
+expect = { write_checked = "proved", host_writes = "covered" }
+"""
+    path = write_config(project, text)
+    msg = config_error(path)
+    assert "the size of Page is 99,999: at most 10,000" in msg
+    line, col = located(msg, path, text)
+    assert (line, col) == (line_of(text, "Page = 99999"), len("instance = { ") + 1)
 
 
 def test_unknown_key_suggests_the_right_one(project: Path) -> None:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import select
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
 
 SLOW_MODEL = """model slow "two counters: millions of states, far too many to explore in a test"
 
@@ -52,7 +55,8 @@ expect = { bounded = "bounded-safe" }
 """
 
 
-def test_sigint_stops_cleanly_and_keeps_what_finished(project: Path) -> None:
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_an_interrupt_stops_cleanly_and_keeps_what_finished(project: Path, sig) -> None:
     (project / "models" / "slow.rmp").write_text(SLOW_MODEL)
     (project / "properties" / "slow.prop").write_text(SLOW_PROPS)
     cfg = project / "pyproject.toml"
@@ -66,8 +70,9 @@ def test_sigint_stops_cleanly_and_keeps_what_finished(project: Path) -> None:
     finished: list[str] = []
     deadline = time.monotonic() + 120
     try:
-        # wait until the four quick obligations are done; the slow one is still running
-        while len(finished) < 4 and time.monotonic() < deadline:
+        # interrupt once something has finished while the slow obligation (bmc to a depth
+        # it never reaches) runs; how many of the quick ones finished by then is not fixed
+        while not (finished and _children(proc.pid)) and time.monotonic() < deadline:
             ready, _, _ = select.select([proc.stderr], [], [], 1.0)
             if ready:
                 line = proc.stderr.readline()
@@ -75,35 +80,44 @@ def test_sigint_stops_cleanly_and_keeps_what_finished(project: Path) -> None:
                     break
                 if "] ok " in line:
                     finished.append(line)
-        assert len(finished) == 4, finished
-        time.sleep(0.5)
-        assert proc.poll() is None, "the slow obligation finished too soon to interrupt"
+        assert finished, "no obligation finished"
         workers = _children(proc.pid)
         assert workers, "no engine process to interrupt"
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(sig)
         out, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 130, out + err
     assert "Traceback" not in err and "Traceback" not in out
+    summary = re.search(r"interrupted: 5 obligations: (\d+) as expected, (\d+) not run", out)
+    assert summary is not None, out
+    done, not_run = int(summary[1]), int(summary[2])
+    assert done + not_run == 5 and len(finished) <= done <= 4
     rows = {tuple(ln.split()[:4]) for ln in out.splitlines()}
-    assert ("racy", "write_checked", "refuted", "refuted") in rows
-    assert ("lock", "write_checked", "proved", "proved") in rows
-    assert ("slow", "bounded", "bounded-safe", "not") in rows  # "not run"
-    assert "interrupted: 5 obligations: 4 as expected, 1 not run" in out
+    assert ("slow", "bounded", "bounded-safe", "not") in rows  # "not run": it never ends
+    finished_rows = {r for r in rows if len(r) == 4 and r[2] == r[3]}
+    assert len(finished_rows) == done
+    assert finished_rows <= {
+        ("racy", "write_checked", "refuted", "refuted"),
+        ("lock", "write_checked", "proved", "proved"),
+        ("racy", "host_writes", "covered", "covered"),
+        ("lock", "host_writes", "covered", "covered"),
+    }
     # nothing of the engine is left behind
-    time.sleep(0.5)
+    end = time.monotonic() + 30
+    while [pid for pid in workers if _alive(pid)] and time.monotonic() < end:
+        time.sleep(0.05)
     assert [pid for pid in workers if _alive(pid)] == []
 
-    # what finished is in the cache: the next run only has the slow one left to do
+    # what finished is in the cache: the next run takes exactly those from it
     again = subprocess.run(
         [sys.executable, "-c", "from rmpcheck.cli import main; main()", "prove", "--json",
          "-p", "write_checked", "-p", "host_writes"],
         cwd=project, capture_output=True, text=True, env=env, timeout=120,
     )
     doc = json.loads(again.stdout)
-    assert doc["summary"]["cached"] == 4 and again.returncode == 0
+    assert doc["summary"]["cached"] == done and again.returncode == 0
 
 
 def _children(pid: int) -> list[int]:

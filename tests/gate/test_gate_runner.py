@@ -108,13 +108,13 @@ def test_an_overrun_is_killed(project: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert slow.wall_s < 10
 
 
-def test_an_engine_crash_is_an_error_exit_2(project: Path) -> None:
+def test_an_engine_crash_is_an_internal_error_exit_3(project: Path) -> None:
     report = run(faults_plan(project), "crash_badly", "write_checked")
     crash, ok = report.outcomes
     assert crash.status == "error" and crash.result is None
     assert "internal error" in crash.note and "RuntimeError: an engine bug" in crash.note
     assert ok.status == "ok"
-    assert report.exit_code == 2
+    assert report.exit_code == 3  # our bug, not bad input (2) nor a verdict that differs (1)
     # reported as a tool notification in SARIF, as an <error> in JUnit; both stay valid
     doc = sarif.document(report)
     schema = json.loads((DATA / "sarif-schema-2.1.0.json").read_text())
@@ -155,4 +155,18 @@ def test_no_process_to_be_had_is_an_error(project: Path, monkeypatch: pytest.Mon
     report = run(faults_plan(project), "crash_badly", "write_checked")
     failed, ok = report.outcomes
     assert failed.status == "error" and "could not start a process" in failed.note
-    assert ok.status == "ok" and report.exit_code == 2
+    assert ok.status == "ok" and report.exit_code == 3  # not the input's fault
+
+
+def test_bad_input_for_an_obligation_is_exit_2_and_our_bug_exit_3(project: Path) -> None:
+    import dataclasses
+
+    from rmpcheck.gate.judge import Outcome
+
+    report = run(faults_plan(project), "write_checked")
+    (ok,) = report.outcomes
+    bad_input = dataclasses.replace(ok, status="error", result=None, note="m.rmp:1:1: error: x")
+    bug = dataclasses.replace(bad_input, note="internal error (please report): boom")
+    assert isinstance(bug, Outcome)
+    assert dataclasses.replace(report, outcomes=(ok, bad_input)).exit_code == 2
+    assert dataclasses.replace(report, outcomes=(ok, bad_input, bug)).exit_code == 3

@@ -45,3 +45,32 @@ def test_deep_nesting_is_a_located_error_not_a_crash() -> None:
 def test_a_few_hundred_levels_are_fine() -> None:
     parse_model("model m\nstate x : bool\ninit { " + " && ".join(["x"] * 250) + " }")
     parse_model("model m\nstate x : bool\ninit { " + "(" * 250 + "x" + ")" * 250 + " }")
+
+
+def test_a_fifo_is_refused_before_it_is_opened(tmp_path: Path) -> None:
+    import os
+
+    os.mkfifo(tmp_path / "pipe.rmp")  # opening it would wait for a writer forever
+    (tmp_path / "m.rmp").write_text('model m\ninclude "pipe.rmp"\n')
+    with pytest.raises(ModelError) as info:
+        load_model(tmp_path / "m.rmp")
+    assert 'm.rmp:2:1: error: cannot include "pipe.rmp"' in str(info.value)
+    assert "is a FIFO (named pipe), not a regular file" in str(info.value)
+    with pytest.raises(ModelError, match="pipe.rmp:1:1: error: .* is a FIFO"):
+        load_model(tmp_path / "pipe.rmp")
+
+
+def test_a_file_past_the_size_cap_is_refused_unread(tmp_path: Path, monkeypatch) -> None:
+    from rmpcheck import bounds
+
+    monkeypatch.setattr(bounds, "MAX_FILE_BYTES", 1000)
+    (tmp_path / "base.rmp").write_text("model base\n" + "# padding\n" * 200)
+    (tmp_path / "m.rmp").write_text('model m\ninclude "base.rmp"\n')
+    with pytest.raises(ModelError, match=r"m.rmp:2:1: error: .* is larger than 0 MB"):
+        load_model(tmp_path / "m.rmp")
+
+
+def test_the_shown_line_is_cut_around_the_caret() -> None:
+    text = error_of("model m\nstate c : 0..3\ninit { " + "true && " * 100 + "d }")
+    line, caret = text.splitlines()[1:3]
+    assert len(line) < 200 and line[caret.index("^")] == "d"

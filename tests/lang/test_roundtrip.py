@@ -8,6 +8,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from profiles import examples
 from strategies import model_and_properties, models
 
 from rmpcheck import ir
@@ -29,7 +30,9 @@ lemma l: once host.translate(_, p) -> if assigned[p] then true else count < 3
 instance tiny { Page = 1, Thread = 1 }
 """
 
-FAST = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(
+    max_examples=examples(120), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 @FAST
@@ -91,7 +94,7 @@ def _only_model_errors(check: object) -> None:
         str(e)  # rendering must not fail either
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.data())
 def test_mutated_model_text_raises_only_model_errors(data: st.DataObject) -> None:
     seed = data.draw(st.sampled_from([RACE_PATH.read_text(), None]))
@@ -101,14 +104,14 @@ def test_mutated_model_text_raises_only_model_errors(data: st.DataObject) -> Non
     _only_model_errors(lambda: parse_model(text, str(GOLDEN / "mutant.rmp")))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.data())
 def test_mutated_property_text_raises_only_model_errors(data: st.DataObject) -> None:
     text = data.draw(_mutated(RACE_PROPS))
     _only_model_errors(lambda: parse_properties(text, RACE))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.text(max_size=200))
 def test_arbitrary_text_raises_only_model_errors(text: str) -> None:
     _only_model_errors(lambda: parse_model(text))

@@ -1,0 +1,1 @@
+prove lib/race.rmp lib/common.prop --size Page=0
