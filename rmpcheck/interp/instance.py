@@ -126,35 +126,69 @@ class Instance:
             return False
         return self.complete(s[:n]) == s
 
-    def initial_states(self) -> Iterator[State]:
-        """Every initial state, by backtracking over the model's variables."""
+    def initial_states(
+        self,
+        first: Sequence[int] = (),
+        keep_first: Callable[[Sequence[Raw]], bool] | None = None,
+    ) -> Iterator[State]:
+        """Every initial state, by backtracking over the model's variables.
+
+        ``first`` (indices of model variables) are enumerated before the others, and
+        an assignment of them that ``keep_first`` rejects is not extended (the explicit
+        engine keeps one value of its never-written parameters per symmetry orbit).
+
+        Variables with fewest candidate values go first (a scalar such as a context
+        page pins the maps ``init`` defines from it before they are enumerated), and
+        each conjunct is checked as soon as the last variable it reads has a value.
+        What bounds the work is the number of partial assignments visited, not the
+        product of the candidates: that product counts combinations the conjuncts
+        rule out long before they are built."""
         n = len(self.model.state)
         conjuncts = [c for e in self.model.init for c in _split(e)]
+        # an assumption over the model's own variables holds initially too (complete()
+        # checks it): checked early, it prunes a never-written order before its product
+        conjuncts += [
+            c
+            for e in self.system.state_assumes
+            for c in _split(e)
+            if all(i < n for i in _state_vars(c, self.index))
+        ]
         reads = [_state_vars(c, self.index) for c in conjuncts]
         cands = [self._candidates(i, conjuncts, reads) for i in range(n)]
-        total = prod(len(c) for c in cands)
-        if total > MAX_INIT_CANDIDATES:
-            raise EngineError(
-                f"{self.model.name}: too many candidate initial states to enumerate ({total:,});"
-                " constrain init or use a symbolic engine (bmc, kind, pdr)"
-            )
+        head = list(dict.fromkeys(first))
+        order = head + sorted((i for i in range(n) if i not in head), key=lambda i: len(cands[i]))
+        rank = {v: k for k, v in enumerate(order)}
         # check each conjunct as soon as the last variable it reads is assigned
         due: list[list[Callable[..., Any]]] = [[] for _ in range(n)]
         for c, r in zip(conjuncts, reads, strict=True):
-            due[max(r) if r else 0].append(self.predicate(c))
+            due[max((rank[v] for v in r if v < n), default=0)].append(self.predicate(c))
         partial: list[Raw] = [None] * len(self.decls)
+        visited = 0
 
-        def extend(i: int) -> Iterator[State]:
-            if i == n:
+        def extend(k: int) -> Iterator[State]:
+            nonlocal visited
+            if k == n:
                 s = self.complete(partial[:n])
                 if s is not None:
                     yield s
                 return
+            i = order[k]
             for v in cands[i]:
+                visited += 1
+                if visited > MAX_INIT_CANDIDATES:
+                    raise EngineError(
+                        f"{self.model.name}: too many candidate initial states to enumerate"
+                        f" (over {MAX_INIT_CANDIDATES:,} partial assignments);"
+                        " constrain init or use a symbolic engine (bmc, kind, pdr)"
+                    )
                 partial[i] = v
                 view = tuple(partial)
-                if all(p(view) for p in due[i]):
-                    yield from extend(i + 1)
+                if not all(p(view) for p in due[k]):
+                    continue
+                if keep_first is not None and k == len(head) - 1:
+                    if not keep_first([partial[j] for j in head]):
+                        continue
+                yield from extend(k + 1)
             partial[i] = None
 
         yield from extend(0)
