@@ -1,6 +1,6 @@
 """``rmpcheck cti``: why a claim is not inductive, whether that is a bug, and what lemma is missing.
 
-Thin: load, call engines/cti, cti_reach, inductive; print. z3 is imported only
+Thin: load, call engines/induction/cti, cti_reach, inductive; print. z3 is imported only
 when the command runs.
 """
 
@@ -64,9 +64,9 @@ def cti(
       2  bad input
     """
     from rmpcheck import api
-    from rmpcheck.engines import cti as ctis
     from rmpcheck.engines.base import Deadline, Options
-    from rmpcheck.engines.past import merged
+    from rmpcheck.engines.induction import cti as ctis
+    from rmpcheck.engines.induction.past import merged
     from rmpcheck.monitor import compile_obligation
     from rmpcheck.smt.epr.transition import Unsupported
 
@@ -105,8 +105,8 @@ def cti(
 
 def _show_cti(ob: object, found: object, opts: object, lemmas: str) -> None:
     from rmpcheck.engines.base import Options
-    from rmpcheck.engines.cti import Cti
-    from rmpcheck.engines.cti_reach import reachability
+    from rmpcheck.engines.induction.cti import Cti
+    from rmpcheck.engines.induction.cti_reach import reachability
     from rmpcheck.monitor import Obligation
     from rmpcheck.trace.text import render
 

@@ -20,10 +20,11 @@ import z3
 
 from rmpcheck import ir
 from rmpcheck.engines.base import Deadline
+from rmpcheck.engines.induction.past import merged
 from rmpcheck.errors import InternalError
 from rmpcheck.interp import ActionInstance, Instance, State
 from rmpcheck.monitor import Obligation
-from rmpcheck.smt.epr import readback
+from rmpcheck.smt.epr import fragment, readback
 from rmpcheck.smt.epr.induction import Induction, Outcome, ask
 from rmpcheck.smt.epr.transition import Transition
 from rmpcheck.trace.model import Trace
@@ -86,8 +87,6 @@ def goals_of(ob: Obligation) -> list[Named]:
 def find(ob: Obligation, deadline: Deadline) -> BadInit | Cti | Stuck | None:
     """The first failure of induction for the claim with its lemmas (None: inductive).
     Raises transition.Unsupported for a model the parametric encoding cannot express."""
-    from rmpcheck.engines.past import merged
-
     ob = merged(ob)
     return check_set(ob, Induction(ob.system), goals_of(ob), deadline)
 
@@ -95,8 +94,6 @@ def find(ob: Obligation, deadline: Deadline) -> BadInit | Cti | Stuck | None:
 def outside_epr(ob: Obligation) -> list[str]:
     """What takes the claim's induction queries outside EPR, and where (engines/inductive
     reports the same in ``stats["fragment"]``)."""
-    from rmpcheck.smt.epr import fragment
-
     ind = Induction(ob.system)
     skolems = [k for tr in ind.transitions for k in tr.skolems]
     return [f.message for f in fragment.findings(ob.system, goals_of(ob), skolems)]

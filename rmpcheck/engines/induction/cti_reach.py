@@ -16,8 +16,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 from rmpcheck import ir
+from rmpcheck.engines import registry
 from rmpcheck.engines.base import Deadline, Options
-from rmpcheck.engines.cti import Cti, goals_of, instance
+from rmpcheck.engines.explicit import concrete_run, explore
+from rmpcheck.engines.induction.cti import Cti, goals_of, instance
+from rmpcheck.engines.symmetry import Symmetry
 from rmpcheck.errors import ConfigError, InternalError
 from rmpcheck.interp import Instance, State
 from rmpcheck.monitor import Obligation
@@ -56,8 +59,6 @@ def reachability(ob: Obligation, cti: Cti, opts: Options) -> Reachability:
 
 def refute(ob: Obligation, cti: Cti, opts: Options) -> Reachability | None:
     """bmc (or explicit, if bmc is not built) on the claim at the CTI's sizes."""
-    from rmpcheck.engines import registry
-
     for engine in ("bmc", "explicit"):
         try:
             check = registry.resolve(engine)
@@ -77,8 +78,6 @@ def refute(ob: Obligation, cti: Cti, opts: Options) -> Reachability | None:
 def _search(inst: Instance, ob: Obligation, cti: Cti, deadline: Deadline) -> Reachability | str:
     """A run to (a renaming of) the CTI's pre-state, then its bad step; or why none exists
     ("" when the search stopped before exhausting the state space)."""
-    from rmpcheck.engines.explicit import concrete_run, explore
-
     probe = Obligation(ob.system, ob.prop, "safety", ir.BoolLit(True))
     space = explore(
         inst,
@@ -98,8 +97,6 @@ def _search(inst: Instance, ob: Obligation, cti: Cti, deadline: Deadline) -> Rea
 
 
 def _orbit(inst: Instance, s: State) -> list[State]:
-    from rmpcheck.engines.symmetry import Symmetry
-
     sym = Symmetry(inst)
     if not sym.active:
         return [s]

@@ -22,7 +22,7 @@ from rmpcheck.interp import Instance
 from rmpcheck.interp.codegen import Compiler
 from rmpcheck.monitor import Obligation, System
 
-VARS_PER_SORT = 2  # as many as the templates use (engines/candidates)
+VARS_PER_SORT = 2  # as many as the templates use (engines/induction/candidates)
 SAMPLE_SIZES = (2, 3)  # every sort at this size, smallest first
 MAX_SAMPLE_STATES = 20_000  # per instance; a partial sample only filters less
 MAX_SAMPLE_BITS = 400_000  # (state, valuation) pairs over all instances: the masks' length

@@ -11,7 +11,7 @@ only when no shorter clause will do, the four-literal guarded injectivity
 tickets): one shape, from atoms the sample already pairs, instead of every
 four-literal clause.
 
-Sampling (engines/sample) is what makes this cheap: each atom is a bitmask over
+Sampling (engines/induction/sample) is what makes this cheap: each atom is a bitmask over
 the (state, valuation of the variables) pairs of reachable states, so a clause
 holds on the sample exactly when the OR of its literals' masks is all ones.
 Clauses implied by a smaller surviving clause and renamings of one another are
@@ -26,8 +26,8 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rmpcheck import ir
-from rmpcheck.engines import sample, witness
 from rmpcheck.engines.base import Deadline
+from rmpcheck.engines.induction import sample, witness
 from rmpcheck.monitor import System
 
 MAX_LITERALS = 3
@@ -80,7 +80,7 @@ def atoms(
     system: System, xs: Sequence[ir.BoundVar], monitors: Collection[str] = ()
 ) -> list[ir.Expr]:
     """Every atom over the model's own variables and the ``monitors`` named (those that
-    can be printed back as the past-time formula they came from, engines/past)."""
+    can be printed back as the past-time formula they came from, engines/induction/past)."""
     decls = list(system.model.state)
     by_sort: dict[str, list[ir.Expr]] = {}
     for x in xs:
@@ -401,7 +401,7 @@ class Generated:
 
     levels: Iterator[tuple[int, list[Candidate]]]
     stats: dict[str, int]
-    # forall-exists candidates (engines/witness) that hold on the sample
+    # forall-exists candidates (engines/induction/witness) that hold on the sample
     witnesses: list[ir.Expr] = field(default_factory=list)
 
 

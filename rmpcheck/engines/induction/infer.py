@@ -25,9 +25,9 @@ from typing import Any, Literal
 import z3
 
 from rmpcheck import ir
-from rmpcheck.engines import candidates, past, sample, triples
 from rmpcheck.engines.base import Deadline
-from rmpcheck.engines.cti import Cti, Named, instance, make_cti
+from rmpcheck.engines.induction import candidates, past, sample, triples
+from rmpcheck.engines.induction.cti import Cti, Named, instance, make_cti
 from rmpcheck.errors import InternalError
 from rmpcheck.interp import Instance, State
 from rmpcheck.monitor import Obligation
