@@ -33,7 +33,8 @@ from rmpcheck.engines.base import Deadline, Options, unknown
 from rmpcheck.engines.induction import past
 from rmpcheck.engines.induction.cti import BadInit, Cti, Named, Stuck, check_set, goals_of, instance
 from rmpcheck.engines.induction.cti_reach import refute
-from rmpcheck.engines.induction.infer import houdini, infer
+from rmpcheck.engines.induction.houdini import houdini
+from rmpcheck.engines.induction.infer import infer
 from rmpcheck.lang.pretty import Printer
 from rmpcheck.monitor import Obligation
 from rmpcheck.result import Certificate, Result, Scope, Verdict

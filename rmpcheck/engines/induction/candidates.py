@@ -103,9 +103,7 @@ def atoms(
             for r in _reads(d, terms):
                 out += [ir.BinOp("==", r, v, ir.BOOL) for v in vals]
     for ts in terms.values():
-        out += [
-            _rename(ir.BinOp("==", a, b, ir.BOOL), {}) for a, b in itertools.combinations(ts, 2)
-        ]
+        out += [rename(ir.BinOp("==", a, b, ir.BOOL), {}) for a, b in itertools.combinations(ts, 2)]
     return out
 
 
@@ -152,7 +150,7 @@ def _prefixes(xs: Sequence[ir.BoundVar]) -> list[tuple[int, frozenset[int]]]:
     return out
 
 
-def _renamings(xs: Sequence[ir.BoundVar]) -> list[dict[ir.BoundVar, ir.Expr]]:
+def renamings(xs: Sequence[ir.BoundVar]) -> list[dict[ir.BoundVar, ir.Expr]]:
     groups: dict[str, list[ir.BoundVar]] = {}
     for x in xs:
         assert isinstance(x.type, ir.SortType)
@@ -166,38 +164,72 @@ def _renamings(xs: Sequence[ir.BoundVar]) -> list[dict[ir.BoundVar, ir.Expr]]:
     return out
 
 
-def clause_levels(
+@dataclass(frozen=True)
+class Literals:
+    """The literals of the templates with their masks over the sample: what both the
+    clause enumeration here and the CTI-directed clauses of ``generalize`` search."""
+
+    xs: tuple[ir.BoundVar, ...]
+    lits: list[tuple[ir.Expr, bool]]  # (atom, positive)
+    masks: list[int]  # per literal: the (state, valuation) samples where it holds
+    full: int
+    noise: list[int]  # per literal, over the noise states (empty: no noise)
+    noise_full: int
+    index: dict[tuple[ir.Expr, bool], int]
+    vars: list[int]  # per literal: bit i set when it mentions xs[i]
+    reads: list[ir.Expr | None]  # per positive ``read == value`` literal: the read
+
+    def holds(self, combo: Sequence[int]) -> bool:
+        return _holds(combo, self.masks, self.full)
+
+    def telling(self, combo: Sequence[int]) -> bool:
+        return _telling(combo, self.noise, self.noise_full)
+
+
+def literal_table(
     atom_list: Sequence[ir.Expr],
     atom_masks: Sequence[int],
     full: int,
     xs: Sequence[ir.BoundVar],
-    deadline: Deadline,
     noise: tuple[Sequence[int], int] = ((), 0),
-    max_literals: int = MAX_LITERALS,
-) -> Iterator[tuple[int, list[Candidate]]]:
-    """The minimal clauses that hold on every sample, one per renaming class, by length
-    and lazily: ``(k, the new clauses of k literals)`` (longer clauses cost far more to
-    enumerate: a caller that needs only short ones stops early). Those that also hold on
-    every ``noise`` sample (arbitrary states) are taken as valid and dropped."""
+) -> Literals:
     lits = [(a, True) for a in atom_list] + [
         # "x == y -> c(x, y)" is "c(x, x)": a smaller clause says the same
         (a, False)
         for a in atom_list
         if not _var_equality(a)
     ]
-    index = {lit: j for j, lit in enumerate(lits)}
     amask = dict(zip(atom_list, atom_masks, strict=True))
-    lmask = [amask[a] if p else full ^ amask[a] for a, p in lits]
     nmasks, nfull = noise
     namask = dict(zip(atom_list, nmasks, strict=True))
-    nmask = [namask[a] if p else nfull ^ namask[a] for a, p in lits] if nmasks else []
     pos = {x: 1 << i for i, x in enumerate(xs)}
-    lvars = [sum(pos[v] for v in ir.free_vars(a)) for a, _ in lits]
+    return Literals(
+        tuple(xs),
+        lits,
+        [amask[a] if p else full ^ amask[a] for a, p in lits],
+        full,
+        [namask[a] if p else nfull ^ namask[a] for a, p in lits] if nmasks else [],
+        nfull,
+        {lit: j for j, lit in enumerate(lits)},
+        [sum(pos[v] for v in ir.free_vars(a)) for a, _ in lits],
+        [_value_read(a) if p else None for a, p in lits],
+    )
+
+
+def clause_levels(
+    table: Literals, deadline: Deadline, max_literals: int = MAX_LITERALS
+) -> Iterator[tuple[int, list[Candidate]]]:
+    """The minimal clauses that hold on every sample, one per renaming class, by length
+    and lazily: ``(k, the new clauses of k literals)`` (longer clauses cost far more to
+    enumerate: a caller that needs only short ones stops early). Those that also hold on
+    every noise sample (arbitrary states) are taken as valid and dropped."""
+    xs, lits, index, lvars = table.xs, table.lits, table.index, table.vars
+    lmask, full, nmask, nfull = table.masks, table.full, table.noise, table.noise_full
     prefixes = _prefixes(xs)
     # x == a || x == b over one enum read is a conjunction of shorter clauses (x != c ...)
-    lread = [_value_read(a) if p else None for a, p in lits]
+    lread = table.reads
     cover = _Cover(lmask, full, deadline)
-    ren = _renamings(xs)
+    ren = renamings(xs)
     holding: set[tuple[int, ...]] = set()
     seen: set[frozenset[tuple[ir.Expr, bool]]] = set()
     total = 0
@@ -221,7 +253,7 @@ def clause_levels(
                 continue
             # every renaming holds too: it subsumes longer clauses just the same
             for env in ren:
-                moved = [index.get((_rename(lits[j][0], env), lits[j][1]), -1) for j in combo]
+                moved = [index.get((rename(lits[j][0], env), lits[j][1]), -1) for j in combo]
                 if -1 not in moved:
                     holding.add(tuple(sorted(moved)))
             if _telling(combo, nmask, nfull):
@@ -264,14 +296,14 @@ def _pairs(
         if len(vs) < 2:
             continue
         x1, x2 = vs[0], vs[1]
-        eq = index.get((_rename(ir.BinOp("==", x1, x2, ir.BOOL), {}), True))
+        eq = index.get((rename(ir.BinOp("==", x1, x2, ir.BOOL), {}), True))
         if eq is None:
             continue
         bit = 1 << xs.index(x1)
         for j, (a, p) in enumerate(lits):
             if lvars[j] != bit:
                 continue
-            j2 = index.get((_rename(a, {x1: x2}), p))
+            j2 = index.get((rename(a, {x1: x2}), p))
             if j2 is not None:
                 yield x1, x2, eq, j, j2
 
@@ -289,7 +321,7 @@ def _injective(
         both = 1 << xs.index(x1) | 1 << xs.index(x2)
         swap = {x1: x2, x2: x1}
         for e, (a, p) in enumerate(lits):
-            if lvars[e] == both and not p and _rename(a, swap) == a:
+            if lvars[e] == both and not p and rename(a, swap) == a:
                 yield tuple(sorted((j, j2, e, eq)))
 
 
@@ -363,7 +395,7 @@ def _value_read(a: ir.Expr) -> ir.Expr | None:
     return None
 
 
-def _rename(e: ir.Expr, env: Mapping[ir.BoundVar, ir.Expr]) -> ir.Expr:
+def rename(e: ir.Expr, env: Mapping[ir.BoundVar, ir.Expr]) -> ir.Expr:
     """Rename variables, then orient equalities canonically (``t2 == t1`` is ``t1 == t2``)."""
     r = ir.substitute(e, env)
     if (
@@ -384,13 +416,13 @@ def _closed(
 ) -> list[Candidate]:
     """One clause per renaming class (``seen`` holds the classes already given out)."""
     out = []
-    ren = _renamings(xs)
+    ren = renamings(xs)
     for combo in found:
         key = frozenset(lits[j] for j in combo)
         if key in seen:
             continue
         for env in ren:
-            seen.add(frozenset((_rename(a, env), p) for a, p in key))
+            seen.add(frozenset((rename(a, env), p) for a, p in key))
         out.append(Candidate(clause_formula([lits[j] for j in combo]), len(combo)))
     return out
 
@@ -403,6 +435,8 @@ class Generated:
     stats: dict[str, int]
     # forall-exists candidates (engines/induction/witness) that hold on the sample
     witnesses: list[ir.Expr] = field(default_factory=list)
+    table: Literals | None = None  # None: no sample to go by
+    atoms: list[ir.Expr] = field(default_factory=list)
 
 
 def generate(
@@ -420,6 +454,5 @@ def generate(
     found = witness.plausible(got.states, got.noise, witness.proposals(system.model))
     if got.full == 0 or not atom_list:
         return Generated(iter(()), got.stats, found)
-    noise = (got.noise_masks, got.noise_full)
-    levels = clause_levels(atom_list, got.masks, got.full, xs, deadline, noise)
-    return Generated(levels, got.stats, found)
+    table = literal_table(atom_list, got.masks, got.full, xs, (got.noise_masks, got.noise_full))
+    return Generated(clause_levels(table, deadline), got.stats, found, table, atom_list)

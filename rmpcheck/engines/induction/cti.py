@@ -137,19 +137,31 @@ def check_set(
     return None
 
 
-def shrink(ind: Induction, out: Outcome, deadline: Deadline) -> z3.ModelRef:
-    """The model with the fewest elements per sort, sorts in declaration order."""
+def shrink(
+    ind: Induction,
+    out: Outcome,
+    deadline: Deadline,
+    assumptions: Sequence[z3.BoolRef] = (),
+) -> z3.ModelRef:
+    """The model with the fewest elements per sort, sorts in declaration order. The
+    solver is left with the scopes it had (its checks use ``assumptions``)."""
     s, best = out.solver, out.model
-    for name in ind.u.sorts:
-        have = readback.structure(ind.u, best).sizes[name]
-        for n in range(1, have):
-            if deadline.expired():
-                return best
-            s.push()
-            s.add(ind.u.cardinality(name, n))
-            if s.check() == z3.sat:
-                best = s.model()
-                break
+    pushed = 0
+    try:
+        for name in ind.u.sorts:
+            have = readback.structure(ind.u, best).sizes[name]
+            for n in range(1, have):
+                if deadline.expired():
+                    return best
+                s.push()
+                s.add(ind.u.cardinality(name, n))
+                if s.check(*assumptions) == z3.sat:
+                    best = s.model()
+                    pushed += 1
+                    break
+                s.pop()
+    finally:
+        for _ in range(pushed):
             s.pop()
     return best
 

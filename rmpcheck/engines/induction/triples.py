@@ -70,9 +70,8 @@ def three_variable(
         if got.full == 0:
             continue
         noise = (got.noise_masks, got.noise_full)
-        for k, level in candidates.clause_levels(
-            atom_list, got.masks, got.full, xs, deadline, noise
-        ):
+        table = candidates.literal_table(atom_list, got.masks, got.full, xs, noise)
+        for k, level in candidates.clause_levels(table, deadline):
             if k == candidates.MAX_LITERALS:
                 out += [c for c in level if len(ir.free_vars(_body(c.formula))) == 3]
                 break
