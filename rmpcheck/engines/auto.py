@@ -1,7 +1,9 @@
 """The portfolio: bmc and provers race in separate processes; the first decisive answer wins.
 
-bmc finds short counterexamples fast; a prover (pdr by default, or kind via
-``opts.extra["prover"]``) finds proofs for the instance; the inductive engine
+bmc finds short counterexamples fast; explicit search, where the instance is
+small enough (:func:`explicit_joins`), deep ones and proofs for the instance;
+a prover (pdr by default, or kind via ``opts.extra["prover"]``) finds proofs
+for the instance; the inductive engine
 proofs for every size (off with ``opts.extra["inductive"] = False``). A proof
 for the instance is the one decisive answer that does not win at once while
 the inductive engine still runs: it waits as long again as it took (at least
@@ -17,6 +19,7 @@ bounded-safe before unknown.
 
 from __future__ import annotations
 
+import math
 import multiprocessing as mp
 import resource
 import signal
@@ -27,8 +30,10 @@ from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from rmpcheck.engines import registry
+from rmpcheck.engines import fixed_params, registry
 from rmpcheck.engines.base import Deadline, Options, unknown
+from rmpcheck.errors import RmpcheckError
+from rmpcheck.interp import Instance
 from rmpcheck.monitor import Obligation
 from rmpcheck.result import Result
 
@@ -53,12 +58,40 @@ class _Member:
 
 
 def members(opts: Options) -> list[str]:
-    """The engines the portfolio runs: bmc, the prover (pdr unless told kind) and,
-    unless told not to, the inductive engine."""
+    """The engines the portfolio runs: bmc, explicit where it joins, the prover (pdr
+    unless told kind) and, unless told not to, the inductive engine."""
     names = ["bmc", str(opts.extra.get("prover", "pdr"))]
+    if opts.extra.get("explicit") is True:  # set by check() where explicit_joins()
+        names.insert(1, "explicit")
     if opts.extra.get("inductive", True):
         names.append("inductive")
     return list(dict.fromkeys(names))
+
+
+# Explicit search joins when the instance's written state fits in this many bits:
+# past it, enumeration rarely finishes within a gate's time, while below it explicit
+# finds deep counterexamples bmc's unrolling would take minutes to reach (a broken
+# twin of the protocol suite: 8 steps, 3 s explicit, over 300 s bmc).
+EXPLICIT_STATE_BITS = 48
+
+
+def explicit_joins(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> bool:
+    """Is the instance small enough for explicit search to join the portfolio? Only the
+    written variables count: the never-written ones are fixed parameters of the search
+    (engines/fixed_params), one value per orbit. ``opts.extra["explicit"]`` decides
+    instead, when set."""
+    if "explicit" in opts.extra:
+        return bool(opts.extra["explicit"])
+    try:
+        inst = Instance(ob.system, sizes)
+    except RmpcheckError:
+        return False
+    written = fixed_params.written(ob.model)
+    bits = 0.0
+    for d in ob.system.state:
+        if d.name in written or d.name.startswith("__"):
+            bits += math.log2(max(1, inst.sizes.count(d.type)))
+    return bits <= EXPLICIT_STATE_BITS
 
 
 def _final(result: Result) -> bool:
@@ -71,6 +104,8 @@ def _final(result: Result) -> bool:
 def check(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:
     """Run the portfolio on one obligation."""
     deadline = Deadline(opts.timeout_s)
+    if "explicit" not in opts.extra:
+        opts = replace(opts, extra={**opts.extra, "explicit": explicit_joins(ob, sizes, opts)})
     names = members(opts)
     for name in names:
         registry.resolve(name)  # an unknown or missing engine fails here, in the parent
@@ -131,7 +166,7 @@ def _collect(
                 answers[m.engine] = unknown(
                     ob, m.engine, f"timeout after {deadline.elapsed():.1f} s", deadline
                 )
-            return None
+            return _explicit_proof(answers)
         for obj in ready:
             who = pending.get(obj) or by_sentinel.get(obj)
             if who is None or who.conn not in pending:
@@ -139,7 +174,7 @@ def _collect(
             result = _receive(ob, who, deadline, opts)
             del pending[who.conn]
             answers[who.engine] = result
-            if not result.decisive:
+            if not result.decisive or _standby(result, pending.values()):
                 continue
             if _final(result):
                 return result
@@ -150,7 +185,21 @@ def _collect(
                 held_until = min(time.monotonic() + wait_s, end)
         if held is not None and not any(m.engine == "inductive" for m in pending.values()):
             return held
-    return held
+    return held or _explicit_proof(answers)
+
+
+def _standby(result: Result, pending: Any) -> bool:
+    """Explicit search joins for its counterexamples: its proof for the instance waits
+    until the provers have answered (theirs says as much, or more: every size)."""
+    provers = {"pdr", "kind", "inductive"}
+    if result.engine != "explicit" or _final(result):
+        return False
+    return any(m.engine in provers for m in pending)
+
+
+def _explicit_proof(answers: Mapping[str, Result]) -> Result | None:
+    r = answers.get("explicit")
+    return r if r is not None and r.decisive else None
 
 
 def _receive(ob: Obligation, m: _Member, deadline: Deadline, opts: Options) -> Result:
