@@ -445,10 +445,11 @@ def generate(
     sizes: Sequence[int] = sample.SAMPLE_SIZES,
     hint: Mapping[str, int] | None = None,
     monitors: Collection[str] = (),
+    per_sort: int = VARS_PER_SORT,
 ) -> Generated:
     """Candidate lemmas that hold on sampled reachable states (``levels`` yields them by
     number of literals, enumerated only when asked for), with counts for stats."""
-    xs = template_vars(system.model)
+    xs = template_vars(system.model, per_sort)
     atom_list = atoms(system, xs, monitors)
     got = sample.take(system, xs, atom_list, deadline, sizes, hint)
     found = witness.plausible(got.states, got.noise, witness.proposals(system.model))

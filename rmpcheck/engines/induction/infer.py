@@ -12,7 +12,7 @@ re-checks it with a fresh solver before anything is called proved.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from rmpcheck import ir
@@ -27,6 +27,8 @@ from rmpcheck.smt.epr import fragment
 from rmpcheck.smt.epr.induction import Induction
 
 BUDGET_S = 60.0  # the whole inference, when the caller sets no timeout
+WIDE_VARS = 4  # variables per sort of the wider templates (two binary relation entries)
+WIDE_ATOMS = 200  # past this many atoms the wider templates are not tried
 
 
 def infer(
@@ -66,6 +68,16 @@ def infer(
     result.stats = {**stats, **result.stats}
     if result.status != "failed" or deadline.expired():
         return result
+    # more variables per sort (two messages are four nodes), where the vocabulary
+    # stays small enough to sample: the search again, with the wider templates
+    wide = _wider(ob, deadline, sample_sizes, hint, printable, len(gen.atoms))
+    if wide is not None and wide.table is not None:
+        ex = Excluder(wide.table, wide.atoms)
+        again = search.search(ob, ind, goals, start, deadline, insts, ex, len(given))
+        stats["wide_atoms"] = len(wide.atoms)
+        if again.status != "failed" or deadline.expired():
+            again.stats = {**stats, **again.stats}
+            return again
     # the enumerated templates, by length, with Houdini over all of them: what the
     # search could not reach by excluding one CTI at a time
     pool: list[Named] = [n for n, _ in start]
@@ -89,14 +101,30 @@ def infer(
         return result
     # a third variable of one sort (an element between two others), on demand only: its
     # sample is larger, and its clauses are many more than those over two variables
-    wide = triples.three_variable(ob.system, deadline, sample_sizes, hint)
-    stats["three_variable"] = len(wide)
-    if not wide:
+    three = triples.three_variable(ob.system, deadline, sample_sizes, hint)
+    stats["three_variable"] = len(three)
+    if not three:
         return result
-    pool += [("", c.formula) for c in wide]
+    pool += [("", c.formula) for c in three]
     result = houdini(ob, ind, goals, pool, deadline, insts, len(given))
     result.stats = {**stats, **result.stats}
     return result
+
+
+def _wider(
+    ob: Obligation,
+    deadline: Deadline,
+    sizes: Sequence[int],
+    hint: Mapping[str, int] | None,
+    monitors: Collection[str],
+    atoms: int,
+) -> candidates.Generated | None:
+    """The templates with WIDE_VARS variables per sort, if their atoms stay few."""
+    for per_sort in (WIDE_VARS, WIDE_VARS - 1):
+        xs = candidates.template_vars(ob.model, per_sort)
+        if len(candidates.atoms(ob.system, xs, monitors)) <= WIDE_ATOMS:
+            return candidates.generate(ob.system, deadline, sizes, hint, monitors, per_sort)
+    return None
 
 
 def _decidable(
