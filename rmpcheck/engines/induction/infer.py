@@ -70,7 +70,8 @@ def infer(
         return result
     # more variables per sort (two messages are four nodes), where the vocabulary
     # stays small enough to sample: the search again, with the wider templates
-    wide = _wider(ob, deadline, sample_sizes, hint, printable, len(gen.atoms))
+    # (only when a CTI was left that nothing excluded, not when time ran out)
+    wide = _wider(ob, deadline, sample_sizes, hint, printable) if result.cti else None
     if wide is not None and wide.table is not None:
         ex = Excluder(wide.table, wide.atoms)
         again = search.search(ob, ind, goals, start, deadline, insts, ex, len(given))
@@ -117,7 +118,6 @@ def _wider(
     sizes: Sequence[int],
     hint: Mapping[str, int] | None,
     monitors: Collection[str],
-    atoms: int,
 ) -> candidates.Generated | None:
     """The templates with WIDE_VARS variables per sort, if their atoms stay few."""
     for per_sort in (WIDE_VARS, WIDE_VARS - 1):
