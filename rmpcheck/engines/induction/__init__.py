@@ -7,16 +7,19 @@ Read in this order:
   and re-run on the interpreter; ``cti_reach``: is it a real bug (bmc, or the
   pre-state found among the reachable states), or does a lemma miss?
 - ``sample``: reachable states of small instances (explicit search, one per
-  symmetry orbit), kept once per model and reused by every claim; each atom
+  symmetry orbit), remembered for the next claim of the same system; each atom
   becomes a bitmask over (state, valuation of the template variables).
-- ``atoms``: the vocabulary of candidate lemmas: terms (variables, sort-valued
-  reads, compositions such as ``use[gmem[g]]``), bool reads, enum reads as
-  *sets of values* (``use[p] in {free, anon_page}``), equalities.
-- ``candidates``: clauses over those atoms that hold on the sample, by number
-  of literals, on demand; ``witness``: forall-exists lemmas read off guarded
-  flag writes; ``triples``: a third variable of one sort, for orders and rings.
-- ``infer``: Houdini over the pool (a CTI drops every candidate its successors
-  violate), then a minimal inductive subset by unsat cores.
+- ``atoms``: the vocabulary: terms (variables, sort-valued reads, compositions
+  such as ``use[gmem[g]]``), bool reads, enum reads equal to each value (a
+  clause may hold several: ``use[p] in {...}``), equalities.
+- ``infer``: the plan. First ``search``: CTI-guided, it assumes a candidate
+  only when a CTI asks for one, preferring what the bad step depends on
+  (``relevance``) and making clauses for a CTI from the sample when the pool
+  has none (``generalize``: minimal covers of the sample by literals false at
+  the CTI). Then, as fallbacks, the enumerated templates of ``candidates``
+  (clauses by length, guarded injectivity), ``witness`` (forall-exists lemmas
+  read off guarded flag writes) and ``triples`` (a third variable of a sort),
+  under ``houdini``, which also cuts any inductive set down to a small one.
 - ``past``: monitors of past-time formulas, merged and printed as source, so
   lemmas may speak about them.
 
