@@ -20,10 +20,11 @@ import z3
 
 from rmpcheck import ir
 from rmpcheck.engines.base import Deadline
+from rmpcheck.engines.induction.past import merged
 from rmpcheck.errors import InternalError
 from rmpcheck.interp import ActionInstance, Instance, State
 from rmpcheck.monitor import Obligation
-from rmpcheck.smt.epr import readback
+from rmpcheck.smt.epr import fragment, readback
 from rmpcheck.smt.epr.induction import Induction, Outcome, ask
 from rmpcheck.smt.epr.transition import Transition
 from rmpcheck.trace.model import Trace
@@ -86,8 +87,6 @@ def goals_of(ob: Obligation) -> list[Named]:
 def find(ob: Obligation, deadline: Deadline) -> BadInit | Cti | Stuck | None:
     """The first failure of induction for the claim with its lemmas (None: inductive).
     Raises transition.Unsupported for a model the parametric encoding cannot express."""
-    from rmpcheck.engines.past import merged
-
     ob = merged(ob)
     return check_set(ob, Induction(ob.system), goals_of(ob), deadline)
 
@@ -95,8 +94,6 @@ def find(ob: Obligation, deadline: Deadline) -> BadInit | Cti | Stuck | None:
 def outside_epr(ob: Obligation) -> list[str]:
     """What takes the claim's induction queries outside EPR, and where (engines/inductive
     reports the same in ``stats["fragment"]``)."""
-    from rmpcheck.smt.epr import fragment
-
     ind = Induction(ob.system)
     skolems = [k for tr in ind.transitions for k in tr.skolems]
     return [f.message for f in fragment.findings(ob.system, goals_of(ob), skolems)]
@@ -140,19 +137,31 @@ def check_set(
     return None
 
 
-def shrink(ind: Induction, out: Outcome, deadline: Deadline) -> z3.ModelRef:
-    """The model with the fewest elements per sort, sorts in declaration order."""
+def shrink(
+    ind: Induction,
+    out: Outcome,
+    deadline: Deadline,
+    assumptions: Sequence[z3.BoolRef] = (),
+) -> z3.ModelRef:
+    """The model with the fewest elements per sort, sorts in declaration order. The
+    solver is left with the scopes it had (its checks use ``assumptions``)."""
     s, best = out.solver, out.model
-    for name in ind.u.sorts:
-        have = readback.structure(ind.u, best).sizes[name]
-        for n in range(1, have):
-            if deadline.expired():
-                return best
-            s.push()
-            s.add(ind.u.cardinality(name, n))
-            if s.check() == z3.sat:
-                best = s.model()
-                break
+    pushed = 0
+    try:
+        for name in ind.u.sorts:
+            have = readback.structure(ind.u, best).sizes[name]
+            for n in range(1, have):
+                if deadline.expired():
+                    return best
+                s.push()
+                s.add(ind.u.cardinality(name, n))
+                if s.check(*assumptions) == z3.sat:
+                    best = s.model()
+                    pushed += 1
+                    break
+                s.pop()
+    finally:
+        for _ in range(pushed):
             s.pop()
     return best
 

@@ -1,4 +1,4 @@
-"""Lemma inference: Houdini over sampled candidates, then a small inductive subset.
+"""Houdini over a pool of candidate lemmas, and a small inductive subset of what survives.
 
 Houdini keeps the largest subset of the candidates that, together with the
 goals (target and user lemmas, which may not be dropped), is inductive:
@@ -18,37 +18,35 @@ anything is called proved.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import z3
 
 from rmpcheck import ir
-from rmpcheck.engines import candidates, past, sample, triples
 from rmpcheck.engines.base import Deadline
-from rmpcheck.engines.cti import Cti, Named, instance, make_cti
+from rmpcheck.engines.induction.cti import Cti, Named, instance, make_cti
 from rmpcheck.errors import InternalError
 from rmpcheck.interp import Instance, State
 from rmpcheck.monitor import Obligation
-from rmpcheck.smt.epr import fragment, readback
+from rmpcheck.smt.epr import readback
 from rmpcheck.smt.epr.induction import Induction, ask
 from rmpcheck.smt.epr.transition import Transition
 
 CHUNK = 24  # candidates per initiation query
 CONE_CHUNK = 4  # candidates per consecution query: each shares the query's unsat core
 QUERY_S = 10.0  # one Houdini query; past it, inference gives up ("unknown")
-BUDGET_S = 60.0  # the whole inference, when the caller sets no timeout
 
 
-GOALS = -1  # the goals' entry in _Houdini.proofs
+GOALS = -1  # the goals' entry in Houdini.proofs
 
 
 def _flag_index(flag: z3.ExprRef) -> int:
     return int(str(flag).split("!")[1])
 
 
-def _ms(deadline: Deadline) -> int:
+def query_ms(deadline: Deadline) -> int:
     r = deadline.remaining()
     return int(1000 * (QUERY_S if r is None else min(r, QUERY_S))) or 1
 
@@ -62,7 +60,7 @@ class Inferred:
     stats: dict[str, Any] = field(default_factory=dict)
 
 
-class _Houdini:
+class Houdini:
     def __init__(
         self,
         ob: Obligation,
@@ -81,6 +79,8 @@ class _Houdini:
         u = ind.u
         self.flags = [z3.Bool(f"cand!{i}", u.ctx) for i in range(len(cands))]
         self.solvers: dict[int, z3.Solver] = {}
+        # told every initial state Z3 finds (a real state, at sizes the sample may lack)
+        self.on_initial: Callable[[Instance, State], None] | None = None
         # (action, candidate or GOALS) -> the kept candidates a proof of its consecution used
         self.proofs: dict[tuple[int, int], frozenset[int]] = {}
 
@@ -102,6 +102,19 @@ class _Houdini:
             s.set("timeout", timeout_ms)
         return s
 
+    def extend(self, cands: Sequence[ir.Expr]) -> list[int]:
+        """Add candidates to the pool (kept), in every solver made so far; their indices."""
+        u = self.ind.u
+        start = len(self.cands)
+        for i, c in enumerate(cands, start):
+            flag = z3.Bool(f"cand!{i}", u.ctx)
+            self.cands.append(c)
+            self.flags.append(flag)
+            self.active.add(i)
+            for s in self.solvers.values():
+                s.add(z3.Implies(flag, self.ind.now(c)))
+        return list(range(start, len(self.cands)))
+
     def assumptions(self) -> list[z3.BoolRef]:
         return [self.flags[i] for i in sorted(self.active)]
 
@@ -112,25 +125,27 @@ class _Houdini:
 
     # ------------------------------------------------------------ phases
 
-    def chunks(self) -> list[list[int]]:
-        """The kept candidates in groups: one disjunction over hundreds of negated
-        quantified formulas is much harder for Z3 than a few dozen small ones."""
-        act = sorted(self.active)
+    def chunks(self, only: Sequence[int] | None = None) -> list[list[int]]:
+        """The kept candidates (of ``only``) in groups: one disjunction over hundreds of
+        negated quantified formulas is much harder for Z3 than a few dozen small ones."""
+        act = sorted(self.active if only is None else self.active & set(only))
         return [act[i : i + CHUNK] for i in range(0, len(act), CHUNK)] or [[]]
 
-    def initiation(self, deadline: Deadline) -> str | None:
-        """Drop candidates some initial state violates; a reason string if stuck."""
-        for chunk in self.chunks():
+    def initiation(self, deadline: Deadline, only: Sequence[int] | None = None) -> str | None:
+        """Drop candidates (of ``only``) some initial state violates; a reason if stuck."""
+        for chunk in self.chunks(only):
             # a state found for an earlier chunk may have dropped some of this one
             chunk = [i for i in chunk if i in self.active]
             while chunk:
-                out = self.ind.initiation([self.cands[i] for i in chunk], _ms(deadline))
+                out = self.ind.initiation([self.cands[i] for i in chunk], query_ms(deadline))
                 if out.status == "unknown":
                     return f"initiation of candidates: {out.reason}"
                 if out.status == "holds":
                     break
                 st = readback.structure(self.ind.u, out.model)
                 s = readback.state(self.ind.u, st, self.ind.init_vocab, self.ob.system.state)
+                if self.on_initial is not None:
+                    self.on_initial(self.inst(st.sizes), s)
                 if not self.drop_false(self.inst(st.sizes), [s]):
                     raise InternalError("houdini: an initial state from Z3 violates no candidate")
                 chunk = [i for i in chunk if i in self.active]
@@ -190,7 +205,7 @@ class _Houdini:
         False if not (the proof's core is recorded), True if candidates were dropped, a
         goal's CTI, or why it is stuck."""
         self.rounds += 1
-        s = self.solver(k, tr, _ms(deadline))
+        s = self.solver(k, tr, query_ms(deadline))
         posts = [z3.Not(self.ind.after(f, tr)) for _, f in self.goals]
         posts += [z3.Not(self.ind.after(self.cands[i], tr)) for i in chunk]
         s.push()
@@ -272,7 +287,7 @@ class _Houdini:
         self, k: int, tr: Transition, f: ir.Expr, using: set[int], deadline: Deadline
     ) -> set[int] | str:
         """The candidates (among ``using``) that one proof of ``f``'s consecution used."""
-        s = self.solver(k, tr, _ms(deadline))
+        s = self.solver(k, tr, query_ms(deadline))
         s.set("core.minimize", True)  # small cores make a small certificate
         s.push()
         s.add(z3.Not(self.ind.after(f, tr)))
@@ -282,81 +297,6 @@ class _Houdini:
         if out.status != "holds":
             return f"re-deriving the proof of {tr.action.full_name}: {out.status} {out.reason}"
         return {_flag_index(flag) for flag in core}
-
-
-def infer(
-    ob: Obligation,
-    ind: Induction,
-    goals: Sequence[Named],
-    deadline: Deadline,
-    sample_sizes: Sequence[int] = sample.SAMPLE_SIZES,
-    hint: Mapping[str, int] | None = None,
-    given: Sequence[Named] = (),
-) -> Inferred:
-    """Lemmas that, with ``goals``, make an inductive set (or why none were found).
-
-    ``given`` (the property file's lemmas) are candidates like the sampled ones, and
-    keep their names when used. Short clauses first: Houdini over the clauses of at
-    most two literals, and only if no subset of those works are the three-literal
-    clauses enumerated and added (fewer candidates: easier queries; and enumerating
-    long clauses is the costly part of sampling). ``hint`` is the instance the user
-    checks: it is sampled first.
-    """
-    if deadline.remaining() is None:
-        deadline = Deadline(BUDGET_S)  # a caller that sets a timeout gives inference all of it
-    # monitors that read back as past-time formulas are vocabulary like any state
-    printable = past.sources(ob)
-    gen = candidates.generate(ob.system, deadline, sample_sizes, hint, printable)
-    stats: dict[str, Any] = dict(gen.stats)
-    insts: dict[tuple[tuple[str, int], ...], Instance] = {}
-    pool: list[Named] = list(given)
-    pool += [("", f) for f in _decidable(ob, ind, goals, gen.witnesses)]
-    stats["witnesses"] = len(pool) - len(given)
-    tried = 0
-    result = Inferred("failed", reason="no candidate lemmas", stats=stats)
-    levels = iter(gen.levels)
-    while True:
-        got = next(levels, None)
-        if got is not None:
-            pool += [("", c.formula) for c in got[1]]
-            stats["candidates"] = len(pool) - len(given)
-            if got[0] < 2:
-                continue
-        if len(pool) > tried:
-            tried = len(pool)
-            result = houdini(ob, ind, goals, pool, deadline, insts, len(given))
-            result.stats = {**stats, **result.stats}
-            if result.status != "failed":
-                return result
-        if got is None:
-            break
-    if result.status != "failed" or deadline.expired():
-        return result
-    # a third variable of one sort (an element between two others), on demand only: its
-    # sample is larger, and its clauses are many more than those over two variables
-    wide = triples.three_variable(ob.system, deadline, sample_sizes, hint)
-    stats["three_variable"] = len(wide)
-    if not wide:
-        return result
-    pool += [("", c.formula) for c in wide]
-    result = houdini(ob, ind, goals, pool, deadline, insts, len(given))
-    result.stats = {**stats, **result.stats}
-    return result
-
-
-def _decidable(
-    ob: Obligation, ind: Induction, goals: Sequence[Named], forms: Sequence[ir.Expr]
-) -> list[ir.Expr]:
-    """The forall-exists candidates that leave consecution as decidable as the goals
-    alone do: a Skolem function closing a cycle of sorts would make Houdini's queries
-    ones Z3 may give up on, for every candidate at once."""
-    skolems = [k for tr in ind.transitions for k in tr.skolems]
-
-    def outside(fs: Sequence[Named]) -> int:
-        return sum(f.queries != "initiation" for f in fragment.findings(ob.system, fs, skolems))
-
-    base = outside(goals)
-    return [f for f in forms if outside([*goals, ("candidate", f)]) <= base]
 
 
 def houdini(
@@ -372,19 +312,32 @@ def houdini(
     named: a pool entry without a name is called ``inferred_N``), failed (with the
     goals' CTI relative to every candidate that survived) or unknown. The first
     ``given`` entries are kept in preference to the others."""
-    h = _Houdini(ob, ind, goals, [f for _, f in pool], {} if insts is None else insts, given)
+    h = Houdini(ob, ind, goals, [f for _, f in pool], {} if insts is None else insts, given)
     stuck = h.initiation(deadline)
     got = h.cone(deadline) if stuck is None else stuck
     stats: dict[str, Any] = {"houdini_pool": len(pool), "houdini_queries": h.rounds}
     stats["kept"] = len(h.active)
+    return conclude(h, got, [n for n, _ in pool], deadline, stats)
+
+
+def conclude(
+    h: Houdini,
+    got: Cti | str | set[int],
+    names: Sequence[str],
+    deadline: Deadline,
+    stats: dict[str, Any],
+) -> Inferred:
+    """The outcome of a search over ``h``'s pool: a goal's CTI (failed), a reason
+    (unknown), or a set inductive with the goals, minimised and named (a pool entry
+    without a name, and every candidate made during the search, is ``inferred_N``)."""
     if isinstance(got, Cti):
-        reason = f"no subset of the {len(pool)} candidates is inductive"
+        reason = f"no subset of the {len(h.cands)} candidates is inductive"
         return Inferred("failed", reason=reason, cti=got, stats=stats)
     if isinstance(got, str):
         return Inferred("unknown", reason=got, stats=stats)
     need = h.minimal(got, deadline)
-    taken = {n for n, _ in pool}
+    taken = set(names)
     fresh = (f"inferred_{k}" for k in itertools.count(1) if f"inferred_{k}" not in taken)
-    lemmas = [(pool[i][0] or next(fresh), pool[i][1]) for i in need]
+    lemmas = [((names[i] if i < len(names) else "") or next(fresh), h.cands[i]) for i in need]
     stats["used"] = len(lemmas)
     return Inferred("found", lemmas, stats=stats)

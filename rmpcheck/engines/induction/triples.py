@@ -2,7 +2,7 @@
 between two others (Chang-Roberts: an id passes only nodes with smaller ids,
 ``pending[s, n] && btw(s, m, n) -> le[m, s]``).
 
-Asked for only after every two-variable template failed (engines/infer), and
+Asked for only after every two-variable template failed (engines/induction/infer), and
 only for a sort some def or state relation relates three elements of: a third
 variable multiplies the valuations per sampled state and the clauses that hold.
 Atoms include never-written relations (an order) and bool defs applied to the
@@ -16,8 +16,8 @@ import itertools
 from collections.abc import Mapping, Sequence
 
 from rmpcheck import ir
-from rmpcheck.engines import candidates, sample
 from rmpcheck.engines.base import Deadline
+from rmpcheck.engines.induction import candidates, sample
 from rmpcheck.monitor import System
 
 
@@ -70,9 +70,8 @@ def three_variable(
         if got.full == 0:
             continue
         noise = (got.noise_masks, got.noise_full)
-        for k, level in candidates.clause_levels(
-            atom_list, got.masks, got.full, xs, deadline, noise
-        ):
+        table = candidates.literal_table(atom_list, got.masks, got.full, xs, noise)
+        for k, level in candidates.clause_levels(table, deadline):
             if k == candidates.MAX_LITERALS:
                 out += [c for c in level if len(ir.free_vars(_body(c.formula))) == 3]
                 break

@@ -11,7 +11,7 @@ only when no shorter clause will do, the four-literal guarded injectivity
 tickets): one shape, from atoms the sample already pairs, instead of every
 four-literal clause.
 
-Sampling (engines/sample) is what makes this cheap: each atom is a bitmask over
+Sampling (engines/induction/sample) is what makes this cheap: each atom is a bitmask over
 the (state, valuation of the variables) pairs of reachable states, so a clause
 holds on the sample exactly when the OR of its literals' masks is all ones.
 Clauses implied by a smaller surviving clause and renamings of one another are
@@ -26,12 +26,12 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rmpcheck import ir
-from rmpcheck.engines import sample, witness
 from rmpcheck.engines.base import Deadline
+from rmpcheck.engines.induction import sample, witness
+from rmpcheck.engines.induction.atoms import atoms, rename, template_vars
 from rmpcheck.monitor import System
 
 MAX_LITERALS = 3
-VARS_PER_SORT = sample.VARS_PER_SORT
 MAX_CANDIDATES = 2_000  # past this many, stop enumerating (longer clauses are left out)
 
 
@@ -39,74 +39,6 @@ MAX_CANDIDATES = 2_000  # past this many, stop enumerating (longer clauses are l
 class Candidate:
     formula: ir.Expr  # closed: forall over the variables it uses
     literals: int
-
-
-def template_vars(model: ir.Model, per_sort: int = VARS_PER_SORT) -> list[ir.BoundVar]:
-    """``t1, t2`` for Thread, ``p1, p2`` for Page: names no declaration uses."""
-    taken = {d.name for d in model.state} | {s.name for s in model.sorts}
-    taken |= {m for e in model.enums for m in e.members} | {d.name for d in model.defs}
-    out = []
-    for s in model.sorts:
-        base = s.name[0].lower()
-        while any(f"{base}{i}" in taken for i in range(1, per_sort + 1)):
-            base = s.name[: len(base) + 1].lower() if len(base) < len(s.name) else base + "_"
-        names = [f"{base}{i}" for i in range(1, per_sort + 1)]
-        taken.update(names)
-        out += [ir.BoundVar(n, s) for n in names]
-    return out
-
-
-def _keys(t: ir.ScalarType, sort_terms: Mapping[str, list[ir.Expr]]) -> list[ir.Expr]:
-    if isinstance(t, ir.SortType):
-        return sort_terms.get(t.name, [])
-    if isinstance(t, ir.EnumType):
-        return [ir.EnumLit(t, m) for m in t.members]
-    if isinstance(t, ir.BoolType):
-        return [ir.BoolLit(False), ir.BoolLit(True)]
-    if t.hi - t.lo < 4:
-        return [ir.IntLit(v) for v in range(t.lo, t.hi + 1)]
-    return []
-
-
-def _reads(d: ir.StateDecl, sort_terms: Mapping[str, list[ir.Expr]]) -> Iterator[ir.Expr]:
-    if not isinstance(d.type, ir.MapType):
-        yield d.ref()
-        return
-    for args in itertools.product(*(_keys(k, sort_terms) for k in d.type.keys)):
-        yield ir.Select(d.ref(), tuple(args))
-
-
-def atoms(
-    system: System, xs: Sequence[ir.BoundVar], monitors: Collection[str] = ()
-) -> list[ir.Expr]:
-    """Every atom over the model's own variables and the ``monitors`` named (those that
-    can be printed back as the past-time formula they came from, engines/past)."""
-    decls = list(system.model.state)
-    by_sort: dict[str, list[ir.Expr]] = {}
-    for x in xs:
-        assert isinstance(x.type, ir.SortType)
-        by_sort.setdefault(x.type.name, []).append(x)
-    terms = {k: list(v) for k, v in by_sort.items()}
-    for d in decls:  # depth-1 terms: sort-valued reads at variables
-        vt = d.type.value if isinstance(d.type, ir.MapType) else d.type
-        if isinstance(vt, ir.SortType):
-            terms.setdefault(vt.name, []).extend(_reads(d, by_sort))
-    out: list[ir.Expr] = []
-    for d in decls + [m.decl for m in system.monitors if m.decl.name in monitors]:
-        vt = d.type.value if isinstance(d.type, ir.MapType) else d.type
-        if isinstance(vt, ir.BoolType):
-            out += list(_reads(d, terms))
-        elif isinstance(vt, (ir.EnumType, ir.IntType)):
-            vals = _keys(vt, {})
-            if len(vals) == 2:
-                vals = vals[:1]  # the other value is the negation
-            for r in _reads(d, terms):
-                out += [ir.BinOp("==", r, v, ir.BOOL) for v in vals]
-    for ts in terms.values():
-        out += [
-            _rename(ir.BinOp("==", a, b, ir.BOOL), {}) for a, b in itertools.combinations(ts, 2)
-        ]
-    return out
 
 
 def negate(e: ir.Expr) -> ir.Expr:
@@ -152,7 +84,7 @@ def _prefixes(xs: Sequence[ir.BoundVar]) -> list[tuple[int, frozenset[int]]]:
     return out
 
 
-def _renamings(xs: Sequence[ir.BoundVar]) -> list[dict[ir.BoundVar, ir.Expr]]:
+def renamings(xs: Sequence[ir.BoundVar]) -> list[dict[ir.BoundVar, ir.Expr]]:
     groups: dict[str, list[ir.BoundVar]] = {}
     for x in xs:
         assert isinstance(x.type, ir.SortType)
@@ -166,38 +98,72 @@ def _renamings(xs: Sequence[ir.BoundVar]) -> list[dict[ir.BoundVar, ir.Expr]]:
     return out
 
 
-def clause_levels(
+@dataclass(frozen=True)
+class Literals:
+    """The literals of the templates with their masks over the sample: what both the
+    clause enumeration here and the CTI-directed clauses of ``generalize`` search."""
+
+    xs: tuple[ir.BoundVar, ...]
+    lits: list[tuple[ir.Expr, bool]]  # (atom, positive)
+    masks: list[int]  # per literal: the (state, valuation) samples where it holds
+    full: int
+    noise: list[int]  # per literal, over the noise states (empty: no noise)
+    noise_full: int
+    index: dict[tuple[ir.Expr, bool], int]
+    vars: list[int]  # per literal: bit i set when it mentions xs[i]
+    reads: list[ir.Expr | None]  # per positive ``read == value`` literal: the read
+
+    def holds(self, combo: Sequence[int]) -> bool:
+        return _holds(combo, self.masks, self.full)
+
+    def telling(self, combo: Sequence[int]) -> bool:
+        return _telling(combo, self.noise, self.noise_full)
+
+
+def literal_table(
     atom_list: Sequence[ir.Expr],
     atom_masks: Sequence[int],
     full: int,
     xs: Sequence[ir.BoundVar],
-    deadline: Deadline,
     noise: tuple[Sequence[int], int] = ((), 0),
-    max_literals: int = MAX_LITERALS,
-) -> Iterator[tuple[int, list[Candidate]]]:
-    """The minimal clauses that hold on every sample, one per renaming class, by length
-    and lazily: ``(k, the new clauses of k literals)`` (longer clauses cost far more to
-    enumerate: a caller that needs only short ones stops early). Those that also hold on
-    every ``noise`` sample (arbitrary states) are taken as valid and dropped."""
+) -> Literals:
     lits = [(a, True) for a in atom_list] + [
         # "x == y -> c(x, y)" is "c(x, x)": a smaller clause says the same
         (a, False)
         for a in atom_list
         if not _var_equality(a)
     ]
-    index = {lit: j for j, lit in enumerate(lits)}
     amask = dict(zip(atom_list, atom_masks, strict=True))
-    lmask = [amask[a] if p else full ^ amask[a] for a, p in lits]
     nmasks, nfull = noise
     namask = dict(zip(atom_list, nmasks, strict=True))
-    nmask = [namask[a] if p else nfull ^ namask[a] for a, p in lits] if nmasks else []
     pos = {x: 1 << i for i, x in enumerate(xs)}
-    lvars = [sum(pos[v] for v in ir.free_vars(a)) for a, _ in lits]
+    return Literals(
+        tuple(xs),
+        lits,
+        [amask[a] if p else full ^ amask[a] for a, p in lits],
+        full,
+        [namask[a] if p else nfull ^ namask[a] for a, p in lits] if nmasks else [],
+        nfull,
+        {lit: j for j, lit in enumerate(lits)},
+        [sum(pos[v] for v in ir.free_vars(a)) for a, _ in lits],
+        [_value_read(a) if p else None for a, p in lits],
+    )
+
+
+def clause_levels(
+    table: Literals, deadline: Deadline, max_literals: int = MAX_LITERALS
+) -> Iterator[tuple[int, list[Candidate]]]:
+    """The minimal clauses that hold on every sample, one per renaming class, by length
+    and lazily: ``(k, the new clauses of k literals)`` (longer clauses cost far more to
+    enumerate: a caller that needs only short ones stops early). Those that also hold on
+    every noise sample (arbitrary states) are taken as valid and dropped."""
+    xs, lits, index, lvars = table.xs, table.lits, table.index, table.vars
+    lmask, full, nmask, nfull = table.masks, table.full, table.noise, table.noise_full
     prefixes = _prefixes(xs)
     # x == a || x == b over one enum read is a conjunction of shorter clauses (x != c ...)
-    lread = [_value_read(a) if p else None for a, p in lits]
+    lread = table.reads
     cover = _Cover(lmask, full, deadline)
-    ren = _renamings(xs)
+    ren = renamings(xs)
     holding: set[tuple[int, ...]] = set()
     seen: set[frozenset[tuple[ir.Expr, bool]]] = set()
     total = 0
@@ -221,7 +187,7 @@ def clause_levels(
                 continue
             # every renaming holds too: it subsumes longer clauses just the same
             for env in ren:
-                moved = [index.get((_rename(lits[j][0], env), lits[j][1]), -1) for j in combo]
+                moved = [index.get((rename(lits[j][0], env), lits[j][1]), -1) for j in combo]
                 if -1 not in moved:
                     holding.add(tuple(sorted(moved)))
             if _telling(combo, nmask, nfull):
@@ -264,14 +230,14 @@ def _pairs(
         if len(vs) < 2:
             continue
         x1, x2 = vs[0], vs[1]
-        eq = index.get((_rename(ir.BinOp("==", x1, x2, ir.BOOL), {}), True))
+        eq = index.get((rename(ir.BinOp("==", x1, x2, ir.BOOL), {}), True))
         if eq is None:
             continue
         bit = 1 << xs.index(x1)
         for j, (a, p) in enumerate(lits):
             if lvars[j] != bit:
                 continue
-            j2 = index.get((_rename(a, {x1: x2}), p))
+            j2 = index.get((rename(a, {x1: x2}), p))
             if j2 is not None:
                 yield x1, x2, eq, j, j2
 
@@ -289,7 +255,7 @@ def _injective(
         both = 1 << xs.index(x1) | 1 << xs.index(x2)
         swap = {x1: x2, x2: x1}
         for e, (a, p) in enumerate(lits):
-            if lvars[e] == both and not p and _rename(a, swap) == a:
+            if lvars[e] == both and not p and rename(a, swap) == a:
                 yield tuple(sorted((j, j2, e, eq)))
 
 
@@ -363,19 +329,6 @@ def _value_read(a: ir.Expr) -> ir.Expr | None:
     return None
 
 
-def _rename(e: ir.Expr, env: Mapping[ir.BoundVar, ir.Expr]) -> ir.Expr:
-    """Rename variables, then orient equalities canonically (``t2 == t1`` is ``t1 == t2``)."""
-    r = ir.substitute(e, env)
-    if (
-        isinstance(r, ir.BinOp)
-        and r.op == "=="
-        and isinstance(r.left.type, ir.SortType)
-        and repr(r.right) < repr(r.left)
-    ):
-        return ir.BinOp("==", r.right, r.left, r.type)
-    return r
-
-
 def _closed(
     lits: Sequence[tuple[ir.Expr, bool]],
     found: Sequence[tuple[int, ...]],
@@ -384,13 +337,13 @@ def _closed(
 ) -> list[Candidate]:
     """One clause per renaming class (``seen`` holds the classes already given out)."""
     out = []
-    ren = _renamings(xs)
+    ren = renamings(xs)
     for combo in found:
         key = frozenset(lits[j] for j in combo)
         if key in seen:
             continue
         for env in ren:
-            seen.add(frozenset((_rename(a, env), p) for a, p in key))
+            seen.add(frozenset((rename(a, env), p) for a, p in key))
         out.append(Candidate(clause_formula([lits[j] for j in combo]), len(combo)))
     return out
 
@@ -401,8 +354,10 @@ class Generated:
 
     levels: Iterator[tuple[int, list[Candidate]]]
     stats: dict[str, int]
-    # forall-exists candidates (engines/witness) that hold on the sample
+    # forall-exists candidates (engines/induction/witness) that hold on the sample
     witnesses: list[ir.Expr] = field(default_factory=list)
+    table: Literals | None = None  # None: no sample to go by
+    atoms: list[ir.Expr] = field(default_factory=list)
 
 
 def generate(
@@ -411,15 +366,15 @@ def generate(
     sizes: Sequence[int] = sample.SAMPLE_SIZES,
     hint: Mapping[str, int] | None = None,
     monitors: Collection[str] = (),
+    per_sort: int = sample.VARS_PER_SORT,
 ) -> Generated:
     """Candidate lemmas that hold on sampled reachable states (``levels`` yields them by
     number of literals, enumerated only when asked for), with counts for stats."""
-    xs = template_vars(system.model)
+    xs = template_vars(system.model, per_sort)
     atom_list = atoms(system, xs, monitors)
     got = sample.take(system, xs, atom_list, deadline, sizes, hint)
     found = witness.plausible(got.states, got.noise, witness.proposals(system.model))
     if got.full == 0 or not atom_list:
         return Generated(iter(()), got.stats, found)
-    noise = (got.noise_masks, got.noise_full)
-    levels = clause_levels(atom_list, got.masks, got.full, xs, deadline, noise)
-    return Generated(levels, got.stats, found)
+    table = literal_table(atom_list, got.masks, got.full, xs, (got.noise_masks, got.noise_full))
+    return Generated(clause_levels(table, deadline), got.stats, found, table, atom_list)

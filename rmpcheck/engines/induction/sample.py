@@ -22,11 +22,16 @@ from rmpcheck.interp import Instance
 from rmpcheck.interp.codegen import Compiler
 from rmpcheck.monitor import Obligation, System
 
-VARS_PER_SORT = 2  # as many as the templates use (engines/candidates)
+VARS_PER_SORT = 2  # as many as the templates use (engines/induction/candidates)
 SAMPLE_SIZES = (2, 3)  # every sort at this size, smallest first
 MAX_SAMPLE_STATES = 20_000  # per instance; a partial sample only filters less
 MAX_SAMPLE_BITS = 400_000  # (state, valuation) pairs over all instances: the masks' length
+EXPLORE_FACTOR = 4  # states explored per state kept
 NOISE_STATES = 200  # per sampled instance: states that spot valid clauses
+
+
+SAMPLE_CACHE = 16  # instances whose reachable states are kept for later claims
+_SAMPLED: dict[tuple, tuple[Instance, list[tuple]] | None] = {}
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,11 @@ def sample_sizes(
     out: list[dict[str, int]] = []
     if hint and all(n in hint for n in sorts):
         base = {n: hint[n] for n in sorts}
-        out += [{n: max(v, VARS_PER_SORT) for n, v in base.items()}, base]
+        out.append({n: max(v, VARS_PER_SORT) for n, v in base.items()})
+        # raising every sort at once can leave no initial state (each vCPU needs a VMSA
+        # page of its own): then each sort alone, so that the others still vary
+        out += [{**base, n: VARS_PER_SORT} for n in sorts if base[n] < VARS_PER_SORT]
+        out.append(base)
         sizes = sizes[:1]  # larger uniform sizes only add states the hint already shows
     out += [{n: k for n in sorts} for k in sizes]
     unique: list[dict[str, int]] = []
@@ -67,7 +76,22 @@ def sample_sizes(
 def sample_states(
     system: System, sizes: Mapping[str, int], deadline: Deadline, max_states: int
 ) -> tuple[Instance, list[tuple]] | None:
-    """Reachable states (one per symmetry orbit: candidates are symmetric) of one instance."""
+    """Reachable states (one per symmetry orbit: candidates are symmetric) of one instance,
+    remembered for the next claim of the same system (most claims of a model add no
+    monitor, so they share one sample)."""
+    key = (system, tuple(sorted(sizes.items())), max_states)
+    if key in _SAMPLED:
+        return _SAMPLED[key]
+    got = _explore(system, sizes, deadline, max_states)
+    if len(_SAMPLED) >= SAMPLE_CACHE:
+        _SAMPLED.pop(next(iter(_SAMPLED)))
+    _SAMPLED[key] = got
+    return got
+
+
+def _explore(
+    system: System, sizes: Mapping[str, int], deadline: Deadline, max_states: int
+) -> tuple[Instance, list[tuple]] | None:
     try:
         inst = Instance(system, sizes)
         probe = Obligation(
@@ -156,20 +180,23 @@ def take(
     hint: Mapping[str, int] | None = None,
 ) -> Sample:
     """Sample the instances of :func:`sample_sizes` within the bit budget and mask the atoms."""
-    samples = []
+    samples: list[tuple[Instance, list[tuple]]] = []
     room = MAX_SAMPLE_BITS
     plan = sample_sizes(system.model, hint, sizes)
     for n, at in enumerate(plan):
-        got = sample_states(system, at, deadline, MAX_SAMPLE_STATES)
+        # every state counts once per valuation of the variables: keep the masks small,
+        # and leave room for the instances still to come
+        per_state = 1
+        for x in xs:
+            per_state *= at[x.type.name] if isinstance(x.type, ir.SortType) else 1
+        share = room if n == len(plan) - 1 else room // 2
+        want = max(share, per_state) // per_state
+        # explore a few times what is kept, not more: the kept states are drawn from
+        # deeper in the state space, and explicit search is the cost of sampling
+        got = sample_states(system, at, deadline, min(MAX_SAMPLE_STATES, EXPLORE_FACTOR * want))
         if got is not None and got[1]:
-            # every state counts once per valuation of the variables: keep the masks small,
-            # and leave room for the instances still to come
             inst, states = got
-            per_state = 1
-            for x in xs:
-                per_state *= inst.sizes.domain(x.type).size
-            share = room if n == len(plan) - 1 else room // 2
-            keep = min(len(states), max(share, per_state) // per_state)
+            keep = min(len(states), want)
             if keep:
                 samples.append((inst, random.Random(n).sample(states, keep)))
                 room -= keep * per_state

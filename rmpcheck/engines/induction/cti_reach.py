@@ -17,8 +17,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 from rmpcheck import ir
+from rmpcheck.engines import registry
 from rmpcheck.engines.base import Deadline, Options
-from rmpcheck.engines.cti import Cti, goals_of, instance
+from rmpcheck.engines.explicit import concrete_run, explore
+from rmpcheck.engines.induction.cti import Cti, goals_of, instance
+from rmpcheck.engines.symmetry import Symmetry
 from rmpcheck.errors import ConfigError, InternalError
 from rmpcheck.interp import Instance, State
 from rmpcheck.monitor import Obligation
@@ -63,8 +66,6 @@ def refute(ob: Obligation, cti: Cti, opts: Options) -> Reachability | None:
 def at_sizes(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Reachability | None:
     """bmc (or explicit, if bmc is not built) on the claim at ``sizes``: a replayed trace
     that refutes it (or reaches the cover), or None when none was found in ``opts``."""
-    from rmpcheck.engines import registry
-
     for engine in ("bmc", "explicit"):
         try:
             registry.resolve(engine)
@@ -84,8 +85,6 @@ def at_sizes(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Reachab
 def _search(inst: Instance, ob: Obligation, cti: Cti, deadline: Deadline) -> Reachability | str:
     """A run to (a renaming of) the CTI's pre-state, then its bad step; or why none exists
     ("" when the search stopped before exhausting the state space)."""
-    from rmpcheck.engines.explicit import concrete_run, explore
-
     probe = Obligation(ob.system, ob.prop, "safety", ir.BoolLit(True))
     space = explore(
         inst,
@@ -105,8 +104,6 @@ def _search(inst: Instance, ob: Obligation, cti: Cti, deadline: Deadline) -> Rea
 
 
 def _orbit(inst: Instance, s: State) -> list[State]:
-    from rmpcheck.engines.symmetry import Symmetry
-
     sym = Symmetry(inst)
     if not sym.active:
         return [s]
