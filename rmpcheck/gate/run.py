@@ -207,7 +207,8 @@ def _share(jobs: tuple[Job, ...], todo: list[int], engines: bool) -> list[tuple[
     key: tuple[object, ...]
     for i in todo:
         j = jobs[i]
-        if engines and j.engine == "explicit":
+        # a safety claim or a cover (not liveness, not deadlock): one search decides it
+        if engines and j.engine == "explicit" and j.kind in ("invariant", "always", "cover"):
             key = (j.model_file, j.props_file, j.sizes, j.timeout, j.memory_mb)
         else:
             key = (i,)
