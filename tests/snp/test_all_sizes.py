@@ -79,6 +79,8 @@ def test_the_inductive_engine_refutes_a_broken_design_with_a_replayed_trace() ->
     # the CTI is a real bug, which bmc at the CTI's sizes confirms before any inference
     model = load_model(RFC / "consult_at_translation.rmp")
     props = load_properties(ROOT / "properties" / "rfc2021" / "host_safety.prop", model)
-    r = inductive.check(compile_obligation(model, props, "no_host_crash"), {}, Options(timeout_s=60))
+    r = inductive.check(
+        compile_obligation(model, props, "no_host_crash"), {}, Options(timeout_s=60)
+    )
     assert r.verdict == "refuted" and r.trace is not None and r.certificate is None
     assert recheck(r.trace, model, props).ok
