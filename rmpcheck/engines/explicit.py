@@ -204,7 +204,7 @@ def check(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:
     if packed is not None:
         return packed
     space = explore(inst, ob, opts, deadline)
-    stats = _stats(space, time.perf_counter() - start)
+    stats = search_stats(space, time.perf_counter() - start)
     trace = None
     if space.hit is not None:
         trace = build_trace(inst, ob, *concrete_run(space, space.hit), ENGINE)
@@ -386,7 +386,7 @@ def state_graph(ob: Obligation, sizes: Mapping[str, int], opts: Options | None =
     return g
 
 
-def _stats(space: Space, elapsed: float) -> dict[str, Any]:
+def search_stats(space: Space, elapsed: float) -> dict[str, Any]:
     sorts = space.symmetry.sorts if space.symmetry is not None else []
     return _counts(len(space.states), space.transitions, space.diameter, elapsed, sorts)
 
