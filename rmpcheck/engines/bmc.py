@@ -37,6 +37,11 @@ from rmpcheck.trace.replay import build_trace
 ENGINE = "bmc"
 
 
+def finite_encoding(ob: Obligation, sizes: Mapping[str, int]) -> Encoding:
+    """The bit-vector encoding of ``ob``'s system, wide enough for its claim and lemmas."""
+    return encoding(ob.system, sizes, finite_for=(ob.target, *(e for _, e in ob.lemmas)))
+
+
 def goal(ob: Obligation, enc: Encoding, v: Vocabulary) -> z3.BoolRef:
     """What the search looks for at ``v``: a violation (safety) or the cover (reach)."""
     hit = enc.holds(ob.target, v)
@@ -49,7 +54,7 @@ class Unrolling:
 
     def __init__(self, ob: Obligation, enc: Encoding) -> None:
         self.ob, self.enc = ob, enc
-        self.solver = solving.new_solver()
+        self.solver = solving.solver_for(enc.lay.width)
         self.states: list[Vocabulary] = [enc.vocab(0)]
         self.steps: list[Labels] = []
         self.solver.add(enc.init(self.states[0]))
@@ -140,7 +145,7 @@ def check(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:
     big = too_large(ob, sizes)
     if big is not None:
         return unknown(ob, ENGINE, big, deadline)
-    unroll = Unrolling(ob, encoding(ob.system, sizes))
+    unroll = Unrolling(ob, finite_encoding(ob, sizes))
     for k in range(opts.depth + 1):
         unroll.extend_to(k)
         progress(opts, f"{ENGINE}: depth {k}")

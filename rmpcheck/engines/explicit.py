@@ -7,6 +7,13 @@ exhausting the state space *is* the proof for this instance: the certificate is
 the explored state space. States are checked when first discovered, in BFS
 order, so the first violation found is at minimal depth and its trace is a
 shortest one. Any limit (time, states, memory) gives "unknown", never "proved".
+
+``check`` searches over packed states a frontier at a time (engines/packed)
+when the instance fits in 64 bits per state, and with the interpreter's
+tuples otherwise (or with ``extra={"explicit.packed": False}``); both find the
+same states (tests/engines/test_packed.py), and every trace is replayed on the
+interpreter. ``explore`` (vacuity, state graphs, the tests' reference) is
+always the interpreter's search.
 """
 
 from __future__ import annotations
@@ -23,11 +30,12 @@ from rmpcheck import ir
 from rmpcheck.engines import fixed_params
 from rmpcheck.engines.base import Deadline, Options, instance_scope, unknown, verdict_for
 from rmpcheck.engines.limits import too_large
-from rmpcheck.engines.symmetry import Symmetry
+from rmpcheck.engines.symmetry import Symmetry, reducible_sorts
 from rmpcheck.errors import InternalError
 from rmpcheck.interp import Instance, State
 from rmpcheck.monitor import Obligation
 from rmpcheck.result import Certificate, Result
+from rmpcheck.trace.model import Trace
 from rmpcheck.trace.replay import build_trace
 
 ENGINE = "explicit"
@@ -192,38 +200,75 @@ def check(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:
         return unknown(ob, ENGINE, big, deadline)
     inst = Instance(ob.system, sizes)
     start = time.perf_counter()
+    packed = _packed(inst, ob, opts, deadline)
+    if packed is not None:
+        return packed
     space = explore(inst, ob, opts, deadline)
-    elapsed = time.perf_counter() - start
-    stats = search_stats(space, elapsed)
+    stats = search_stats(space, time.perf_counter() - start)
+    trace = None
     if space.hit is not None:
         trace = build_trace(inst, ob, *concrete_run(space, space.hit), ENGINE)
-        return Result(
-            ob.model.name,
-            ob.prop.name,
-            ob.prop.kind,
-            verdict_for(ob, True),
-            ENGINE,
-            scope=instance_scope(sizes),
-            trace=trace,
-            time_s=deadline.elapsed(),
-            stats=stats,
-        )
-    if space.stopped:
-        return unknown(ob, ENGINE, space.stopped, deadline, **stats)
-    reduced = " (one per symmetry orbit)" if space.symmetry is not None else ""
+    detail = f"{len(space.states):,} states explored{_reduced(stats)}, diameter {space.diameter}"
+    return _verdict(ob, sizes, deadline, trace, space.stopped, stats, detail)
+
+
+def _packed(inst: Instance, ob: Obligation, opts: Options, deadline: Deadline) -> Result | None:
+    """The search over packed states (engines/packed), None where it does not apply."""
+    if opts.extra.get("explicit.packed", True) is False:
+        return None
+    # imported here so that numpy loads only when an explicit search runs
+    from rmpcheck.engines.packed import run
+    from rmpcheck.engines.packed.search import BYTES_PER_STATE
+
+    start = time.perf_counter()
+    sorts = reducible_sorts(inst, (ob.target,)) if opts.symmetry else []
+
+    def initial() -> list[State]:
+        first, keep = _fixed(inst, Symmetry(inst, (ob.target,)) if sorts else None)
+        return list(inst.initial_states(first, keep))
+
+    space = run.explore(inst, ob, opts, deadline, sorts, initial)
+    if space is None:
+        return None
+    f = space.found
+    n = len(f.words)
+    stats = _counts(n, f.transitions, f.diameter, time.perf_counter() - start, sorts)
+    stats.update(packed=True, bytes_per_state=BYTES_PER_STATE)
+    trace = None
+    if f.hit is not None:
+        trace = build_trace(inst, ob, *run.concrete_run(inst, space, f.hit), ENGINE)
+    detail = f"{n:,} states explored{_reduced(stats)}, diameter {f.diameter}"
+    return _verdict(ob, inst.sizes.sizes, deadline, trace, f.stopped, stats, detail)
+
+
+def _reduced(stats: Mapping[str, Any]) -> str:
+    return " (one per symmetry orbit)" if stats["symmetry"] else ""
+
+
+def _verdict(
+    ob: Obligation,
+    sizes: Mapping[str, int],
+    deadline: Deadline,
+    trace: Trace | None,
+    stopped: str,
+    stats: dict[str, Any],
+    detail: str,
+) -> Result:
+    """Refuted/covered with ``trace``; unknown when the search ``stopped``; else proved
+    for the instance, the explored state space as the certificate."""
+    if trace is None and stopped:
+        return unknown(ob, ENGINE, stopped, deadline, **stats)
     return Result(
         ob.model.name,
         ob.prop.name,
         ob.prop.kind,
-        verdict_for(ob, False),
+        verdict_for(ob, trace is not None),
         ENGINE,
         scope=instance_scope(sizes),
-        certificate=Certificate(
-            "state-space",
-            (),
-            rechecked=True,
-            detail=f"{len(space.states):,} states explored{reduced}, diameter {space.diameter}",
-        ),
+        trace=trace,
+        certificate=None
+        if trace is not None
+        else Certificate("state-space", (), rechecked=True, detail=detail),
         time_s=deadline.elapsed(),
         stats=stats,
     )
@@ -342,17 +387,23 @@ def state_graph(ob: Obligation, sizes: Mapping[str, int], opts: Options | None =
 
 
 def search_stats(space: Space, elapsed: float) -> dict[str, Any]:
-    n = len(space.states)
+    sorts = space.symmetry.sorts if space.symmetry is not None else []
+    return _counts(len(space.states), space.transitions, space.diameter, elapsed, sorts)
+
+
+def _counts(
+    n: int, transitions: int, diameter: int, elapsed: float, sorts: Sequence[ir.SortType]
+) -> dict[str, Any]:
     out: dict[str, Any] = {
         "states": n,
-        "transitions": space.transitions,
+        "transitions": transitions,
         "states_per_s": round(n / elapsed) if elapsed > 0 else n,
-        "diameter": space.diameter,
+        "diameter": diameter,
         "peak_rss_mb": round(_peak_rss_mb(), 1),
-        "symmetry": space.symmetry is not None,
+        "symmetry": bool(sorts),
     }
-    if space.symmetry is not None:
-        out["symmetry_sorts"] = [s.name for s in space.symmetry.sorts]
+    if sorts:
+        out["symmetry_sorts"] = [s.name for s in sorts]
     return out
 
 

@@ -24,13 +24,13 @@ import z3
 
 from rmpcheck import ir
 from rmpcheck.engines.base import Deadline, Options, unknown
-from rmpcheck.engines.bmc import Unrolling, decided, progress, unknown_reason
+from rmpcheck.engines.bmc import Unrolling, decided, finite_encoding, progress, unknown_reason
 from rmpcheck.engines.limits import too_large
 from rmpcheck.ir_text import ExprPrinter
 from rmpcheck.monitor import Obligation
 from rmpcheck.result import Certificate, Result
 from rmpcheck.smt import solving
-from rmpcheck.smt.system import Encoding, encoding
+from rmpcheck.smt.system import Encoding
 from rmpcheck.smt.vocab import Vocabulary
 
 ENGINE = "kind"
@@ -60,7 +60,7 @@ class InductionStep:
 
     def __init__(self, ob: Obligation, enc: Encoding, lemmas: Lemmas, k: int = 0) -> None:
         self.ob, self.enc, self.lemmas = ob, enc, lemmas
-        self.solver = solving.new_solver()
+        self.solver = solving.solver_for(enc.lay.width)
         self.states = [enc.vocab("u0")]
         self.solver.add(enc.state_ok(self.states[0]))
         for _ in range(k):
@@ -99,7 +99,7 @@ class InductionStep:
         parts = [self.enc.state_ok(states[0])]
         while len(states) < len(self.states):
             parts += self.extension(states)
-        fresh = solving.new_solver()
+        fresh = solving.solver_for(self.enc.lay.width)
         fresh.add(*parts)
         fresh.add(violates(self.ob, self.enc, self.lemmas, states[-1]))
         return solving.check(fresh, deadline)
@@ -126,7 +126,7 @@ def check(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:
     big = too_large(ob, sizes)
     if big is not None:
         return unknown(ob, ENGINE, big, deadline)
-    enc = encoding(ob.system, sizes)
+    enc = finite_encoding(ob, sizes)
     base = Unrolling(ob, enc)
     use = ob.lemmas if opts.extra.get("kind.lemmas", True) else ()
     step = InductionStep(ob, enc, use)

@@ -87,7 +87,8 @@ def _block(body: Sequence[ir.Stmt], pc: z3.BoolRef | None, env: Env, run: _Run) 
             for asg in assignments(env, st.vars):
                 _block(st.body, pc, env.bind(asg), run)
         elif isinstance(st, ir.Choose):
-            c = const(f"{run.name}.{st.var.name}#{len(run.choices)}@{run.tag}", st.var.type)
+            name = f"{run.name}.{st.var.name}#{len(run.choices)}@{run.tag}"
+            c = const(name, st.var.type, env.lay.width)
             run.choices.append(c)
             run.domains.append(in_domain(env.lay.sizes, st.var.type, c))
             inner = env.bind([(st.var, c)])
@@ -107,7 +108,7 @@ def _assign(st: ir.Assign, pc: z3.BoolRef | None, env: Env, run: _Run) -> None:
         isinstance(src, ir.IntType) and vt.lo <= src.lo and src.hi <= vt.hi
     ):
         # an out-of-range write disables the step (the implicit guard of ir.py)
-        assert isinstance(val, z3.ArithRef)
+        assert isinstance(val, (z3.ArithRef, z3.BitVecRef))
         _guard(run, pc, z3.And(val >= vt.lo, val <= vt.hi))
     name = st.target.name
     cur = run.post.get(name)

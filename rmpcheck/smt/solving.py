@@ -19,9 +19,19 @@ class Outcome:
     model: z3.ModelRef | None = None
 
 
-def new_solver() -> z3.Solver:
-    """Every engine's solvers come from here (tests replace it to force "unknown")."""
-    return z3.Solver()
+def new_solver(logic: str | None = None) -> z3.Solver:
+    """Every engine's solvers come from here (tests replace it to force "unknown").
+
+    ``logic="QF_FD"`` is Z3's finite-domain solver: it bit-blasts the
+    bit-vector encoding (smt/width.py) into its incremental SAT solver,
+    push/pop included.
+    """
+    return z3.Solver() if logic is None else z3.SolverFor(logic)
+
+
+def solver_for(width: int | None) -> z3.Solver:
+    """The solver for an encoding of that width (smt/vocab.Layout)."""
+    return new_solver() if width is None else new_solver("QF_FD")
 
 
 def check(solver: z3.Solver, deadline: Deadline) -> Outcome:

@@ -15,7 +15,7 @@ so ``T`` requires both of its post-state and :func:`init` of its state.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from math import prod
 
@@ -37,6 +37,7 @@ from rmpcheck.smt.vocab import (
     value,
     vocab,
 )
+from rmpcheck.smt.width import width
 
 # An action with at most this many argument tuples gets one disjunct per tuple,
 # its parameters pinned to literals: every map access at a parameter is then a
@@ -96,7 +97,7 @@ class Encoding:
         if prod(len(d) for d in doms) > GROUND_LIMIT:
             return [None]
         return [
-            tuple(value(p.type, x) for p, x in zip(a.params, combo, strict=True))
+            tuple(value(p.type, x, self.lay.width) for p, x in zip(a.params, combo, strict=True))
             for combo in itertools.product(*doms)
         ]
 
@@ -141,12 +142,22 @@ def _monitor_eqs(
     t = m.decl.type
     assert isinstance(t, ir.MapType)
     for c, key in zip(cs, lay.sizes.keys(t), strict=True):
-        bound = [(p, value(p.type, k)) for p, k in zip(m.params, key, strict=True)]
+        bound = [(p, value(p.type, k, lay.width)) for p, k in zip(m.params, key, strict=True)]
         eqs.append(c == formula(e, env.bind(bound)))
     return eqs
 
 
-def encoding(system: System, sizes: Mapping[str, int] | Sizes) -> Encoding:
-    """The encoding of ``system`` at ``sizes`` (checked against the model's sorts)."""
+def encoding(
+    system: System,
+    sizes: Mapping[str, int] | Sizes,
+    finite_for: Sequence[ir.Expr] | None = None,
+) -> Encoding:
+    """The encoding of ``system`` at ``sizes`` (checked against the model's sorts).
+
+    Over Z3 Int unless ``finite_for`` is given: then over bit-vectors wide
+    enough for the system and those expressions (the claim, its lemmas),
+    to be solved by :func:`rmpcheck.smt.solving.finite_solver`.
+    """
     sz = sizes if isinstance(sizes, Sizes) else Sizes(system.model, sizes)
-    return Encoding(system, layout(system, sz))
+    bits = None if finite_for is None else width(system, sz.sizes, finite_for)
+    return Encoding(system, layout(system, sz, bits))

@@ -17,7 +17,7 @@ import z3
 from rmpcheck import ir
 from rmpcheck.errors import InternalError
 from rmpcheck.interp.values import Raw
-from rmpcheck.smt.vocab import Labels, Layout, Vocabulary, value
+from rmpcheck.smt.vocab import Labels, Layout, Vocabulary, number, value
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -45,6 +45,9 @@ def literal(t: z3.ExprRef) -> Raw | None:
     if z3.is_int_value(t):
         assert isinstance(t, z3.IntNumRef)
         return t.as_long()
+    if z3.is_bv_value(t):
+        assert isinstance(t, z3.BitVecNumRef)
+        return t.as_signed_long()
     return None
 
 
@@ -54,7 +57,7 @@ def assignments(
     """Every assignment of literal values to ``vs`` (the expansion of a quantifier)."""
     doms = [env.lay.sizes.domain(v.type).values for v in vs]
     for combo in itertools.product(*doms):
-        yield [(v, value(v.type, x)) for v, x in zip(vs, combo, strict=True)]
+        yield [(v, value(v.type, x, env.lay.width)) for v, x in zip(vs, combo, strict=True)]
 
 
 def entries(env: Env, var: ir.StateVar) -> tuple[z3.ExprRef, ...]:
@@ -79,7 +82,7 @@ def matching(
         ok = True
         for kt, k, lit, raw in zip(t.keys, keys, lits, key, strict=True):
             if lit is None:
-                conds.append(k == value(kt, raw))
+                conds.append(k == value(kt, raw, env.lay.width))
             elif lit != raw:
                 ok = False
                 break
@@ -151,9 +154,9 @@ def term(e: ir.Expr, env: Env) -> z3.ExprRef:
     if isinstance(e, ir.BoolLit):
         return z3.BoolVal(e.value)
     if isinstance(e, ir.IntLit):
-        return z3.IntVal(e.value)
+        return number(e.value, env.lay.width)
     if isinstance(e, ir.EnumLit):
-        return z3.IntVal(e.index)
+        return number(e.index, env.lay.width)
     if isinstance(e, ir.StateVar):
         if isinstance(e.type, ir.MapType):
             raise InternalError(f"map {e.name} used as a value")

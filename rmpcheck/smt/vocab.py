@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import z3
 
 from rmpcheck import ir
+from rmpcheck.errors import InternalError
 from rmpcheck.interp.values import Raw, Sizes
 from rmpcheck.ir_text import ExprPrinter, scalar, select
 from rmpcheck.monitor import System
@@ -33,11 +34,18 @@ class Location:
 
 @dataclass(frozen=True, slots=True)
 class Layout:
-    """Every location of an instance, grouped by state variable."""
+    """Every location of an instance, grouped by state variable.
+
+    ``width`` picks how numbers (bounded ints, enum members, sort elements,
+    the action selector) are encoded: None for Z3 Int (what Spacer and the
+    readable invariants want), else signed bit-vectors of that width, which
+    bmc and kind bit-blast into one SAT problem (smt/width.py).
+    """
 
     system: System
     sizes: Sizes
     slots: Mapping[str, tuple[Location, ...]]
+    width: int | None = None
 
     @property
     def locations(self) -> Iterator[Location]:
@@ -52,7 +60,7 @@ def value_text(sizes: Sizes, names: ExprPrinter, t: ir.ScalarType, raw: Raw) -> 
     return scalar(sizes.domain(t).show(raw))
 
 
-def layout(system: System, sizes: Sizes) -> Layout:
+def layout(system: System, sizes: Sizes, width: int | None = None) -> Layout:
     slots: dict[str, tuple[Location, ...]] = {}
     names = ExprPrinter(system.model.enums)
     for d in system.state:
@@ -66,20 +74,31 @@ def layout(system: System, sizes: Sizes) -> Layout:
         else:
             assert not isinstance(d.type, ir.MapType)
             slots[d.name] = (Location(d.name, (), d.type, d.name),)
-    return Layout(system, sizes, slots)
+    return Layout(system, sizes, slots, width)
 
 
-def z3_sort(t: ir.ScalarType) -> z3.SortRef:
-    return z3.BoolSort() if isinstance(t, ir.BoolType) else z3.IntSort()
+def z3_sort(t: ir.ScalarType, width: int | None = None) -> z3.SortRef:
+    if isinstance(t, ir.BoolType):
+        return z3.BoolSort()
+    return z3.IntSort() if width is None else z3.BitVecSort(width)
 
 
-def const(name: str, t: ir.ScalarType) -> z3.ExprRef:
-    return z3.Const(name, z3_sort(t))
+def const(name: str, t: ir.ScalarType, width: int | None = None) -> z3.ExprRef:
+    return z3.Const(name, z3_sort(t, width))
 
 
-def value(t: ir.ScalarType, raw: Raw) -> z3.ExprRef:
+def number(n: int, width: int | None = None) -> z3.ExprRef:
+    """An integer literal in the layout's encoding."""
+    if width is None:
+        return z3.IntVal(n)
+    if not -(1 << (width - 1)) <= n < 1 << (width - 1):
+        raise InternalError(f"{n} does not fit the {width}-bit encoding")
+    return z3.BitVecVal(n, width)
+
+
+def value(t: ir.ScalarType, raw: Raw, width: int | None = None) -> z3.ExprRef:
     """A raw interpreter value as a Z3 literal."""
-    return z3.BoolVal(bool(raw)) if isinstance(t, ir.BoolType) else z3.IntVal(int(raw))
+    return z3.BoolVal(bool(raw)) if isinstance(t, ir.BoolType) else number(int(raw), width)
 
 
 def in_domain(sizes: Sizes, t: ir.ScalarType, x: z3.ExprRef) -> z3.BoolRef:
@@ -87,7 +106,7 @@ def in_domain(sizes: Sizes, t: ir.ScalarType, x: z3.ExprRef) -> z3.BoolRef:
     if isinstance(t, ir.BoolType):
         return z3.BoolVal(True)
     vals = sizes.domain(t).values
-    assert isinstance(x, z3.ArithRef)
+    assert isinstance(x, (z3.ArithRef, z3.BitVecRef))  # BitVecRef compares signed
     if len(vals) == 1:
         return x == vals[0]
     return z3.And(x >= vals[0], x <= vals[-1])
@@ -108,7 +127,7 @@ def vocab(lay: Layout, step: int | str) -> Vocabulary:
     """Fresh constants for every location at position ``step``."""
     tag = str(step)
     values = {
-        name: tuple(const(f"{loc.label}@{tag}", loc.type) for loc in locs)
+        name: tuple(const(f"{loc.label}@{tag}", loc.type, lay.width) for loc in locs)
         for name, locs in lay.slots.items()
     }
     return Vocabulary(tag, values)
@@ -157,7 +176,7 @@ class Labels:
     its arguments (one tuple of constants per action, in parameter order)."""
 
     tag: str
-    selector: z3.ArithRef
+    selector: z3.ExprRef
     params: tuple[tuple[z3.ExprRef, ...], ...]
 
     def constants(self) -> list[z3.ExprRef]:
@@ -167,10 +186,11 @@ class Labels:
 def labels(lay: Layout, step: int | str) -> Labels:
     tag = str(step)
     params = tuple(
-        tuple(const(f"{a.full_name}({p.name})@{tag}", p.type) for p in a.params)
+        tuple(const(f"{a.full_name}({p.name})@{tag}", p.type, lay.width) for p in a.params)
         for a in lay.system.model.actions
     )
-    return Labels(tag, z3.Int(f"action@{tag}"), params)
+    selector = const(f"action@{tag}", ir.IntType(0, len(lay.system.model.actions)), lay.width)
+    return Labels(tag, selector, params)
 
 
 def labels_domain(lay: Layout, lab: Labels) -> z3.BoolRef:

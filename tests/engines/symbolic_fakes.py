@@ -8,6 +8,9 @@ import z3
 class UnknownSolver(z3.Solver):
     """A solver whose every check gives up, as z3 does on a hard query."""
 
+    def __init__(self, logic: str | None = None) -> None:
+        super().__init__()
+
     def check(self, *assumptions: z3.ExprRef) -> z3.CheckSatResult:
         return z3.unknown
 
@@ -22,7 +25,7 @@ class SatAfter(z3.Solver):
     created = 0
     n = 0
 
-    def __init__(self) -> None:
+    def __init__(self, logic: str | None = None) -> None:
         super().__init__()
         type(self).created += 1
         self.fake = type(self).created > type(self).n

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from known_models import FILES, SMALL, obligation
+from known_models import FILES, SMALL, from_text, obligation
 from symbolic_fakes import UnknownSolver
 
 from rmpcheck.engines import bmc, explicit
 from rmpcheck.engines.base import Options
+from rmpcheck.engines.bmc import finite_encoding
 from rmpcheck.smt import solving
 
 
@@ -65,3 +66,33 @@ def test_solver_unknown_gives_unknown_with_z3_reason(monkeypatch: pytest.MonkeyP
     r = bmc.check(obligation("race", broken=True), SMALL["race"], Options(depth=5))
     assert r.verdict == "unknown"
     assert "forced by the test" in r.reason and "depth 0" in r.reason
+
+
+SWING = """model swing "two counters stepping through negative and positive values"
+state x : -5..4
+state y : -5..4
+init { x == 4  y == -5 }
+actor env
+action env.down { x := x - 3 }
+action env.up { y := y + x - (0 - 4) }
+"""
+
+
+@pytest.mark.parametrize("claim", ["low", "sum", "wide", "skips"])
+def test_bit_vector_encoding_agrees_with_explicit_search_on_signed_arithmetic(claim: str) -> None:
+    # bmc and kind bit-blast (smt/width.py): negative ranges, differences and
+    # out-of-range writes (which disable a step) must mean what they do over Int
+    props = (
+        "invariant low: x > -5\n"
+        "invariant sum: x + y != 0 - 9\n"
+        "invariant wide: y - x < 2147483647 - 2147483640\n"
+        "invariant skips: x != 3 && x != 0 - 1\n"
+    )
+    ob = from_text(SWING, props, claim)
+    r = bmc.check(ob, {}, Options(depth=12))
+    bfs = explicit.check(ob, {}, Options())
+    assert (r.verdict, bfs.verdict) in [("refuted", "refuted"), ("bounded-safe", "proved")]
+    if r.trace is not None:
+        assert bfs.trace is not None and r.trace.length == bfs.trace.length
+    width = finite_encoding(ob, {}).lay.width
+    assert width == (32 if claim == "wide" else 5)  # 2**31 - 1; else y + x - (0 - 4) <= 12

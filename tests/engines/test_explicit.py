@@ -223,8 +223,19 @@ def test_memory_error_gives_unknown(monkeypatch):
                 code.expand = boom
 
     monkeypatch.setattr(explicit, "Instance", Exhausted)
-    r = explicit.check(race_obligation(), SMALL, Options())
+    r = explicit.check(race_obligation(), SMALL, Options(extra={"explicit.packed": False}))
     assert r.verdict == "unknown" and "memory" in r.reason
+
+
+def test_memory_error_in_the_packed_search_gives_unknown(monkeypatch):
+    from rmpcheck.engines.packed import step
+
+    def boom(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(step.Stepper, "successors", boom)
+    r = explicit.check(race_obligation(), SMALL, Options())
+    assert r.stats["packed"] and r.verdict == "unknown" and "memory" in r.reason
 
 
 def test_state_graph_has_every_state_and_marks_violations():
