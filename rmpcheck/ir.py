@@ -434,6 +434,15 @@ class Fairness:
     span: Span = field(default=NO_SPAN, compare=False)
 
 
+# The name of the built-in deadlock check's claim (rmpcheck.liveness.deadlock)
+DEADLOCK_CLAIM = "deadlock_free"
+
+# A liveness claim's runs stay forever in a state where no action is enabled: the
+# compiled system (rmpcheck.liveness) has this extra action, enabled exactly there,
+# which changes nothing. Traces show it as "no action is enabled".
+STUTTER_ACTOR = "__deadlocked"
+STUTTER_ACTION = f"{STUTTER_ACTOR}.stutter"
+
 LiveOp = Literal["eventually", "always_eventually", "leads_to"]
 
 

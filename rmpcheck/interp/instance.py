@@ -60,6 +60,10 @@ class Instance:
             f = self._preds[e] = self._compiler.predicate(e)
         return f
 
+    def function(self, e: ir.Expr, params: Sequence[ir.BoundVar]) -> Callable[..., Any]:
+        """``f(s, *values)``: an expression with free variables ``params``, compiled."""
+        return self._compiler.function(e, params)
+
     def holds(self, e: ir.Expr, s: State) -> bool:
         return bool(self.predicate(e)(s))
 

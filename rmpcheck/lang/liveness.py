@@ -22,8 +22,7 @@ from rmpcheck.lang.source import Reporter, did_you_mean
 if TYPE_CHECKING:  # exprs reports misplaced temporal operators with this module
     from rmpcheck.lang.exprs import ExprChecker
 
-# the name of the built-in deadlock check (rmpcheck.liveness.deadlock)
-DEADLOCK_CLAIM = "deadlock_free"
+DEADLOCK_CLAIM = ir.DEADLOCK_CLAIM
 
 SHAPES = "'eventually P', 'always eventually P' or 'P ~> Q'"
 
