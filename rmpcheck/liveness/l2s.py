@@ -2,17 +2,18 @@
 
 In a finite instance a liveness claim fails exactly on a fair lasso whose loop
 stays pending (obligation.py). The reduced system guesses the loop's first
-state: at any step it may save a copy of the pre-state (every variable and
-monitor, ``pending`` included), once. From then on each step records what the
-loop needs: whether every state since the save was pending (for each value of
-the claim's variables), and for each fairness constraint whether it was met
-(weak: disabled in a state or taken on a step since the save; strong: whether
-it was enabled, and whether taken). A state equal to the saved one, with the
-loop pending and every constraint met, closes a fair pending lasso: the safety
-claim of the reduced system is that no such state is reachable. It is an
-ordinary obligation, so pdr and kind prove it (or bmc finds the lasso) with
-their own certificates and re-checks; :func:`loop_of` reads the loop's start
-back from a counterexample of the reduced system.
+state: at any step it may save a copy of the pre-state (every variable some
+action writes, and every monitor, ``pending`` included), once. From then on
+each step records what the loop needs: whether every state since the save was
+pending (for each value of the claim's variables), and for each fairness
+constraint whether it was met (weak: disabled in a state or taken on a step
+since the save; strong: whether it was enabled, and whether taken). A state
+equal to the saved one, with the loop pending and every constraint met, closes
+a fair pending lasso: the safety claim of the reduced system is that no such
+state is reachable. It is an ordinary obligation, so pdr and kind prove it (or
+bmc finds the lasso) with their own certificates and re-checks;
+:func:`loop_of` reads the loop's start back from a counterexample of the
+reduced system.
 
 The saving and the bookkeeping are a ``choose save: bool`` appended to every
 action (the stutter action too), so the reduced model is a model like any
@@ -97,7 +98,16 @@ def _map_of(keys: Sequence[ir.ScalarType]) -> ir.Type:
 
 def _parts(ob: LiveObligation, system: System, fresh: _Names) -> _Parts:
     saved = StateDecl(fresh.state(SAVED), BOOL)
-    copies = tuple((d, StateDecl(fresh.state(f"saved.{d.name}"), d.type)) for d in system.state)
+    # a variable no action writes is the same in every state: comparing it says nothing
+    # (the orders of the classic benchmarks; pdr on the ticket lock: several times faster)
+    written = {
+        s.target.name
+        for a in system.model.actions
+        for s in ir.walk_stmts(a.body)
+        if isinstance(s, ir.Assign)
+    }
+    kept = [d for d in system.state if d.name in written or d not in system.model.state]
+    copies = tuple((d, StateDecl(fresh.state(f"saved.{d.name}"), d.type)) for d in kept)
     loop_pending = StateDecl(fresh.state("loop.pending"), _map_of([p.type for p in ob.params]))
     met: list[tuple[Fair, StateDecl, StateDecl | None]] = []
     for f in ob.fair:
