@@ -23,8 +23,9 @@ import pytest
 from race_case import SIZES, race
 from timing import best_of
 
-from rmpcheck.engines import cti, cti_reach, inductive
+from rmpcheck.engines import inductive
 from rmpcheck.engines.base import Deadline, Options
+from rmpcheck.engines.induction import cti, cti_reach
 
 TARGET_S = 1.0
 

@@ -45,7 +45,7 @@ class Certificate:
     detail: str = ""
 
 
-FindingKind = Literal["premise", "disjunct", "step", "guard-free"]
+FindingKind = Literal["initial", "premise", "disjunct", "step", "guard-free"]
 FindingStatus = Literal["vacuous", "by-construction", "unknown"]
 
 # How long a premise or disjunct may be in one line of output before it is cut
@@ -82,10 +82,13 @@ class Finding:
                 return "holds on every step from any state"
             return "holds with every guard of every action removed"
         if self.status == "vacuous":
+            if self.kind == "initial":
+                return "no initial state at these sizes: every claim holds there"
             if self.kind == "premise":
                 return f"premise '{part}' is unreachable"
             return f"disjunct {self.index} '{part}' is never needed"
         what = {
+            "initial": "whether an initial state exists",
             "premise": f"premise '{part}'",
             "disjunct": f"disjunct {self.index} '{part}'",
             "step": "step restatement",

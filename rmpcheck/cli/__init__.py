@@ -66,7 +66,7 @@ def cli() -> None:
     \b
     Start with:
       rmpcheck check models/*.rmp properties/*.prop   # syntax and types
-      rmpcheck simulate models/snp_base.rmp           # a random run
+      rmpcheck simulate models/upstream/linux.rmp     # a random run
       rmpcheck prove                                  # the configured gate
 
     Exit codes: 0 as expected; 1 a verdict differs (or a simulation found a

@@ -1,6 +1,6 @@
 """``rmpcheck cti``: why a claim is not inductive, whether that is a bug, and what lemma is missing.
 
-Thin: load, call engines/cti, cti_reach, inductive; print. z3 is imported only
+Thin: load, call engines/induction/cti, cti_reach, inductive; print. z3 is imported only
 when the command runs.
 """
 
@@ -76,7 +76,7 @@ def cti(
     from rmpcheck.cli.progress import status_line
     from rmpcheck.engines import sandbox
     from rmpcheck.engines.base import Options
-    from rmpcheck.engines.past import merged
+    from rmpcheck.engines.induction.past import merged
     from rmpcheck.monitor import compile_obligation
 
     if out is not None and not infer:
@@ -141,8 +141,8 @@ def _investigate(
 def _phases(
     ob: object, props: object, opts: object, infer: bool, out: str | None, echo: Echo
 ) -> int:
-    from rmpcheck.engines import cti as ctis
     from rmpcheck.engines.base import Deadline, Options
+    from rmpcheck.engines.induction import cti as ctis
     from rmpcheck.monitor import Obligation
     from rmpcheck.smt.epr.transition import Unsupported
 
@@ -178,8 +178,8 @@ def _progress(opts: object, message: str) -> None:
 
 def _show_cti(ob: object, found: object, opts: object, lemmas: str, echo: Echo) -> None:
     from rmpcheck.engines.base import Options
-    from rmpcheck.engines.cti import Cti
-    from rmpcheck.engines.cti_reach import reachability
+    from rmpcheck.engines.induction.cti import Cti
+    from rmpcheck.engines.induction.cti_reach import reachability
     from rmpcheck.monitor import Obligation
     from rmpcheck.trace.text import render
 

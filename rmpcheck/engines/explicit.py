@@ -15,11 +15,12 @@ import gc
 import resource
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from rmpcheck import ir
+from rmpcheck.engines import fixed_params
 from rmpcheck.engines.base import Deadline, Options, instance_scope, unknown, verdict_for
 from rmpcheck.engines.limits import too_large
 from rmpcheck.engines.symmetry import Symmetry
@@ -119,8 +120,9 @@ def explore(
             watch.state(s)
         return i
 
+    first, keep_first = _fixed(inst, sym)
     try:
-        for s in inst.initial_states():
+        for s in inst.initial_states(first, keep_first):
             r = canon(s) if canon is not None else s
             if r not in index:
                 add(r, -1, None, 0)
@@ -168,6 +170,18 @@ def explore(
         gc.collect()
         space.stopped = "out of memory"
     return space
+
+
+def _fixed(
+    inst: Instance, sym: Symmetry | None
+) -> tuple[list[int], Callable[[Sequence[Any]], bool] | None]:
+    """The never-written variables, enumerated first and one value per orbit when the
+    search is reduced by symmetry (engines/fixed_params)."""
+    if sym is None:
+        return [], None
+    params = fixed_params.parameters(inst.model)
+    keep = fixed_params.least_filter(inst, sym.sorts, params) if params else None
+    return (params, keep) if keep is not None else ([], None)
 
 
 def check(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:

@@ -6,11 +6,11 @@ satisfies each; *consecution*, from any state satisfying all of them, every
 step of every action leads to a state satisfying each. Both hold for every
 size at once, so the claim holds in every reachable state of every instance.
 
-When consecution fails there is a counterexample to induction (engines/cti).
+When consecution fails there is a counterexample to induction (engines/induction/cti).
 A short bmc run at the CTI's sizes first asks whether it is a real bug: if
 the claim fails there, the verdict is "refuted" (a cover: "covered") at those
 sizes, with bmc's trace. Otherwise, unless ``opts.extra["infer"]`` is False,
-Houdini (engines/infer) looks for the missing lemmas. Whatever set is about to
+Houdini (engines/induction/infer) looks for the missing lemmas. Whatever set is about to
 be reported is re-checked from scratch by a fresh solver in a fresh Z3
 context, one query per formula and action; only then is the verdict "proved"
 (or "uncoverable"). A solver "unknown", a timeout, or a failed re-check is
@@ -30,9 +30,13 @@ from typing import Any
 import z3
 
 from rmpcheck import ir
-from rmpcheck.engines import past
 from rmpcheck.engines.base import Deadline, Options, unknown
-from rmpcheck.engines.cti import BadInit, Cti, Named, Stuck, check_set, goals_of, instance
+from rmpcheck.engines.induction import past
+from rmpcheck.engines.induction.cti import BadInit, Cti, Named, Stuck, check_set, goals_of, instance
+from rmpcheck.engines.induction.cti_reach import refute
+from rmpcheck.engines.induction.houdini import houdini
+from rmpcheck.engines.induction.infer import infer
+from rmpcheck.lang.pretty import Printer
 from rmpcheck.monitor import Obligation
 from rmpcheck.result import Certificate, Result, Scope, Verdict
 from rmpcheck.smt.epr import fragment
@@ -46,8 +50,6 @@ ENGINE = "inductive"
 def show(ob: Obligation, f: ir.Expr) -> str:
     """A formula in the model's concrete syntax: a monitor that came from a past-time
     formula is printed as that formula, a step claim's flag as a phrase naming it."""
-    from rmpcheck.lang.pretty import Printer
-
     return Printer(ob.model.enums).expr(past.readable(ob, f))
 
 
@@ -141,8 +143,6 @@ def _induction(
         # the given lemmas are a strengthening to choose from, not obligations: the
         # subset inductive with the claim (a lemma false in this design drops out; its
         # own obligation says so) is the certificate, re-checked like any other
-        from rmpcheck.engines.infer import houdini
-
         sub = houdini(ob, ind, claim, given, deadline)
         stats["given_lemmas"] = sub.stats
         if sub.status == "found":
@@ -160,8 +160,6 @@ def _induction(
         return real
     if not opts.extra.get("infer", True):
         return unknown(ob, ENGINE, f"not inductive: {failure.describe()}", deadline, **stats)
-    from rmpcheck.engines.infer import infer
-
     _progress(opts, "inferring lemmas")
     # the sizes the caller checks at are the sample that best shows the design
     inf = infer(ob, ind, claim, deadline, hint=sizes, given=given)
@@ -217,7 +215,7 @@ def _try_instance(
     ob: Obligation, sizes: Mapping[str, int], opts: Options, deadline: Deadline, r: Result
 ) -> Result:
     """``r`` (unknown), or the claim refuted (a cover covered) at the caller's sizes."""
-    from rmpcheck.engines.cti_reach import at_sizes
+    from rmpcheck.engines.induction.cti_reach import at_sizes
 
     left = deadline.remaining()
     budget = INSTANCE_SEARCH_S if left is None else min(INSTANCE_SEARCH_S, left)
@@ -248,8 +246,6 @@ def _real_bug(
     ob: Obligation, cti: Cti, opts: Options, deadline: Deadline, stats: dict[str, Any]
 ) -> Result | None:
     """The claim refuted (a cover covered) at the CTI's sizes, with its replayed trace."""
-    from rmpcheck.engines.cti_reach import refute
-
     left = deadline.remaining()
     budget = REACH_TIMEOUT_S if left is None else min(REACH_TIMEOUT_S, left / 2)
     if budget < 0.5 or not opts.extra.get("reach", True):

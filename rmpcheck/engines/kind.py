@@ -106,7 +106,7 @@ class InductionStep:
 
 
 def certificate(ob: Obligation, k: int, lemmas: Sequence[tuple[str, ir.Expr]]) -> Certificate:
-    from rmpcheck.engines.past import readable
+    from rmpcheck.engines.induction.past import readable
 
     printer = ExprPrinter(ob.model.enums)
 

@@ -13,7 +13,7 @@
     small = { Page = 3, Gpa = 2, Asid = 1, Thread = 2 }
 
     [[tool.rmpcheck.check]]
-    model = "models/consult_under_lock.rmp"        # a path or glob, or a list
+    model = "models/rfc2021/know_and_check.rmp"    # a path or glob, or a list
     properties = "properties/host_write.prop"      # likewise
     expect = { write_checked = "proved", bug_on_reachable = "uncoverable",
                slow_one = { verdict = "proved", engine = "kind", timeout = 300 } }

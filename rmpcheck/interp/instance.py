@@ -19,8 +19,7 @@ from rmpcheck.interp.codegen import ActionCode, Compiler
 from rmpcheck.interp.values import Raw, Sizes, State, show_state
 from rmpcheck.monitor import System
 
-# Past this many candidate initial states (or partial assignments tried) the
-# model needs a symbolic engine.
+# Past this many candidate initial states the model needs a symbolic engine.
 MAX_INIT_CANDIDATES = 10_000_000
 
 
@@ -64,12 +63,12 @@ class Instance:
         """``f(s, *values)``: an expression with free variables ``params``, compiled."""
         return self._compiler.function(e, params)
 
-    def holds(self, e: ir.Expr, s: State) -> bool:
-        return bool(self.predicate(e)(s))
-
     def step_predicate(self, e: ir.Expr, action: ir.Action) -> Callable[..., Any]:
         """``f(s, t, *args)``: a closed step formula at a step of ``action`` with ``args``."""
         return self._compiler.step_function(e, action)
+
+    def holds(self, e: ir.Expr, s: State) -> bool:
+        return bool(self.predicate(e)(s))
 
     def eval(self, e: ir.Expr, s: State, t: State | None = None) -> Raw:
         """Evaluate a closed expression on a state (or a step, if it reads primes)."""
@@ -135,29 +134,47 @@ class Instance:
             return False
         return self.complete(s[:n]) == s
 
-    def initial_states(self) -> Iterator[State]:
-        """Every initial state, by backtracking over the model's variables."""
+    def initial_states(
+        self,
+        first: Sequence[int] = (),
+        keep_first: Callable[[Sequence[Raw]], bool] | None = None,
+    ) -> Iterator[State]:
+        """Every initial state, by backtracking over the model's variables.
+
+        ``first`` (indices of model variables) are enumerated before the others, and
+        an assignment of them that ``keep_first`` rejects is not extended (the explicit
+        engine keeps one value of its never-written parameters per symmetry orbit).
+
+        Variables with fewest candidate values go first (a scalar such as a context
+        page pins the maps ``init`` defines from it before they are enumerated), and
+        each conjunct is checked as soon as the last variable it reads has a value.
+        What bounds the work is the number of partial assignments visited, not the
+        product of the candidates: that product counts combinations the conjuncts
+        rule out long before they are built."""
         n = len(self.model.state)
         conjuncts = [c for e in self.model.init for c in _split(e)]
+        # an assumption over the model's own variables holds initially too (complete()
+        # checks it): checked early, it prunes a never-written order before its product
+        conjuncts += [
+            c
+            for e in self.system.state_assumes
+            for c in _split(e)
+            if all(i < n for i in _state_vars(c, self.index))
+        ]
         reads = [_state_vars(c, self.index) for c in conjuncts]
         cands = [self._candidates(i, conjuncts, reads) for i in range(n)]
-        order = list(range(n))
-        if prod(len(c) for c in cands) > MAX_INIT_CANDIDATES:
-            # Most variables are pinned by conjuncts that read others too
-            # (assigned[p] == (p == ctx)): fix the few-valued ones first, so those
-            # conjuncts are checked, and prune, as soon as their variable is tried.
-            # (Small spaces keep declaration order: the order initial states come
-            # in, and so which shortest trace is found first, stays as it was.)
-            order.sort(key=lambda i: len(cands[i]))
-        position = {v: k for k, v in enumerate(order)}
+        head = list(dict.fromkeys(first))
+        order = head + sorted((i for i in range(n) if i not in head), key=lambda i: len(cands[i]))
+        rank = {v: k for k, v in enumerate(order)}
         # check each conjunct as soon as the last variable it reads is assigned
         due: list[list[Callable[..., Any]]] = [[] for _ in range(n)]
         for c, r in zip(conjuncts, reads, strict=True):
-            due[max((position[v] for v in r), default=0)].append(self.predicate(c))
+            due[max((rank[v] for v in r if v < n), default=0)].append(self.predicate(c))
         partial: list[Raw] = [None] * len(self.decls)
-        visited = [0]
+        visited = 0
 
         def extend(k: int) -> Iterator[State]:
+            nonlocal visited
             if k == n:
                 s = self.complete(partial[:n])
                 if s is not None:
@@ -165,16 +182,21 @@ class Instance:
                 return
             i = order[k]
             for v in cands[i]:
-                visited[0] += 1
-                if visited[0] > MAX_INIT_CANDIDATES:
+                visited += 1
+                if visited > MAX_INIT_CANDIDATES:
                     raise EngineError(
-                        f"{self.model.name}: more than {MAX_INIT_CANDIDATES:,} candidate initial"
-                        " states to try; constrain init or use a symbolic engine (bmc, kind, pdr)"
+                        f"{self.model.name}: too many candidate initial states to enumerate"
+                        f" (over {MAX_INIT_CANDIDATES:,} partial assignments);"
+                        " constrain init or use a symbolic engine (bmc, kind, pdr)"
                     )
                 partial[i] = v
                 view = tuple(partial)
-                if all(p(view) for p in due[k]):
-                    yield from extend(k + 1)
+                if not all(p(view) for p in due[k]):
+                    continue
+                if keep_first is not None and k == len(head) - 1:
+                    if not keep_first([partial[j] for j in head]):
+                        continue
+                yield from extend(k + 1)
             partial[i] = None
 
         yield from extend(0)
@@ -199,7 +221,7 @@ class Instance:
         total = prod(len(e) for e in entries)
         if total > MAX_INIT_CANDIDATES:
             raise EngineError(
-                f"{self.model.name}: init leaves {_count(total)} values for {d.name};"
+                f"{self.model.name}: init leaves {total:,} values for {d.name};"
                 " constrain init or use a symbolic engine (bmc, kind, pdr)"
             )
         return [v for v in itertools.product(*entries) if ok(v)]
@@ -237,11 +259,6 @@ class Instance:
         """A state from display values (model variables; monitors recomputed are not
         possible, so they must be present too)."""
         return tuple(self.sizes.read(d.type, shown[d.name]) for d in self.decls)
-
-
-def _count(n: int) -> str:
-    """A count for a message: in full while it reads as a number, else its magnitude."""
-    return f"{n:,}" if n < 10**15 else f"about 10^{len(str(n)) - 1}"
 
 
 def _split(e: ir.Expr) -> Iterator[ir.Expr]:

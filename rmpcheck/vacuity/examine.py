@@ -66,6 +66,11 @@ def examine(
     """The findings of each claim (``()`` for a cover, or a claim with none), in order."""
     deadline = Deadline(budget.timeout_s)
     out: list[tuple[Finding, ...]] = [() for _ in claims]
+    empty = _no_initial_state(model, sizes)
+    if empty is not None:
+        # an instance without an initial state proves every safety claim: nothing
+        # else found here would mean anything
+        return [(empty,) if c.prop.kind in CLAIMS else () for c in claims]
     groups: dict[object, list[int]] = {}
     for i, c in enumerate(claims):
         if c.prop.kind in CLAIMS:
@@ -75,6 +80,20 @@ def examine(
         for i, found in zip(members, _group(model, group, sizes, budget, deadline), strict=True):
             out[i] = found
     return out
+
+
+def _no_initial_state(model: ir.Model, sizes: Mapping[str, int]) -> Finding | None:
+    """The finding for an instance whose init no state satisfies (a model's init
+    asking for more pages than the sizes have, say); None when a state exists or
+    the instance is too large to tell by enumeration."""
+    from rmpcheck.interp import Instance
+
+    try:
+        for _ in Instance(model, sizes).initial_states():
+            return None
+    except EngineError:
+        return None
+    return Finding("initial", "vacuous", verdict="uncoverable", scope=instance_scope(sizes))
 
 
 def _assumptions(props: ir.PropertySet) -> object:

@@ -82,8 +82,16 @@ def test_portfolio_refutes_the_broken_race_with_a_trace():
     assert r.verdict == "refuted"
     assert r.trace is not None and r.trace.length == 3
     assert (
-        set(r.stats["portfolio"]) <= {"bmc", "pdr"} and "refuted" in r.stats["portfolio"].values()
+        set(r.stats["portfolio"]) <= {"bmc", "pdr", "explicit"}
+        and "refuted" in r.stats["portfolio"].values()
     )
+
+
+def test_explicit_joins_where_the_written_state_is_small():
+    ob = race_obligation(lock=False)
+    assert auto.explicit_joins(ob, SMALL, Options())
+    assert not auto.explicit_joins(ob, SMALL, Options(extra={"explicit": False}))
+    assert not auto.explicit_joins(ob, {"Page": 40, "Thread": 40}, Options())
 
 
 def test_portfolio_proves_the_fixed_race_for_all_sizes():

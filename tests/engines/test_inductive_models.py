@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from rmpcheck.engines import cti, cti_reach, inductive
+from rmpcheck.engines import inductive
 from rmpcheck.engines.base import Deadline, Options
+from rmpcheck.engines.induction import cti, cti_reach
 from rmpcheck.interp import Instance
 from rmpcheck.lang import load_model, load_properties
 from rmpcheck.monitor import compile_obligation

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rmpcheck.engines import triples
-from rmpcheck.engines.candidates import template_vars
+from rmpcheck.engines.induction import triples
+from rmpcheck.engines.induction.candidates import template_vars
 from rmpcheck.lang import load_model
 
 HERE = Path(__file__).resolve().parents[1] / "models" / "parametric"

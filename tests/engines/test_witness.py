@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from known_models import from_text
 
-from rmpcheck.engines import witness
-from rmpcheck.engines.cti import goals_of
-from rmpcheck.engines.infer import _decidable
+from rmpcheck.engines.induction import witness
+from rmpcheck.engines.induction.cti import goals_of
+from rmpcheck.engines.induction.infer import _decidable
 from rmpcheck.lang.pretty import Printer
 from rmpcheck.smt.epr.induction import Induction
 

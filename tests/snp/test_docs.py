@@ -20,12 +20,12 @@ from rmpcheck.api import prove
 from rmpcheck.trace import text
 
 REGEN = os.environ.get("RMPCHECK_REGEN_GOLDEN") == "1"
-BLOCK = re.compile(
-    r"(<!-- trace: (\w+) (\w+) -->\n```text\n)(.*?)(```\n<!-- end trace -->)", re.S
-)
-MATRIX = re.compile(r"(<!-- matrix -->\n)(.*?)(<!-- end matrix -->)", re.S)
+BLOCK = re.compile(r"(<!-- trace: (\w+) (\w+) -->\n```text\n)(.*?)(```\n<!-- end trace -->)", re.S)
+# a refutation whose trace is another's, step for step: one diagram serves both
+SAME = re.compile(r"<!-- trace: (\w+) (\w+) = (\w+) -->")
+MATRIX = re.compile(r"(<!-- matrix: (\w+) -->\n)(.*?)(<!-- end matrix -->)", re.S)
 CHECKS = {c.name: c for c in checks()}
-LETTER = {"proved": "P", "refuted": "R", "covered": "C", "uncoverable": "U"}
+LETTER = {"proved": "P", "refuted": "R", "covered": "C", "uncoverable": "U", "bounded-safe": "B"}
 
 
 def refutations() -> list[tuple[Check, str]]:
@@ -40,9 +40,9 @@ def diagram(check: Check, claim: str) -> str:
     return text.render(r.trace) + "\n"
 
 
-def matrix_table() -> str:
-    """Claims down, variants across, one letter per expected verdict."""
-    cols = list(CHECKS.values())
+def matrix_table(era: str) -> str:
+    """Claims down, the era's designs across, one letter per expected verdict."""
+    cols = [c for c in CHECKS.values() if c.era == era]
     # a lemma whose own entry only records a finding (docs/vacuity.md) is still one of
     # the pattern's lemmas, not a claim of the matrix
     claims = list(
@@ -50,26 +50,42 @@ def matrix_table() -> str:
             n for c in cols for n in c.expect if not any(fnmatchcase(n, p) for p in c.patterns)
         )
     )
-    out = ["| claim | " + " | ".join(f"`{c.name}`" for c in cols) + " |",
-           "| --- |" + " :-: |" * len(cols)]
+    out = [
+        "| claim | " + " | ".join(f"`{c.name}`" for c in cols) + " |",
+        "| --- |" + " :-: |" * len(cols),
+    ]
     for n in claims:
-        cells = [LETTER.get(c.expect.get(n, ""), "?") + "∀" * all_sizes(c, n) for c in cols]
+        cells = [LETTER.get(c.expect.get(n, ""), "–") + "∀" * all_sizes(c, n) for c in cols]
         out.append(f"| `{n}` | " + " | ".join(cells) + " |")
     return "\n".join(out) + "\n"
 
 
-def test_matrix_table_is_current() -> None:
+def test_matrix_tables_are_current() -> None:
     doc = DOCS.read_text()
-    m = MATRIX.search(doc)
-    assert m is not None, "docs/snp.md has no <!-- matrix --> block"
+    found = MATRIX.findall(doc)
+    eras = {c.era for c in CHECKS.values()}
+    assert {era for _, era, _, _ in found} == eras, "docs/snp.md needs one matrix per era"
     if REGEN:
-        DOCS.write_text(doc[: m.start(2)] + matrix_table() + doc[m.end(2) :])
+        DOCS.write_text(
+            MATRIX.sub(lambda m: m.group(1) + matrix_table(m.group(2)) + m.group(4), doc)
+        )
         return
-    assert m.group(2) == matrix_table(), "stale matrix in docs/snp.md (RMPCHECK_REGEN_GOLDEN=1)"
+    for _, era, table, _ in found:
+        assert table == matrix_table(era), (
+            f"stale {era} matrix in docs/snp.md (RMPCHECK_REGEN_GOLDEN=1)"
+        )
+
+
+def steps(check: Check, claim: str) -> list[str]:
+    """The diagram's steps: without the line that names the claim, and the verdict."""
+    lines = diagram(check, claim).splitlines()
+    return [ln for ln in lines[1:] if not ln.startswith("=>")]
 
 
 def test_every_refutation_has_a_diagram() -> None:
-    shown = {(m, c) for _, m, c, _, _ in BLOCK.findall(DOCS.read_text())}
+    doc = DOCS.read_text()
+    shown = {(m, c) for _, m, c, _, _ in BLOCK.findall(doc)}
+    shown |= {(m, c) for m, c, _ in SAME.findall(doc)}
     missing = {(c.name, n) for c, n in refutations()} - shown
     assert not missing, f"docs/snp.md lacks the trace of {sorted(missing)}"
 
@@ -90,3 +106,11 @@ def test_diagrams_are_current() -> None:
         DOCS.write_text(new)
         return
     assert not stale, f"stale diagrams in docs/snp.md (RMPCHECK_REGEN_GOLDEN=1 to redo): {stale}"
+
+
+@pytest.mark.slow
+def test_refutations_said_to_share_a_trace_do() -> None:
+    for model, claim, other in SAME.findall(DOCS.read_text()):
+        check = CHECKS[model]
+        assert check.expect.get(claim) == "refuted", (model, claim)
+        assert steps(check, claim) == steps(check, other), f"{model}: {claim} != {other}"

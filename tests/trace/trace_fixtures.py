@@ -82,7 +82,7 @@ def put_page_trace() -> Trace:
 def cti_trace(model: ir.Model) -> Trace:
     """A counterexample to induction of write_only_shared, as engines/cti.py builds it:
     its pre-state (a host write pending on a page it never checked) is unreachable."""
-    from rmpcheck.engines.cti import make_cti
+    from rmpcheck.engines.induction.cti import make_cti
 
     ob = obligation(model, "write_only_shared")
     inst = Instance(ob.system, SIZES)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from rmpcheck import api
-from rmpcheck.lang import parse_properties
+from rmpcheck.lang import parse_model, parse_properties
 from rmpcheck.result import Finding, FindingStatus, Result, Scope
 from rmpcheck.vacuity import Budget, Claim, examine
 
@@ -162,3 +162,29 @@ def test_findings_round_trip_through_the_cache_codec(status: FindingStatus) -> N
     f = Finding("disjunct", status, "alarm'", r.findings[0].span, 2, "uncoverable", r.scope, "x")
     with_f = dataclasses.replace(r, findings=(f,))
     assert codec.result_from_json(codec.result_to_json(with_f)).findings == (f,)
+
+
+EMPTY = """model empty
+sort Page
+state a : Page -> bool
+state ctx : Page
+state other : Page
+init { ctx != other  forall p: Page. !a[p] }
+actor k
+action k.set(p: Page) { a[p] := true }
+"""
+
+
+@pytest.mark.parametrize(("pages", "flagged"), [(1, True), (2, False)])
+def test_an_instance_without_initial_states_makes_every_proof_vacuous(pages, flagged) -> None:
+    # init asks for two distinct pages: with one there is no initial state, and every
+    # safety claim is 'proved' (even this false one) without saying anything
+    m = parse_model(EMPTY, "empty.rmp")
+    ps = parse_properties("properties for empty\ninvariant never: forall p: Page. !a[p]", m)
+    (r,) = api.prove(m, ps, engine="explicit", sizes={"Page": pages}, vacuity=True)
+    if flagged:
+        assert r.verdict == "proved"
+        assert ("vacuous", "initial") in kinds(r), r.describe()
+        assert "no initial state" in r.describe()
+    else:
+        assert r.verdict == "refuted" and not r.findings

@@ -1,0 +1,343 @@
+"""Houdini over a pool of candidate lemmas, and a small inductive subset of what survives.
+
+Houdini keeps the largest subset of the candidates that, together with the
+goals (target and user lemmas, which may not be dropped), is inductive:
+whenever Z3 finds a state satisfying everything kept whose successor violates
+some candidate, that state is read back and re-run on the interpreter, and
+every candidate false in any of its successors is dropped (each such
+successor is a counterexample to that candidate's induction, so no inductive
+subset can contain it). If a goal is violated that way, no subset can help:
+the goals' counterexample to induction is returned instead.
+
+The surviving set is then cut down with unsat cores: starting from the goals,
+add only the candidates some consecution proof actually used. What comes out
+is a proposal; ``engines/inductive`` re-checks it with a fresh solver before
+anything is called proved.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import z3
+
+from rmpcheck import ir
+from rmpcheck.engines.base import Deadline
+from rmpcheck.engines.induction.cti import Cti, Named, instance, make_cti
+from rmpcheck.errors import InternalError
+from rmpcheck.interp import Instance, State
+from rmpcheck.monitor import Obligation
+from rmpcheck.smt.epr import readback
+from rmpcheck.smt.epr.induction import Induction, ask
+from rmpcheck.smt.epr.transition import Transition
+
+CHUNK = 24  # candidates per initiation query
+CONE_CHUNK = 4  # candidates per consecution query: each shares the query's unsat core
+QUERY_S = 10.0  # one Houdini query; past it, inference gives up ("unknown")
+
+
+GOALS = -1  # the goals' entry in Houdini.proofs
+
+
+def _flag_index(flag: z3.ExprRef) -> int:
+    return int(str(flag).split("!")[1])
+
+
+def query_ms(deadline: Deadline) -> int:
+    r = deadline.remaining()
+    return int(1000 * (QUERY_S if r is None else min(r, QUERY_S))) or 1
+
+
+@dataclass
+class Inferred:
+    status: Literal["found", "failed", "unknown"]
+    lemmas: list[Named] = field(default_factory=list)
+    reason: str = ""
+    cti: Cti | None = None
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+class Houdini:
+    def __init__(
+        self,
+        ob: Obligation,
+        ind: Induction,
+        goals: Sequence[Named],
+        cands: Sequence[ir.Expr],
+        insts: dict[tuple[tuple[str, int], ...], Instance],
+        given: int = 0,
+    ) -> None:
+        self.ob, self.ind, self.goals = ob, ind, list(goals)
+        self.cands = list(cands)
+        self.given = given  # the first candidates are lemmas the property file gives
+        self.active = set(range(len(cands)))
+        self.insts = insts
+        self.rounds = 0
+        u = ind.u
+        self.flags = [z3.Bool(f"cand!{i}", u.ctx) for i in range(len(cands))]
+        self.solvers: dict[int, z3.Solver] = {}
+        # told every initial state Z3 finds (a real state, at sizes the sample may lack)
+        self.on_initial: Callable[[Instance, State], None] | None = None
+        # (action, candidate or GOALS) -> the kept candidates a proof of its consecution used
+        self.proofs: dict[tuple[int, int], frozenset[int]] = {}
+
+    def inst(self, sizes: dict[str, int]) -> Instance:
+        key = tuple(sorted(sizes.items()))
+        if key not in self.insts:
+            self.insts[key] = instance(self.ob, sizes)
+        return self.insts[key]
+
+    def solver(self, k: int, tr: Transition, timeout_ms: int | None) -> z3.Solver:
+        """Per action: pre-state axioms, goals, ``flag_i -> candidate_i`` and the step."""
+        s = self.solvers.get(k)
+        if s is None:
+            s = self.ind.step_solver([f for _, f in self.goals], tr, timeout_ms)
+            for flag, c in zip(self.flags, self.cands, strict=True):
+                s.add(z3.Implies(flag, self.ind.now(c)))
+            self.solvers[k] = s
+        elif timeout_ms is not None:
+            s.set("timeout", timeout_ms)
+        return s
+
+    def extend(self, cands: Sequence[ir.Expr]) -> list[int]:
+        """Add candidates to the pool (kept), in every solver made so far; their indices."""
+        u = self.ind.u
+        start = len(self.cands)
+        for i, c in enumerate(cands, start):
+            flag = z3.Bool(f"cand!{i}", u.ctx)
+            self.cands.append(c)
+            self.flags.append(flag)
+            self.active.add(i)
+            for s in self.solvers.values():
+                s.add(z3.Implies(flag, self.ind.now(c)))
+        return list(range(start, len(self.cands)))
+
+    def assumptions(self) -> list[z3.BoolRef]:
+        return [self.flags[i] for i in sorted(self.active)]
+
+    def drop_false(self, inst: Instance, states: Sequence[State]) -> int:
+        gone = {i for i in self.active if not all(inst.holds(self.cands[i], t) for t in states)}
+        self.active -= gone
+        return len(gone)
+
+    # ------------------------------------------------------------ phases
+
+    def chunks(self, only: Sequence[int] | None = None) -> list[list[int]]:
+        """The kept candidates (of ``only``) in groups: one disjunction over hundreds of
+        negated quantified formulas is much harder for Z3 than a few dozen small ones."""
+        act = sorted(self.active if only is None else self.active & set(only))
+        return [act[i : i + CHUNK] for i in range(0, len(act), CHUNK)] or [[]]
+
+    def initiation(self, deadline: Deadline, only: Sequence[int] | None = None) -> str | None:
+        """Drop candidates (of ``only``) some initial state violates; a reason if stuck."""
+        for chunk in self.chunks(only):
+            # a state found for an earlier chunk may have dropped some of this one
+            chunk = [i for i in chunk if i in self.active]
+            while chunk:
+                out = self.ind.initiation([self.cands[i] for i in chunk], query_ms(deadline))
+                if out.status == "unknown":
+                    return f"initiation of candidates: {out.reason}"
+                if out.status == "holds":
+                    break
+                st = readback.structure(self.ind.u, out.model)
+                s = readback.state(self.ind.u, st, self.ind.init_vocab, self.ob.system.state)
+                if self.on_initial is not None:
+                    self.on_initial(self.inst(st.sizes), s)
+                if not self.drop_false(self.inst(st.sizes), [s]):
+                    raise InternalError("houdini: an initial state from Z3 violates no candidate")
+                chunk = [i for i in chunk if i in self.active]
+        return None
+
+    def cone(self, deadline: Deadline) -> Cti | str | set[int]:
+        """The candidates the goals' induction needs, each shown inductive in turn.
+
+        Lazy Houdini: prove the goals' consecution assuming every kept candidate; the
+        unsat cores name the candidates those proofs used, whose consecution is proved
+        next, and so on until the used set is closed. It is then inductive with the
+        goals: each member's proofs used only members. A candidate whose proof fails
+        is dropped, with everything else the counterexample's successors violate, and
+        only the proofs that used a dropped candidate are redone. Most candidates are
+        never asked about: Houdini over all of them costs a query per candidate and
+        action, and one over hundreds of quantified assumptions is not cheap."""
+        while True:
+            need = self._closure()
+            work = [
+                (k, [i for i in sorted(need) if not self._proved(k, i)])
+                for k in range(len(self.ind.transitions))
+            ]
+            work = [(k, w) for k, w in work if w or not self._proved(k, GOALS)]
+            if not work:
+                return need
+            for k, pending in work:
+                tr = self.ind.transitions[k]
+                if deadline.expired():
+                    return f"timeout after {deadline.elapsed():.1f} s"
+                got = self._step(k, tr, pending[:CONE_CHUNK], deadline)
+                if isinstance(got, (Cti, str)):
+                    return got
+                if got:
+                    break  # candidates went: recompute what is needed
+
+    def _closure(self) -> set[int]:
+        """The kept candidates reachable from the goals through valid proofs' cores."""
+        need: set[int] = set()
+        todo = [GOALS]
+        while todo:
+            i = todo.pop()
+            for k in range(len(self.ind.transitions)):
+                if self._proved(k, i):
+                    for j in self.proofs[(k, i)] - need:
+                        need.add(j)
+                        todo.append(j)
+        return need
+
+    def _proved(self, k: int, i: int) -> bool:
+        core = self.proofs.get((k, i))
+        return core is not None and core <= self.active
+
+    def _step(
+        self, k: int, tr: Transition, chunk: Sequence[int], deadline: Deadline
+    ) -> Cti | str | bool:
+        """One query for action ``tr``: can it break a goal or a candidate of ``chunk``?
+        False if not (the proof's core is recorded), True if candidates were dropped, a
+        goal's CTI, or why it is stuck."""
+        self.rounds += 1
+        s = self.solver(k, tr, query_ms(deadline))
+        posts = [z3.Not(self.ind.after(f, tr)) for _, f in self.goals]
+        posts += [z3.Not(self.ind.after(self.cands[i], tr)) for i in chunk]
+        s.push()
+        s.add(self.ind.u.disj(posts))
+        out = ask(s, self.assumptions())
+        try:
+            if out.status == "holds":
+                core = frozenset(_flag_index(f) for f in s.unsat_core())
+                for i in (*chunk, GOALS):
+                    self.proofs[(k, i)] = core
+                return False
+            if out.status == "unknown":
+                return f"consecution of {tr.action.full_name}: {out.reason}"
+            return self._learn(tr, out.model)
+        finally:
+            s.pop()
+
+    def _learn(self, tr: Transition, model: z3.ModelRef) -> Cti | str | bool:
+        """Drop what the model's successors violate (True), or a goal's CTI. A model that
+        does not check on the interpreter stops inference as "unknown": Houdini's drops are
+        sound only for states the interpreter confirms."""
+        u, decls = self.ind.u, self.ob.system.state
+        st = readback.structure(u, model)
+        pre = readback.state(u, st, self.ind.pre, decls)
+        inst = self.inst(st.sizes)
+        kept = [f for _, f in self.goals] + [self.cands[i] for i in self.active]
+        if not all(inst.holds(f, pre) for f in kept):
+            return f"a pre-state from the solver ({tr.action.full_name}) does not check"
+        succ = list(inst.successors(pre))
+        for ai, t in succ:
+            bad = tuple(n for n, f in self.goals if not inst.holds(f, t))
+            if bad:
+                return make_cti(inst, self.ob, pre, ai, t, bad)
+        if self.drop_false(inst, [t for _, t in succ]):
+            return True
+        return f"the solver's successor under {tr.action.full_name} breaks nothing on replay"
+
+    # --------------------------------------------------------- minimising
+
+    def minimal(self, need: set[int], deadline: Deadline) -> list[int]:
+        """A small subset of ``need`` (inductive with the goals) that still is: the
+        closure of the goals under minimised unsat cores over ``need`` alone, then
+        greedily without each longest candidate. Removing one re-proves only the
+        consecutions whose core used it, and keeps the new cores."""
+        forms: dict[int, ir.Expr] = {GOALS - j: f for j, (_, f) in enumerate(self.goals)}
+        cores: dict[tuple[int, int], set[int]] = {}
+        keep: set[int] = set()
+        todo = list(forms)
+        while todo:
+            fid = todo.pop()
+            for k, tr in enumerate(self.ind.transitions):
+                core = self._core(k, tr, forms.get(fid, self.cands[fid]), need, deadline)
+                if isinstance(core, str):
+                    return sorted(need)  # the solver gave up: keep what is known to work
+                cores[(fid, k)] = core
+                for i in core - keep:
+                    keep.add(i)
+                    todo.append(i)
+        # the given lemmas (first in the pool) go last: a certificate reuses what the
+        # property file already states rather than adding a new lemma for it
+        for i in sorted(keep, key=lambda j: (j < self.given, -len(repr(self.cands[j])))):
+            rest = keep - {i}
+            redo: dict[tuple[int, int], set[int]] = {}
+            for (fid, k), core in cores.items():
+                if i not in core or fid == i:
+                    continue
+                tr = self.ind.transitions[k]
+                got = self._core(k, tr, forms.get(fid, self.cands[fid]), rest, deadline)
+                if isinstance(got, str):
+                    break
+                redo[(fid, k)] = got
+            else:
+                keep = rest
+                cores = {key: c for key, c in cores.items() if key[0] != i}
+                cores.update(redo)
+        return sorted(keep)
+
+    def _core(
+        self, k: int, tr: Transition, f: ir.Expr, using: set[int], deadline: Deadline
+    ) -> set[int] | str:
+        """The candidates (among ``using``) that one proof of ``f``'s consecution used."""
+        s = self.solver(k, tr, query_ms(deadline))
+        s.set("core.minimize", True)  # small cores make a small certificate
+        s.push()
+        s.add(z3.Not(self.ind.after(f, tr)))
+        out = ask(s, [self.flags[i] for i in sorted(using)])
+        core = s.unsat_core() if out.status == "holds" else []
+        s.pop()
+        if out.status != "holds":
+            return f"re-deriving the proof of {tr.action.full_name}: {out.status} {out.reason}"
+        return {_flag_index(flag) for flag in core}
+
+
+def houdini(
+    ob: Obligation,
+    ind: Induction,
+    goals: Sequence[Named],
+    pool: Sequence[Named],
+    deadline: Deadline,
+    insts: dict[tuple[tuple[str, int], ...], Instance] | None = None,
+    given: int = 0,
+) -> Inferred:
+    """A small subset of ``pool`` that is inductive with ``goals``: found (the subset,
+    named: a pool entry without a name is called ``inferred_N``), failed (with the
+    goals' CTI relative to every candidate that survived) or unknown. The first
+    ``given`` entries are kept in preference to the others."""
+    h = Houdini(ob, ind, goals, [f for _, f in pool], {} if insts is None else insts, given)
+    stuck = h.initiation(deadline)
+    got = h.cone(deadline) if stuck is None else stuck
+    stats: dict[str, Any] = {"houdini_pool": len(pool), "houdini_queries": h.rounds}
+    stats["kept"] = len(h.active)
+    return conclude(h, got, [n for n, _ in pool], deadline, stats)
+
+
+def conclude(
+    h: Houdini,
+    got: Cti | str | set[int],
+    names: Sequence[str],
+    deadline: Deadline,
+    stats: dict[str, Any],
+) -> Inferred:
+    """The outcome of a search over ``h``'s pool: a goal's CTI (failed), a reason
+    (unknown), or a set inductive with the goals, minimised and named (a pool entry
+    without a name, and every candidate made during the search, is ``inferred_N``)."""
+    if isinstance(got, Cti):
+        reason = f"no subset of the {len(h.cands)} candidates is inductive"
+        return Inferred("failed", reason=reason, cti=got, stats=stats)
+    if isinstance(got, str):
+        return Inferred("unknown", reason=got, stats=stats)
+    need = h.minimal(got, deadline)
+    taken = set(names)
+    fresh = (f"inferred_{k}" for k in itertools.count(1) if f"inferred_{k}" not in taken)
+    lemmas = [((names[i] if i < len(names) else "") or next(fresh), h.cands[i]) for i in need]
+    stats["used"] = len(lemmas)
+    return Inferred("found", lemmas, stats=stats)

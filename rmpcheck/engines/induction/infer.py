@@ -1,0 +1,142 @@
+"""Lemma inference: the sample, the candidate pool, and the search that picks lemmas.
+
+The pool starts small (clauses of one or two literals, forall-exists
+witnesses, the property file's lemmas); the CTI-guided search
+(engines/induction/search) assumes candidates only as counterexamples to
+induction ask for them, and has clauses of any length made on demand for a
+CTI no candidate excludes (engines/induction/generalize). Longer enumerated
+templates (three literals, guarded injectivity, three variables of a sort)
+stay as fallbacks. What comes out is a proposal; ``engines/inductive``
+re-checks it with a fresh solver before anything is called proved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
+
+from rmpcheck import ir
+from rmpcheck.engines.base import Deadline
+from rmpcheck.engines.induction import candidates, past, sample, search, triples
+from rmpcheck.engines.induction.cti import Named
+from rmpcheck.engines.induction.generalize import Excluder
+from rmpcheck.engines.induction.houdini import Inferred, houdini
+from rmpcheck.interp import Instance
+from rmpcheck.monitor import Obligation
+from rmpcheck.smt.epr import fragment
+from rmpcheck.smt.epr.induction import Induction
+
+BUDGET_S = 60.0  # the whole inference, when the caller sets no timeout
+WIDE_VARS = 4  # variables per sort of the wider templates (two binary relation entries)
+WIDE_ATOMS = 200  # past this many atoms the wider templates are not tried
+
+
+def infer(
+    ob: Obligation,
+    ind: Induction,
+    goals: Sequence[Named],
+    deadline: Deadline,
+    sample_sizes: Sequence[int] = sample.SAMPLE_SIZES,
+    hint: Mapping[str, int] | None = None,
+    given: Sequence[Named] = (),
+) -> Inferred:
+    """Lemmas that, with ``goals``, make an inductive set (or why none were found).
+
+    ``given`` (the property file's lemmas) are candidates like the sampled ones, and
+    keep their names when used. Short clauses first: Houdini over the clauses of at
+    most two literals, and only if no subset of those works are the three-literal
+    clauses enumerated and added (fewer candidates: easier queries; and enumerating
+    long clauses is the costly part of sampling). ``hint`` is the instance the user
+    checks: it is sampled first.
+    """
+    if deadline.remaining() is None:
+        deadline = Deadline(BUDGET_S)  # a caller that sets a timeout gives inference all of it
+    # monitors that read back as past-time formulas are vocabulary like any state
+    printable = past.sources(ob)
+    gen = candidates.generate(ob.system, deadline, sample_sizes, hint, printable)
+    stats: dict[str, Any] = dict(gen.stats)
+    insts: dict[tuple[tuple[str, int], ...], Instance] = {}
+    witnesses = _decidable(ob, ind, goals, gen.witnesses)
+    stats["witnesses"] = len(witnesses)
+    levels = iter(gen.levels)
+    short = next(levels, (0, []))[1]  # the clauses of one literal
+    start: list[tuple[Named, int]] = [(g, 0) for g in given]
+    start += [(("", f), 2) for f in witnesses]
+    start += [(("", c.formula), c.literals) for c in short]
+    excluder = Excluder(gen.table, gen.atoms) if gen.table is not None else None
+    result = search.search(ob, ind, goals, start, deadline, insts, excluder, len(given))
+    result.stats = {**stats, **result.stats}
+    if result.status != "failed" or deadline.expired():
+        return result
+    # more variables per sort (two messages are four nodes), where the vocabulary
+    # stays small enough to sample: the search again, with the wider templates
+    # (only when a CTI was left that nothing excluded, not when time ran out)
+    wide = _wider(ob, deadline, sample_sizes, hint, printable) if result.cti else None
+    if wide is not None and wide.table is not None:
+        ex = Excluder(wide.table, wide.atoms)
+        again = search.search(ob, ind, goals, start, deadline, insts, ex, len(given))
+        stats["wide_atoms"] = len(wide.atoms)
+        if again.status != "failed" or deadline.expired():
+            again.stats = {**stats, **again.stats}
+            return again
+    # the enumerated templates, by length, with Houdini over all of them: what the
+    # search could not reach by excluding one CTI at a time
+    pool: list[Named] = [n for n, _ in start]
+    tried = 0
+    while True:
+        got = next(levels, None)
+        if got is not None:
+            pool += [("", c.formula) for c in got[1]]
+            stats["candidates"] = len(pool) - len(given)
+            if got[0] < 2:
+                continue
+        if len(pool) > tried:
+            tried = len(pool)
+            result = houdini(ob, ind, goals, pool, deadline, insts, len(given))
+            result.stats = {**stats, **result.stats}
+            if result.status != "failed":
+                return result
+        if got is None:
+            break
+    if result.status != "failed" or deadline.expired():
+        return result
+    # a third variable of one sort (an element between two others), on demand only: its
+    # sample is larger, and its clauses are many more than those over two variables
+    three = triples.three_variable(ob.system, deadline, sample_sizes, hint)
+    stats["three_variable"] = len(three)
+    if not three:
+        return result
+    pool += [("", c.formula) for c in three]
+    result = houdini(ob, ind, goals, pool, deadline, insts, len(given))
+    result.stats = {**stats, **result.stats}
+    return result
+
+
+def _wider(
+    ob: Obligation,
+    deadline: Deadline,
+    sizes: Sequence[int],
+    hint: Mapping[str, int] | None,
+    monitors: Collection[str],
+) -> candidates.Generated | None:
+    """The templates with WIDE_VARS variables per sort, if their atoms stay few."""
+    for per_sort in (WIDE_VARS, WIDE_VARS - 1):
+        xs = candidates.template_vars(ob.model, per_sort)
+        if len(candidates.atoms(ob.system, xs, monitors)) <= WIDE_ATOMS:
+            return candidates.generate(ob.system, deadline, sizes, hint, monitors, per_sort)
+    return None
+
+
+def _decidable(
+    ob: Obligation, ind: Induction, goals: Sequence[Named], forms: Sequence[ir.Expr]
+) -> list[ir.Expr]:
+    """The forall-exists candidates that leave consecution as decidable as the goals
+    alone do: a Skolem function closing a cycle of sorts would make Houdini's queries
+    ones Z3 may give up on, for every candidate at once."""
+    skolems = [k for tr in ind.transitions for k in tr.skolems]
+
+    def outside(fs: Sequence[Named]) -> int:
+        return sum(f.queries != "initiation" for f in fragment.findings(ob.system, fs, skolems))
+
+    base = outside(goals)
+    return [f for f in forms if outside([*goals, ("candidate", f)]) <= base]

@@ -1,0 +1,219 @@
+"""The sample that filters candidate lemmas: reachable states as bitmasks per atom.
+
+Reachable states of small instances (one per symmetry orbit: every candidate
+is symmetric) are enumerated with the interpreter, most telling instance
+first. Each atom is evaluated once per (state, valuation of the template
+variables) and kept as a bitmask; ``noise`` states, whose variables are
+scrambled, expose the clauses that hold whatever the protocol does.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from rmpcheck import ir
+from rmpcheck.engines.base import Deadline, Options
+from rmpcheck.engines.explicit import explore
+from rmpcheck.errors import EngineError
+from rmpcheck.interp import Instance
+from rmpcheck.interp.codegen import Compiler
+from rmpcheck.monitor import Obligation, System
+
+VARS_PER_SORT = 2  # as many as the templates use (engines/induction/candidates)
+SAMPLE_SIZES = (2, 3)  # every sort at this size, smallest first
+MAX_SAMPLE_STATES = 20_000  # per instance; a partial sample only filters less
+MAX_SAMPLE_BITS = 400_000  # (state, valuation) pairs over all instances: the masks' length
+EXPLORE_FACTOR = 4  # states explored per state kept
+NOISE_STATES = 200  # per sampled instance: states that spot valid clauses
+
+
+SAMPLE_CACHE = 16  # instances whose reachable states are kept for later claims
+_SAMPLED: dict[tuple, tuple[Instance, list[tuple]] | None] = {}
+
+
+@dataclass(frozen=True)
+class Sample:
+    masks: list[int]  # per atom: the (state, valuation) pairs where it holds
+    full: int  # all ones: as many bits as pairs (0: no sample at all)
+    noise_masks: list[int]
+    noise_full: int
+    stats: dict[str, int]
+    # the states themselves, per instance: for candidates no bitmask expresses
+    states: list[tuple[Instance, list[tuple]]] = field(default_factory=list)
+    noise: list[tuple[Instance, list[tuple]]] = field(default_factory=list)
+
+
+def sample_sizes(
+    model: ir.Model, hint: Mapping[str, int] | None, sizes: Sequence[int]
+) -> list[dict[str, int]]:
+    """The instances to sample, most telling first: the sizes the user checks (``hint``,
+    typically the model's default instance) with every sort raised to at least as many
+    elements as the templates have variables for it (else ``t1 == t2`` holds on every
+    sample and hides every clause about two threads), the hint itself, then every sort
+    at each of ``sizes``. Uniform sizes alone can miss whole behaviours: a model whose
+    pages outnumber its frames needs a page left over to allocate a VMSA page at all."""
+    sorts = [s.name for s in model.sorts]
+    out: list[dict[str, int]] = []
+    if hint and all(n in hint for n in sorts):
+        base = {n: hint[n] for n in sorts}
+        out.append({n: max(v, VARS_PER_SORT) for n, v in base.items()})
+        # raising every sort at once can leave no initial state (each vCPU needs a VMSA
+        # page of its own): then each sort alone, so that the others still vary
+        out += [{**base, n: VARS_PER_SORT} for n in sorts if base[n] < VARS_PER_SORT]
+        out.append(base)
+        sizes = sizes[:1]  # larger uniform sizes only add states the hint already shows
+    out += [{n: k for n in sorts} for k in sizes]
+    unique: list[dict[str, int]] = []
+    for d in out:
+        if d not in unique:
+            unique.append(d)
+    return unique
+
+
+def sample_states(
+    system: System, sizes: Mapping[str, int], deadline: Deadline, max_states: int
+) -> tuple[Instance, list[tuple]] | None:
+    """Reachable states (one per symmetry orbit: candidates are symmetric) of one instance,
+    remembered for the next claim of the same system (most claims of a model add no
+    monitor, so they share one sample)."""
+    key = (system, tuple(sorted(sizes.items())), max_states)
+    if key in _SAMPLED:
+        return _SAMPLED[key]
+    got = _explore(system, sizes, deadline, max_states)
+    if len(_SAMPLED) >= SAMPLE_CACHE:
+        _SAMPLED.pop(next(iter(_SAMPLED)))
+    _SAMPLED[key] = got
+    return got
+
+
+def _explore(
+    system: System, sizes: Mapping[str, int], deadline: Deadline, max_states: int
+) -> tuple[Instance, list[tuple]] | None:
+    try:
+        inst = Instance(system, sizes)
+        probe = Obligation(
+            system,
+            ir.Property("invariant", "__sample", ir.BoolLit(True)),
+            "safety",
+            ir.BoolLit(True),
+        )
+        opts = Options(extra={"max_states": max_states})
+        space = explore(inst, probe, opts, deadline, stop_at_hit=False)
+    except EngineError:
+        return None  # too many initial states to enumerate: sample other sizes
+    return inst, space.states
+
+
+def noise_states(inst: Instance, states: Sequence[tuple], n: int, seed: int) -> list[tuple]:
+    """Sampled states with every variable re-randomised except those an ``assume``
+    constrains: what stays is the background the runs are restricted to (an order, a
+    quorum system), so a clause true on all of these follows from the assumptions alone
+    and says nothing about the protocol. A variable no action writes but only ``init``
+    constrains (a fixed one-to-one map) is scrambled too: facts about it are lemmas."""
+    rng = random.Random(seed)
+    system = inst.system
+    background = {
+        x.name
+        for a in (*system.state_assumes, *system.step_assumes)
+        for x in ir.walk(a)
+        if isinstance(x, ir.StateVar)
+    }
+    out = []
+    for _ in range(n):
+        base = rng.choice(states)
+        s = list(base)
+        for i, d in enumerate(inst.model.state):
+            if d.name in background:
+                continue
+            if isinstance(d.type, ir.MapType):
+                vals = inst.sizes.domain(d.type.value).values
+                s[i] = tuple(rng.choice(vals) for _ in inst.sizes.keys(d.type))
+            else:
+                s[i] = rng.choice(inst.sizes.domain(d.type).values)
+        out.append(tuple(s))
+    return out
+
+
+def masks(
+    system: System,
+    xs: Sequence[ir.BoundVar],
+    atom_list: Sequence[ir.Expr],
+    samples: Sequence[tuple[Instance, list[tuple]]],
+) -> tuple[list[int], int]:
+    """Per atom, the bitmask of the (state, valuation) samples where it holds; and all-ones.
+
+    An atom is evaluated only over valuations of its own variables, then spread
+    over the full valuations by projection (most atoms mention one or two).
+    """
+    bits: list[list[str]] = [[] for _ in atom_list]
+    for inst, states in samples:
+        comp = Compiler(system, inst.sizes)
+        doms = [inst.sizes.domain(x.type).values for x in xs]
+        full_vals = list(itertools.product(*doms))
+        for i, a in enumerate(atom_list):
+            own = [x for x in xs if x in ir.free_vars(a)]
+            pos = [xs.index(x) for x in own]
+            sub = list(itertools.product(*(doms[p] for p in pos)))
+            where = {v: k for k, v in enumerate(sub)}
+            spread = [where[tuple(v[p] for p in pos)] for v in full_vals]
+            f = comp.function(a, own)
+            spread_of: dict[tuple[bool, ...], str] = {}  # few distinct rows: spread each once
+            for s in states:
+                row = tuple(bool(f(s, *v)) for v in sub)
+                text = spread_of.get(row)
+                if text is None:
+                    text = spread_of[row] = "".join(["1" if row[k] else "0" for k in spread])
+                bits[i].append(text)
+    n = sum(len(x) for x in bits[0]) if bits else 0
+    return [int("".join(b) or "0", 2) for b in bits], (1 << n) - 1
+
+
+def take(
+    system: System,
+    xs: Sequence[ir.BoundVar],
+    atom_list: Sequence[ir.Expr],
+    deadline: Deadline,
+    sizes: Sequence[int] = SAMPLE_SIZES,
+    hint: Mapping[str, int] | None = None,
+) -> Sample:
+    """Sample the instances of :func:`sample_sizes` within the bit budget and mask the atoms."""
+    samples: list[tuple[Instance, list[tuple]]] = []
+    room = MAX_SAMPLE_BITS
+    plan = sample_sizes(system.model, hint, sizes)
+    for n, at in enumerate(plan):
+        # every state counts once per valuation of the variables: keep the masks small,
+        # and leave room for the instances still to come
+        per_state = 1
+        for x in xs:
+            per_state *= at[x.type.name] if isinstance(x.type, ir.SortType) else 1
+        share = room if n == len(plan) - 1 else room // 2
+        want = max(share, per_state) // per_state
+        # explore a few times what is kept, not more: the kept states are drawn from
+        # deeper in the state space, and explicit search is the cost of sampling
+        got = sample_states(system, at, deadline, min(MAX_SAMPLE_STATES, EXPLORE_FACTOR * want))
+        if got is not None and got[1]:
+            inst, states = got
+            keep = min(len(states), want)
+            if keep:
+                samples.append((inst, random.Random(n).sample(states, keep)))
+                room -= keep * per_state
+        if deadline.expired() or room <= 0:
+            break
+    stats = {
+        "atoms": len(atom_list),
+        "sampled_states": sum(len(s) for _, s in samples),
+        "sampled_instances": len(samples),
+    }
+    if not samples or not atom_list:
+        return Sample([], 0, [], 0, stats)
+    atom_masks, full = masks(system, xs, atom_list, samples)
+    noise = [
+        (inst, noise_states(inst, st, NOISE_STATES, seed=i))
+        for i, (inst, st) in enumerate(samples)
+        if st
+    ]
+    nmasks, nfull = masks(system, xs, atom_list, noise)
+    return Sample(atom_masks, full, nmasks, nfull, stats, samples, noise)

@@ -1,0 +1,98 @@
+"""The CTI-guided search (engines/induction/search), the clauses it has made for a CTI
+(generalize) and the entries a bad step depends on (relevance), on hand-made inputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rmpcheck import ir
+from rmpcheck.engines.base import Deadline
+from rmpcheck.engines.induction import candidates, relevance, search
+from rmpcheck.engines.induction.cti import goals_of
+from rmpcheck.engines.induction.generalize import Excluder
+from rmpcheck.interp import Instance
+from rmpcheck.lang import load_model, load_properties
+from rmpcheck.monitor import compile_obligation
+from rmpcheck.smt.epr.induction import Induction
+
+HERE = Path(__file__).resolve().parents[1] / "models" / "parametric"
+
+
+def _race(model: str = "race"):
+    m = load_model(HERE / f"{model}.rmp")
+    ps = load_properties(HERE / "race.prop", m)
+    return compile_obligation(m, ps, "write_only_shared", use_lemmas=False)
+
+
+def _bad_state(inst: Instance):
+    """A consulted thread without the lock whose page is shared: psc_to_private breaks
+    the claim (the race model's CTI)."""
+    return inst.read(
+        {
+            "assigned": {"Page0": False, "Page1": False},
+            "step": {"Thread0": "consulted"},
+            "target": {"Thread0": "Page0"},
+            "psc_lock": False,
+        }
+    )
+
+
+def test_relevant_entries_are_what_the_bad_step_needs():
+    ob = _race()
+    inst = Instance(ob.system, {"Page": 2, "Thread": 1})
+    s = _bad_state(inst)
+    (ai, _) = next((ai, t) for ai, t in inst.step(s, "guest.psc_to_private", (0,)))
+    rel = relevance.relevant(inst, s, ai, lambda t: not inst.holds(ob.target, t))
+    names = {inst.decls[i].name for i, _ in rel}
+    # the lock (held: the guest cannot run), the thread's step and its target; the
+    # pages' assigned bits have nothing to do with it (psc_to_private sets Page0's)
+    assert names == {"psc_lock", "step", "target"}
+
+
+def _excluder(ob):
+    gen = candidates.generate(ob.system, Deadline(30), (2,), {"Page": 2, "Thread": 2})
+    assert gen.table is not None
+    return Excluder(gen.table, gen.atoms)
+
+
+def test_clauses_made_for_a_cti_exclude_it_and_hold_on_the_sample():
+    ob = _race()
+    ex = _excluder(ob)
+    inst = Instance(ob.system, {"Page": 2, "Thread": 1})
+    s = _bad_state(inst)
+    made = ex.excluding(inst, s, Deadline(30))
+    assert made
+    for c in made:
+        assert not inst.holds(c.formula, s)
+        assert ex.table.holds(ex.made[c.formula])  # on every sampled state
+    shown = {repr(c.formula) for c in made}
+    lock = [c for c in made if "psc_lock" in repr(c.formula)]
+    assert lock, shown  # "a consulted thread holds the lock" is among them
+
+
+def test_focus_keeps_only_literals_over_relevant_entries():
+    ob = _race()
+    ex = _excluder(ob)
+    inst = Instance(ob.system, {"Page": 2, "Thread": 1})
+    s = _bad_state(inst)
+    reads = relevance.Reads(inst, ex.table.xs)
+    only_lock = {(inst.index["psc_lock"], 0)}
+    made = ex.excluding(inst, s, Deadline(30), focus=(reads, only_lock))
+    for c in made:
+        used = {x.name for x in ir.walk(c.formula) if isinstance(x, ir.StateVar)}
+        assert used <= {"psc_lock"}
+
+
+def test_search_proves_race_from_an_empty_pool_and_not_its_broken_twin():
+    for model, want in (("race", "found"), ("race_broken", "failed")):
+        ob = _race(model)
+        gen = candidates.generate(ob.system, Deadline(30), (2,), {"Page": 2, "Thread": 2})
+        assert gen.table is not None
+        ex = Excluder(gen.table, gen.atoms)
+        ind = Induction(ob.system)
+        got = search.search(ob, ind, goals_of(ob), [], Deadline(60), {}, ex)
+        assert got.status == want, got.reason
+        if want == "found":
+            assert got.stats["generated"] > 0 and got.lemmas
+        else:
+            assert got.cti is not None
