@@ -142,7 +142,7 @@ def prove(
     """One Result per claim (invariant, always, cover, lemma, liveness), in file order.
 
     With ``deadlock_check`` (the CLI's default) the set gets the deadlock claim
-    ``deadlock_free`` too, last (docs/language.md, "Deadlock"); naming it in
+    ``deadlock_free`` too, last (docs/liveness.md, "Deadlock"); naming it in
     ``property`` asks it alone.
 
     With ``vacuity`` (the CLI's default), every proof is examined for vacuity

@@ -448,7 +448,7 @@ LiveOp = Literal["eventually", "always_eventually", "leads_to"]
 
 @dataclass(frozen=True, slots=True)
 class Temporal:
-    """The temporal shape of a liveness claim (docs/language.md, "Liveness").
+    """The temporal shape of a liveness claim (docs/liveness.md).
 
     ``eventually goal``, ``always eventually goal`` or ``trigger ~> goal``;
     ``trigger`` and ``goal`` are state or step formulas. ``params`` are the

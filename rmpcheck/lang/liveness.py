@@ -5,7 +5,7 @@ after any number of ``forall``s whose variables stay fixed for the whole run.
 The temporal operators may appear nowhere else: inside P or Q, in another
 kind of claim, in a model. Fairness names an action (``fair kvm.resume``) or
 every action of an actor (``strong_fair host``); ``terminal`` states are the
-final states the deadlock check accepts. docs/language.md, "Liveness", has the
+final states the deadlock check accepts. docs/liveness.md has the
 semantics.
 """
 

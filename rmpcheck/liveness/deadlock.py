@@ -4,7 +4,7 @@ It is a claim like any other, named ``deadlock_free`` (kind ``deadlock``), so
 every engine answers it and it is reported, cached and expected like any
 claim: its formula is ``t1 || ... || tn || enabled_any`` over the ``terminal``
 conditions of the model and of the property file, and it is checked under
-the property file's assumptions (docs/language.md, "Deadlock"). An action is
+the property file's assumptions (docs/liveness.md, "Deadlock"). An action is
 enabled when its guards hold (rmpcheck.liveness.enabled); assumptions that
 rule out every step of a state do not make it a deadlock.
 """

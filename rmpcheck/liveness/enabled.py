@@ -8,7 +8,7 @@ under a ``forall``, for every element), a ``choose`` has a value satisfying
 its ``where`` and the requires after it, and no bounded-int write leaves its
 range (the implicit guard). Every right-hand side reads the pre-state, so no
 statement changes what a later one sees and the parts simply conjoin.
-tests/liveness/test_enabled.py holds it to the interpreter's successors.
+tests/liveness/test_liveness_differential.py holds it to the interpreter's successors.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Every shape is ``P ~> Q``: ``eventually Q`` is "the initial position ~> Q" and
 with a position where P holds and no position from there on where Q does.
 Runs are infinite: the system gets one action (ir.STUTTER_ACTION) enabled
 exactly where no action of the model is, which changes nothing, so a run that
-reaches such a state stays there forever (docs/language.md, "Liveness").
+reaches such a state stays there forever (docs/liveness.md).
 
 P and Q become state predicates over the system (a step formula through a
 monitor that each step sets), with the claim's variables (its leading

@@ -2,7 +2,7 @@
 
 A lasso trace has states 0..n and ``loop`` = k < n: state n equals state k
 (monitors included), so steps k+1..n repeat forever. It refutes a liveness
-claim P ~> Q (docs/language.md, "Liveness") when, for some value of the
+claim P ~> Q (docs/liveness.md) when, for some value of the
 claim's variables, every state of the loop is *pending* (P held at some
 position and Q at none since), and the loop is fair: each weakly fair action
 instance is taken on the loop or disabled in one of its states, and each

@@ -37,7 +37,7 @@ from rmpcheck.errors import EngineError
 from rmpcheck.interp import Instance
 from rmpcheck.liveness import compile_liveness
 from rmpcheck.liveness.enabled import enabled, enabled_any
-from rmpcheck.monitor import System
+from rmpcheck.monitor import Obligation, System
 from rmpcheck.result import Result
 from rmpcheck.trace import itf
 from rmpcheck.trace.recheck import recheck
@@ -131,8 +131,6 @@ def test_enabledness_formulas_match_the_interpreter(model):
     except EngineError:
         assume(False)
     assume(_raw_states(inst) <= MAX_RAW_STATES)
-    from rmpcheck.monitor import Obligation
-
     whole = Obligation(System(model), ir.Property("invariant", "t", ir.BoolLit(True)), "safety",
                        ir.BoolLit(True))  # fmt: skip
     space = explore(inst, whole, Options(symmetry=False), Deadline(None), stop_at_hit=False)
