@@ -96,3 +96,35 @@ def test_an_snp_model_stops_only_where_a_vm_life_ends(tmp_path, era, design):
     assert r.trace is not None
     end = r.trace.steps[-1].state
     assert end["vm"] == "vm_dead" or end["host_crash"] or end["host_hang"]
+
+
+GATE = """[tool.rmpcheck]
+engine = "explicit"
+timeout = 60
+
+[[tool.rmpcheck.check]]
+model = "relay.rmp"
+properties = "relay.prop"
+expect = {{ deadlock_free = "proved", token_kept = {{ verdict = "proved", by_construction = "pass always hands the token on" }} }}
+
+[[tool.rmpcheck.check]]
+model = "relay_broken.rmp"
+properties = "relay.prop"
+expect = {{ token_kept = "refuted", deadlock_free = "{broken}" }}
+"""
+
+
+@pytest.mark.parametrize(("broken", "code"), [("refuted", 0), ("proved", 1)])
+def test_the_gate_checks_deadlock_free_where_a_check_expects_it(
+    tmp_path, monkeypatch, broken, code
+):
+    for name in ("relay.rmp", "relay_broken.rmp", "relay.prop"):
+        (tmp_path / name).write_text((DIR / name).read_text())
+    (tmp_path / "pyproject.toml").write_text(GATE.format(broken=broken))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CI", raising=False)
+    r = CliRunner().invoke(cli, ["prove", "--no-cache"])
+    assert r.exit_code == code, r.output
+    assert "4 obligations" in r.output
+    # the broken relay's trace was read back from its process: a deadlock trace is valid ITF
+    assert "internal error" not in r.output
