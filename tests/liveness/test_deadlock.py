@@ -105,7 +105,10 @@ timeout = 60
 [[tool.rmpcheck.check]]
 model = "relay.rmp"
 properties = "relay.prop"
-expect = {{ deadlock_free = "proved", token_kept = {{ verdict = "proved", by_construction = "pass always hands the token on" }} }}
+
+[tool.rmpcheck.check.expect]
+deadlock_free = "proved"
+token_kept = {{ verdict = "proved", by_construction = "pass always hands the token on" }}
 
 [[tool.rmpcheck.check]]
 model = "relay_broken.rmp"
