@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from liveness_gate import run_gate
 
 from rmpcheck import api
 from rmpcheck.trace.recheck import recheck
@@ -87,11 +88,7 @@ def test_the_broken_election_stops_with_no_node_left():
     assert all(not v for v in r.trace.steps[-1].state["active"].values())
 
 
-GATE = """[tool.rmpcheck]
-engine = "explicit"
-timeout = 60
-
-[[tool.rmpcheck.check]]
+GATE = """[[tool.rmpcheck.check]]
 model = "mutex.rmp"
 properties = "mutex_weak.prop"
 expect = {{ no_starvation = "{verdict}", released = "proved", held = "proved" }}
@@ -100,17 +97,10 @@ expect = {{ no_starvation = "{verdict}", released = "proved", held = "proved" }}
 
 @pytest.mark.parametrize(("verdict", "code"), [("refuted", 0), ("proved", 1)])
 def test_the_gate_reads_back_a_lasso_from_its_process(tmp_path, monkeypatch, verdict, code):
-    from click.testing import CliRunner
-
-    from rmpcheck.cli import cli
-
-    for name in ("mutex.rmp", "mutex_weak.prop"):
-        (tmp_path / name).write_text((DIR / name).read_text())
-    (tmp_path / "pyproject.toml").write_text(GATE.format(verdict=verdict))
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("CI", raising=False)
-    r = CliRunner().invoke(cli, ["prove", "--no-cache", "--trace-dir", "traces"])
+    r = run_gate(
+        tmp_path, monkeypatch, ["mutex.rmp", "mutex_weak.prop"], GATE.format(verdict=verdict)
+    )
     assert r.exit_code == code, r.output
     assert "internal error" not in r.output
-    (itf,) = (tmp_path / "traces").rglob("*.itf.json")
+    (itf,) = Path("traces").rglob("*.itf.json")
     assert '"loop": 1' in itf.read_text()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from liveness_gate import run_gate
 
 from rmpcheck import api, ir
 from rmpcheck.cli import cli
@@ -98,11 +99,7 @@ def test_an_snp_model_stops_only_where_a_vm_life_ends(tmp_path, era, design):
     assert end["vm"] == "vm_dead" or end["host_crash"] or end["host_hang"]
 
 
-GATE = """[tool.rmpcheck]
-engine = "explicit"
-timeout = 60
-
-[[tool.rmpcheck.check]]
+GATE = """[[tool.rmpcheck.check]]
 model = "relay.rmp"
 properties = "relay.prop"
 
@@ -121,12 +118,12 @@ expect = {{ token_kept = "refuted", deadlock_free = "{broken}" }}
 def test_the_gate_checks_deadlock_free_where_a_check_expects_it(
     tmp_path, monkeypatch, broken, code
 ):
-    for name in ("relay.rmp", "relay_broken.rmp", "relay.prop"):
-        (tmp_path / name).write_text((DIR / name).read_text())
-    (tmp_path / "pyproject.toml").write_text(GATE.format(broken=broken))
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("CI", raising=False)
-    r = CliRunner().invoke(cli, ["prove", "--no-cache"])
+    r = run_gate(
+        tmp_path,
+        monkeypatch,
+        ["relay.rmp", "relay_broken.rmp", "relay.prop"],
+        GATE.format(broken=broken),
+    )
     assert r.exit_code == code, r.output
     assert "4 obligations" in r.output
     # the broken relay's trace was read back from its process: a deadlock trace is valid ITF
