@@ -176,9 +176,19 @@ def prove(
     rests_on: dict[str, set[str]] = {}
     lemmas = {p.name for p in props.properties if p.kind == "lemma"}
 
+    # explicit search decides many claims in one search (engines/explicit_together);
+    # not where lemmas are in play (they are proved together, below) nor in a sandbox
+    together: dict[str, Result] = {}
+    shared = [p.name for p in chosen if p.kind in ("invariant", "always", "cover")]
+    if engine == "explicit" and not isolate and not lemmas and len(shared) > 1:
+        from rmpcheck.engines.explicit_together import check_together
+
+        together = check_together(model, props, shared, at, options)
+
     def run(name: str, use_lemmas: bool = True) -> None:
         ob = compile_claim(model, props, name, use_lemmas=use_lemmas)
-        results[name] = r = _run(engine, ob, at, options, isolate)
+        r = together.get(name) or _run(engine, ob, at, options, isolate)
+        results[name] = r
         rests_on[name] = _assumed(r, ob)
 
     try:

@@ -52,15 +52,17 @@ def test_the_error_example_is_what_check_prints(tmp_path: Path) -> None:
 def test_the_race_diagram_is_what_prove_prints() -> None:
     r = run(
         "prove",
-        str(ROOT / "models/consult_at_translation.rmp"),
-        str(ROOT / "properties/host_writes.prop"),
+        str(ROOT / "models/rfc2021/ghcb_self_check.rmp"),
+        str(ROOT / "properties/rfc2021/host_safety.prop"),
         "-p",
-        "no_write_to_assigned",
+        "ghcb_stores_safe",
         "-e",
         "explicit",
+        "--instance",
+        "two_vcpus",
     )
     assert r.exit_code == 1
-    diagram = README.split("consult_at_translation: always no_write_to_assigned", 1)[1]
+    diagram = README.split("ghcb_self_check: invariant ghcb_stores_safe", 1)[1]
     diagram = diagram.split("```", 1)[0]
     got = r.output.splitlines()
     # README trims the initial state's values; every line it shows is the tool's

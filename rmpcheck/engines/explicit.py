@@ -194,7 +194,7 @@ def check(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:
     start = time.perf_counter()
     space = explore(inst, ob, opts, deadline)
     elapsed = time.perf_counter() - start
-    stats = _stats(space, elapsed)
+    stats = search_stats(space, elapsed)
     if space.hit is not None:
         trace = build_trace(inst, ob, *concrete_run(space, space.hit), ENGINE)
         return Result(
@@ -341,7 +341,7 @@ def state_graph(ob: Obligation, sizes: Mapping[str, int], opts: Options | None =
     return g
 
 
-def _stats(space: Space, elapsed: float) -> dict[str, Any]:
+def search_stats(space: Space, elapsed: float) -> dict[str, Any]:
     n = len(space.states)
     out: dict[str, Any] = {
         "states": n,

@@ -16,7 +16,7 @@ from typing import IO, Any
 from rmpcheck.gate.judge import Outcome, Status, expectation_text, judge
 from rmpcheck.gate.plan import relative
 from rmpcheck.gate.run import GateReport
-from rmpcheck.gate.runner import Events, Ran, Task
+from rmpcheck.gate.runner import Events, Ran, Unit
 from rmpcheck.gate.vacuity import VacuityJob
 from rmpcheck.result import PART_IN_LINE
 
@@ -40,13 +40,13 @@ class PlainProgress(Events):
     def begin(self, total: int) -> None:
         self.total = total
 
-    def hit(self, job: Task, ran: Ran) -> None:
+    def hit(self, job: Unit, ran: Ran) -> None:
         self._line(job, ran, cached=True)
 
-    def finished(self, job: Task, ran: Ran) -> None:
+    def finished(self, job: Unit, ran: Ran) -> None:
         self._line(job, ran, cached=False)
 
-    def _line(self, job: Task, ran: Ran, cached: bool) -> None:
+    def _line(self, job: Unit, ran: Ran, cached: bool) -> None:
         self.done += 1
         status, note = progress_status(job, ran)
         width = len(str(self.total))
@@ -100,18 +100,18 @@ class LiveProgress(Events):
         self.progress.start()
         self.task = self.progress.add_task("", total=total)
 
-    def hit(self, job: Task, ran: Ran) -> None:
+    def hit(self, job: Unit, ran: Ran) -> None:
         self._advance(job, ran)
 
-    def started(self, job: Task) -> None:
+    def started(self, job: Unit) -> None:
         self.running[job.name] = None
         self._describe()
 
-    def finished(self, job: Task, ran: Ran) -> None:
+    def finished(self, job: Unit, ran: Ran) -> None:
         self.running.pop(job.name, None)
         self._advance(job, ran)
 
-    def _advance(self, job: Task, ran: Ran) -> None:
+    def _advance(self, job: Unit, ran: Ran) -> None:
         status, note = progress_status(job, ran)
         if status != "ok":
             first = note.splitlines()[0] if note else ""
@@ -132,7 +132,7 @@ class LiveProgress(Events):
         self.progress.stop()
 
 
-def progress_status(job: Task, ran: Ran) -> tuple[Status, str]:
+def progress_status(job: Unit, ran: Ran) -> tuple[Status, str]:
     """How a finished task looks while the gate runs. A proof's findings arrive with
     its model's examination, so its line judges the verdict alone; the final
     report judges both."""
@@ -151,7 +151,7 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _mark(job: Task, status: Status) -> str:
+def _mark(job: Unit, status: Status) -> str:
     """An examination's progress line says so, and is not counted as an obligation's."""
     if isinstance(job, VacuityJob) and status == "ok":
         return "examined"

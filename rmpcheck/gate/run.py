@@ -17,7 +17,16 @@ from rmpcheck.gate.cache import Cache
 from rmpcheck.gate.judge import Outcome, judge
 from rmpcheck.gate.lemmas import assumed_lemmas, settle
 from rmpcheck.gate.plan import Job, Plan
-from rmpcheck.gate.runner import Events, Ran, Solve, Task, engine_solve, run_jobs
+from rmpcheck.gate.runner import (
+    Events,
+    Ran,
+    SharedJob,
+    Solve,
+    Task,
+    Unit,
+    engine_solve,
+    run_jobs,
+)
 from rmpcheck.gate.vacuity import Findings, VacuityJob, attach, vacuity_jobs
 from rmpcheck.result import Result
 
@@ -119,7 +128,7 @@ def run_gate(
         tasks: list[tuple[int, Task]] = [
             (len(jobs) + k, vjobs[k]) for k in exams if k not in examined
         ]
-        tasks += [(i, jobs[i]) for i in first.values()]
+        tasks += _share(jobs, list(first.values()), options.solve is engine_solve)
         batch = run_jobs(
             tasks,
             lambda j: _inputs(plan, j),
@@ -191,6 +200,28 @@ def _exams_for(
     return list(range(len(vjobs) - len(more), len(vjobs)))
 
 
+def _share(jobs: tuple[Job, ...], todo: list[int], engines: bool) -> list[tuple[int, Task]]:
+    """The obligations to run, those that one explicit search can decide together
+    (same model, property file, instance and limits) as one task."""
+    groups: dict[tuple[object, ...], list[int]] = {}
+    key: tuple[object, ...]
+    for i in todo:
+        j = jobs[i]
+        # a safety claim or a cover (not liveness, not deadlock): one search decides it
+        if engines and j.engine == "explicit" and j.kind in ("invariant", "always", "cover"):
+            key = (j.model_file, j.props_file, j.sizes, j.timeout, j.memory_mb)
+        else:
+            key = (i,)
+        groups.setdefault(key, []).append(i)
+    tasks: list[tuple[int, Task]] = []
+    for members in groups.values():
+        if len(members) == 1:
+            tasks.append((members[0], jobs[members[0]]))
+        else:
+            tasks.append((members[0], SharedJob(tuple((i, jobs[i]) for i in members))))
+    return tasks
+
+
 def _inputs(plan: Plan, task: Task) -> object:
     """What a task's child process needs (it is forked: nothing is copied)."""
     if isinstance(task, VacuityJob):
@@ -204,10 +235,10 @@ class _Recorder(Events):
     def __init__(self, inner: Events, cache: Cache) -> None:
         self.inner, self.cache = inner, cache
 
-    def started(self, job: Task) -> None:
+    def started(self, job: Unit) -> None:
         self.inner.started(job)
 
-    def finished(self, job: Task, ran: Ran) -> None:
+    def finished(self, job: Unit, ran: Ran) -> None:
         if ran.result is not None:
             self.cache.put(job.key, ran.result)
         if ran.findings is not None:

@@ -9,13 +9,15 @@ grace period. A child that dies gives "unknown" with the reason, never a
 verdict. SIGINT and SIGTERM only set a flag, checked between waits, so an
 interrupt never lands half-way through receiving a finished result: the
 runner kills the children, and returns what finished, marking it interrupted.
-A task is a proof obligation (:class:`Job`) or the examination of proofs
-(:class:`~rmpcheck.gate.vacuity.VacuityJob`); both run the same way.
+A task is a proof obligation (:class:`Job`), several decided by one explicit
+search (:class:`SharedJob`), or the examination of proofs
+(:class:`~rmpcheck.gate.vacuity.VacuityJob`); all run the same way.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -39,7 +41,44 @@ from rmpcheck.monitor import Obligation
 from rmpcheck.result import Result
 
 Solve = Callable[[str, Obligation, Mapping[str, int], Options], Result]
-Task = Job | VacuityJob
+
+
+@dataclass(frozen=True)
+class SharedJob:
+    """Explicit-search obligations of one property file at one instance, decided by one
+    search (engines/explicit_together.py); ``members`` are (job index, job)."""
+
+    members: tuple[tuple[int, Job], ...]
+
+    @property
+    def first(self) -> Job:
+        return self.members[0][1]
+
+    @property
+    def model_file(self) -> Any:
+        return self.first.model_file
+
+    @property
+    def props_file(self) -> Any:
+        return self.first.props_file
+
+    @property
+    def memory_mb(self) -> int:
+        return self.first.memory_mb
+
+    @property
+    def timeout(self) -> float:
+        # the shared search, then a search of its own for each claim it found broken
+        return self.first.timeout * (1 + len(self.members))
+
+    @property
+    def name(self) -> str:
+        return f"{self.first.model}::{len(self.members)} claims"
+
+
+# what progress events see (a shared job is reported member by member), and what runs
+Unit = Job | VacuityJob
+Task = Unit | SharedJob
 
 # the parent's hard limit: the engine's own timeout, then this much more
 GRACE_S = 5.0
@@ -62,6 +101,7 @@ class Ran:
     error: str = ""
     wall_s: float = 0.0
     findings: Findings | None = None
+    parts: tuple[Ran, ...] = ()  # a shared job's: one per member
 
 
 @dataclass
@@ -88,12 +128,12 @@ class Events:
     def begin(self, total: int) -> None:
         """``total`` obligations are about to be looked up or run."""
 
-    def hit(self, job: Task, ran: Ran) -> None:
+    def hit(self, job: Unit, ran: Ran) -> None:
         """``job``'s result (or findings) came from the cache."""
 
-    def started(self, job: Task) -> None: ...
+    def started(self, job: Unit) -> None: ...
 
-    def finished(self, job: Task, ran: Ran) -> None: ...
+    def finished(self, job: Unit, ran: Ran) -> None: ...
 
     def tick(self) -> None:
         """Called a few times a second while children run."""
@@ -124,6 +164,8 @@ def run_jobs(
         _import_engines({job.engine for _, job in jobs if isinstance(job, Job)})
     if any(isinstance(job, VacuityJob) for _, job in jobs):
         import rmpcheck.vacuity  # noqa: F401 - loaded once here, shared by every fork
+    if any(isinstance(job, SharedJob) for _, job in jobs):
+        import rmpcheck.engines.explicit_together  # noqa: F401 - likewise
     with _interrupts() as stop:
         while (pending or running) and not stop.is_set():
             while pending and len(running) < max(1, workers):
@@ -132,18 +174,22 @@ def run_jobs(
                     running[index] = _start(ctx, index, job, inputs(job), solve)
                 except OSError as e:  # no process to be had (fork failed): say so, go on
                     why = f"internal error: could not start a process for this obligation: {e}"
-                    failed = Ran(None, why)
-                    batch.ran[index] = failed
-                    events.finished(job, failed)
+                    for i, member in _members(index, job):
+                        batch.ran[i] = Ran(None, why)
+                        events.finished(member, batch.ran[i])
                     continue
-                events.started(job)
+                for _, member in _members(index, job):
+                    events.started(member)
             _wait(running, timeout=0.2)
             for index in list(running):
                 ran = _collect(running[index])
                 if ran is not None:
                     child = running.pop(index)
-                    batch.ran[index] = ran
-                    events.finished(child.job, ran)
+                    for (i, member), part in zip(
+                        _members(index, child.job), _parts(child.job, ran), strict=True
+                    ):
+                        batch.ran[i] = part
+                        events.finished(member, part)
             events.tick()
         if running:
             batch.interrupted = True
@@ -151,6 +197,24 @@ def run_jobs(
                 _kill(child)
         batch.interrupted = batch.interrupted or bool(pending)
     return batch
+
+
+def _members(index: int, task: Task) -> tuple[tuple[int, Unit], ...]:
+    return task.members if isinstance(task, SharedJob) else ((index, task),)
+
+
+def _parts(task: Task, ran: Ran) -> tuple[Ran, ...]:
+    """A shared job's outcome, one per member (each member's own when it sent them)."""
+    if not isinstance(task, SharedJob):
+        return (ran,)
+    if ran.parts:
+        return ran.parts
+    why = ran.error or (ran.result.reason if ran.result is not None else "no result")
+    return tuple(
+        Ran(_unknown(job, why, ran.wall_s), wall_s=ran.wall_s) if not ran.error
+        else Ran(None, ran.error, ran.wall_s)
+        for _, job in task.members
+    )
 
 
 def _import_engines(names: set[str]) -> None:
@@ -247,6 +311,16 @@ def _collect(child: _Child) -> Ran | None:
 
 def _ran(job: Task, payload: tuple[str, str], elapsed: float) -> Ran:
     kind, body = payload
+    if kind == "shared":
+        assert isinstance(job, SharedJob)
+        return Ran(
+            None,
+            wall_s=elapsed,
+            parts=tuple(
+                _ran(member, part, elapsed)
+                for (_, member), part in zip(job.members, json.loads(body), strict=True)
+            ),
+        )
     if kind == "findings":
         try:
             return Ran(None, wall_s=elapsed, findings=vacuity.loads(body))
@@ -277,6 +351,12 @@ def _gave_up(job: Task, reason: str, elapsed: float) -> Ran:
     """What a task that did not answer gave: unknown, with the reason."""
     if isinstance(job, VacuityJob):
         return Ran(None, wall_s=elapsed, findings=vacuity.undecided(job, reason))
+    if isinstance(job, SharedJob):
+        return Ran(
+            None,
+            wall_s=elapsed,
+            parts=tuple(Ran(_unknown(m, reason, elapsed), wall_s=elapsed) for _, m in job.members),
+        )
     return Ran(_unknown(job, reason, elapsed), wall_s=elapsed)
 
 
@@ -311,6 +391,9 @@ def _child_main(conn: Any, job: Task, given: Any, solve: Solve) -> None:
         limit_memory(job.memory_mb)
         if isinstance(job, VacuityJob):
             payload = vacuity.payload(job, given)
+        elif isinstance(job, SharedJob):
+            model, props = given
+            payload = _solve_shared(job, model, props, at_start)
         else:
             model, props = given
             payload = _solve_one(job, model, props, solve, at_start)
@@ -325,6 +408,30 @@ def _child_main(conn: Any, job: Task, given: Any, solve: Solve) -> None:
             conn.send(("error", "internal error: " + traceback.format_exc()))
     finally:
         os._exit(0)
+
+
+def _solve_shared(
+    job: SharedJob, model: ir.Model, props: ir.PropertySet, at_start: int
+) -> tuple[str, str]:
+    """Every member decided by one search; each part as :func:`_solve_one` reports."""
+    from rmpcheck.engines.explicit_together import check_together
+
+    first = job.first
+    names = [m.prop for _, m in job.members]
+    opts = Options(depth=first.depth, timeout_s=first.timeout, memory_mb=first.memory_mb)
+    together: dict[str, Result] | None
+    try:
+        together = check_together(model, props, names, dict(first.sizes), opts)
+    except Exception:
+        together = None  # not decided together (out of memory, bad input): each says why alone
+
+    def solve(engine: str, ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:
+        if together is None:
+            return engine_solve(engine, ob, sizes, opts)
+        return together[ob.prop.name]
+
+    parts = [_solve_one(m, model, props, solve, at_start) for _, m in job.members]
+    return ("shared", json.dumps(parts))
 
 
 def _mapped_mb() -> int:

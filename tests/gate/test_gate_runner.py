@@ -14,6 +14,7 @@ from gate_solvers import faulty
 from lxml import etree
 
 from rmpcheck.gate import junit, runner, sarif
+from rmpcheck.gate import run as run_module
 from rmpcheck.gate.config import load_config
 from rmpcheck.gate.plan import Plan, make_plan
 from rmpcheck.gate.run import GateOptions, GateReport, run_gate
@@ -170,3 +171,34 @@ def test_bad_input_for_an_obligation_is_exit_2_and_our_bug_exit_3(project: Path)
     assert isinstance(bug, Outcome)
     assert dataclasses.replace(report, outcomes=(ok, bad_input)).exit_code == 2
     assert dataclasses.replace(report, outcomes=(ok, bad_input, bug)).exit_code == 3
+
+
+def test_explicit_claims_of_one_file_share_a_search_and_get_their_own_verdicts(
+    project: Path,
+) -> None:
+    # with the registry's engines, the claims of one property file at one instance
+    # run as one task (engines/explicit_together.py); with any other solver, each
+    # alone: the outcomes must be the same, proofs, refutations and traces alike
+    plan = make_plan(load_config(project / "pyproject.toml"))
+    tasks = run_module._share(plan.jobs, list(range(len(plan.jobs))), engines=True)
+    assert len(tasks) == 2 and all(isinstance(t, runner.SharedJob) for _, t in tasks)
+    assert run_module._share(plan.jobs, list(range(len(plan.jobs))), engines=False) == [
+        (i, j) for i, j in enumerate(plan.jobs)
+    ]
+
+    def alone(engine, ob, sizes, opts):
+        return runner.engine_solve(engine, ob, sizes, opts)
+
+    shared = run_gate(plan, GateOptions(jobs=2, read_cache=False))
+    single = run_gate(plan, GateOptions(jobs=2, read_cache=False, solve=alone))
+    assert shared.exit_code == single.exit_code == 0
+    for a, b in zip(shared.outcomes, single.outcomes, strict=True):
+        assert a.job == b.job and a.status == b.status == "ok"
+        assert a.result is not None and b.result is not None
+        assert (a.result.verdict, a.result.scope) == (b.result.verdict, b.result.scope)
+        assert (a.result.trace is None) == (b.result.trace is None)
+        if a.result.trace is not None and b.result.trace is not None:
+            assert a.result.trace.steps == b.result.trace.steps
+    verdicts = {(o.job.model, o.job.prop): o.result.verdict for o in shared.outcomes if o.result}
+    assert verdicts[("racy", "write_checked")] == "refuted"
+    assert verdicts[("lock", "write_checked")] == "proved"

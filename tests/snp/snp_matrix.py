@@ -57,6 +57,11 @@ class Check:
         """The claim's verdict, from its own entry or the first pattern matching it."""
         return expectation_for({**self.expect, **self.patterns}, claim)
 
+    def sizes_of(self, claim: str) -> dict[str, int] | None:
+        """The claim's own instance, where the matrix gives one; None: the check's."""
+        sizes = self.settings.get(claim, {}).get("instance")
+        return dict(sizes) if isinstance(sizes, dict) else None
+
     def load(self) -> tuple[ir.Model, list[ir.PropertySet]]:
         model = load_model(self.model)
         return model, [load_properties(p, model) for p in self.properties]
@@ -106,9 +111,7 @@ def prove_check(check: Check) -> dict[str, Result]:
     out: dict[str, Result] = {}
     for props in sets:
         special = {
-            p.name: check.settings[p.name]["instance"]
-            for p in props.properties
-            if isinstance(check.settings.get(p.name, {}).get("instance"), dict)
+            p.name: sizes for p in props.properties if (sizes := check.sizes_of(p.name))
         }
         rest = [p.name for p in props.properties if p.kind != "assume" and p.name not in special]
         for r in prove(model, props, property=rest, engine=check.engine, instance=check.instance):

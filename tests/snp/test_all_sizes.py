@@ -2,9 +2,10 @@
 
 Every claim the matrix expects proved (or uncoverable) with scope "all-sizes"
 is proved here with the lemmas its design's property files state, and
-nothing else: inference is off, so the lemmas as written (inferred by
-benchmarks/snp_lemmas.py, none by hand) are the whole certificate, re-checked
-by a fresh solver.
+nothing else: inference is off, so the lemmas as written are the whole
+certificate, re-checked by a fresh solver. Today the matrix expects none:
+the SNP library of two eras is proved at its instances only (docs/snp.md,
+"Proofs for every size", says what inference reaches and what it does not).
 
 The proof path must also fail where it should. tests/snp/oracles holds a
 lemma set written by hand for one correct design (a test oracle, never a
@@ -74,11 +75,13 @@ def test_the_oracle_lemmas_do_not_prove_a_broken_design(broken: str) -> None:
     assert r.verdict in ("refuted", "unknown") and r.certificate is None, r.describe()
 
 
+@pytest.mark.slow  # about 25 s of CPU: inference runs before the CTI is confirmed
 def test_the_inductive_engine_refutes_a_broken_design_with_a_replayed_trace() -> None:
     # consult_at_translation: the conversion slips between the consult and the store;
     # the CTI is a real bug, which bmc at the CTI's sizes confirms before any inference
     model = load_model(RFC / "consult_at_translation.rmp")
     props = load_properties(ROOT / "properties" / "rfc2021" / "host_safety.prop", model)
-    r = inductive.check(compile_obligation(model, props, "no_host_crash"), {}, Options(timeout_s=60))
+    ob = compile_obligation(model, props, "no_host_crash")
+    r = inductive.check(ob, {}, Options(timeout_s=600))
     assert r.verdict == "refuted" and r.trace is not None and r.certificate is None
     assert recheck(r.trace, model, props).ok

@@ -35,7 +35,11 @@ def refutations() -> list[tuple[Check, str]]:
 def diagram(check: Check, claim: str) -> str:
     model, sets = check.load()
     props = next(s for s in sets if any(p.name == claim for p in s.properties))
-    [r] = prove(model, props, property=claim, engine=check.engine, instance=check.instance)
+    sizes = check.sizes_of(claim)
+    if sizes is None:
+        [r] = prove(model, props, property=claim, engine=check.engine, instance=check.instance)
+    else:
+        [r] = prove(model, props, property=claim, engine=check.engine, sizes=sizes)
     assert r.verdict == "refuted" and r.trace is not None, (check.name, claim, r.verdict)
     return text.render(r.trace) + "\n"
 

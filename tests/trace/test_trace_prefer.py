@@ -52,10 +52,13 @@ def busy() -> tuple[ir.Model, ir.PropertySet, Result]:
 
 @pytest.fixture(scope="module")
 def page_freed() -> tuple[ir.Model, ir.PropertySet, Result]:
-    """An SNP witness: buggy_free frees a backing page, touching seven variables."""
-    model = api.load_model(ROOT / "models" / "buggy_free.rmp")
-    props = api.load_properties(ROOT / "properties" / "free_path.prop", model)
-    (r,) = api.prove(model, props, property="page_freed", engine="explicit", instance="small")
+    """An SNP witness: teardown frees a guest page, in nine steps touching eleven
+    variables, one of which an equally short run leaves alone."""
+    model = api.load_model(ROOT / "models" / "rfc2021" / "ignore_reclaim_failure.rmp")
+    props = api.load_properties(ROOT / "properties" / "rfc2021" / "free_path.prop", model)
+    (r,) = api.prove(
+        model, props, property="guest_page_freed", engine="explicit", instance="small"
+    )
     assert r.verdict == "covered" and r.trace is not None
     return model, props, r
 
