@@ -22,11 +22,12 @@ from rmpcheck.engines.base import Deadline, Options, unknown
 from rmpcheck.errors import ConfigError, EngineError, Interrupted
 from rmpcheck.lang import load_model, load_properties
 from rmpcheck.lang.source import did_you_mean
-from rmpcheck.monitor import Obligation, compile_obligation
+from rmpcheck.liveness import compile_claim, deadlock
+from rmpcheck.monitor import Obligation
 from rmpcheck.result import Result
 from rmpcheck.trace.model import Trace
 
-CLAIM_KINDS = ("invariant", "always", "cover", "lemma")
+CLAIM_KINDS = ("invariant", "always", "cover", "lemma", "liveness", "deadlock")
 
 PathOr = str | os.PathLike[str]
 
@@ -136,8 +137,13 @@ def prove(
     options: Options = Options(),  # noqa: B008 - frozen, so a shared default is safe
     vacuity: bool = False,
     isolate: bool = False,
+    deadlock_check: bool = False,
 ) -> list[Result]:
-    """One Result per claim (invariant, always, cover, lemma), in file order.
+    """One Result per claim (invariant, always, cover, lemma, liveness), in file order.
+
+    With ``deadlock_check`` (the CLI's default) the set gets the deadlock claim
+    ``deadlock_free`` too, last (docs/liveness.md, "Deadlock"); naming it in
+    ``property`` asks it alone.
 
     With ``vacuity`` (the CLI's default), every proof is examined for vacuity
     and for being true by construction, at the same sizes, and its
@@ -162,6 +168,8 @@ def prove(
     if not isinstance(props, ir.PropertySet):
         props = load_properties(props, model)
     registry.resolve(engine)  # a bad engine name fails before any work
+    if deadlock_check or _names_deadlock(property):
+        props = deadlock.with_claim(model, props)
     chosen = select(props, property)
     at = resolve_sizes(model, props, sizes, instance)
     results: dict[str, Result] = {}
@@ -171,13 +179,14 @@ def prove(
     # explicit search decides many claims in one search (engines/explicit_together);
     # not where lemmas are in play (they are proved together, below) nor in a sandbox
     together: dict[str, Result] = {}
-    if engine == "explicit" and not isolate and not lemmas and len(chosen) > 1:
+    shared = [p.name for p in chosen if p.kind in ("invariant", "always", "cover")]
+    if engine == "explicit" and not isolate and not lemmas and len(shared) > 1:
         from rmpcheck.engines.explicit_together import check_together
 
-        together = check_together(model, props, [p.name for p in chosen], at, options)
+        together = check_together(model, props, shared, at, options)
 
     def run(name: str, use_lemmas: bool = True) -> None:
-        ob = compile_obligation(model, props, name, use_lemmas=use_lemmas)
+        ob = compile_claim(model, props, name, use_lemmas=use_lemmas)
         r = together.get(name) or _run(engine, ob, at, options, isolate)
         results[name] = r
         rests_on[name] = _assumed(r, ob)
@@ -195,6 +204,11 @@ def prove(
         raise Interrupted(_finished(chosen, results, rests_on, lemmas)) from None
     out = [_with_property_file(results[p.name], props.file) for p in chosen]
     return examine_proofs(model, props, out, at, engine, options) if vacuity else out
+
+
+def _names_deadlock(names: Sequence[str] | str | None) -> bool:
+    wanted = [names] if isinstance(names, str) else list(names or ())
+    return ir.DEADLOCK_CLAIM in wanted
 
 
 def examine_proofs(

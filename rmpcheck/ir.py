@@ -392,6 +392,9 @@ class Model:
     span: Span = field(default=NO_SPAN, compare=False)
     defs: tuple[Def, ...] = field(default=(), compare=False)
     includes: tuple[str, ...] = field(default=(), compare=False)
+    # declared in the model file: which actions are fair, which states are meant to be final
+    fairness: tuple[Fairness, ...] = ()
+    terminal: tuple[Expr, ...] = ()
 
     def action(self, full_name: str) -> Action:
         for a in self.actions:
@@ -412,7 +415,51 @@ class Model:
         raise KeyError(name)
 
 
-PropertyKind = Literal["invariant", "always", "cover", "assume", "lemma"]
+PropertyKind = Literal["invariant", "always", "cover", "assume", "lemma", "liveness", "deadlock"]
+
+FairKind = Literal["weak", "strong"]
+
+
+@dataclass(frozen=True, slots=True)
+class Fairness:
+    """``fair a.x`` (weak) or ``strong_fair a.x``, for each instance of the action.
+
+    Per instance: every argument tuple is its own fairness constraint (weak: an
+    instance enabled from some point on is taken infinitely often; strong: one
+    enabled infinitely often is). ``fair a`` gives one entry per action of a.
+    """
+
+    kind: FairKind
+    action: str  # the action's full name
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+# The name of the built-in deadlock check's claim (rmpcheck.liveness.deadlock)
+DEADLOCK_CLAIM = "deadlock_free"
+
+# A liveness claim's runs stay forever in a state where no action is enabled: the
+# compiled system (rmpcheck.liveness) has this extra action, enabled exactly there,
+# which changes nothing. Traces show it as "no action is enabled".
+STUTTER_ACTOR = "__deadlocked"
+STUTTER_ACTION = f"{STUTTER_ACTOR}.stutter"
+
+LiveOp = Literal["eventually", "always_eventually", "leads_to"]
+
+
+@dataclass(frozen=True, slots=True)
+class Temporal:
+    """The temporal shape of a liveness claim (docs/liveness.md).
+
+    ``eventually goal``, ``always eventually goal`` or ``trigger ~> goal``;
+    ``trigger`` and ``goal`` are state or step formulas. ``params`` are the
+    variables of the claim's leading ``forall``s: fixed for the whole run.
+    """
+
+    op: LiveOp
+    goal: Expr
+    trigger: Expr | None = None
+    params: tuple[BoundVar, ...] = ()
+    span: Span = field(default=NO_SPAN, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -426,6 +473,8 @@ class Property:
     Free variables of a formula (bound by action patterns such as
     ``host.write(t)``) are universally quantified, existentially for ``cover``;
     ``free`` lists them.
+    ``liveness``: ``temporal`` holds the claim; ``formula`` is its goal.
+    ``deadlock``: the built-in deadlock check (rmpcheck.liveness.deadlock).
     """
 
     kind: PropertyKind
@@ -434,6 +483,7 @@ class Property:
     free: tuple[BoundVar, ...] = ()
     doc: str = ""
     span: Span = field(default=NO_SPAN, compare=False)
+    temporal: Temporal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -442,6 +492,9 @@ class PropertySet:
     properties: tuple[Property, ...]
     file: str = ""
     instances: tuple[Instance, ...] = ()
+    # declared in the property file, beside the model's own
+    fairness: tuple[Fairness, ...] = ()
+    terminal: tuple[Expr, ...] = ()
 
     def get(self, name: str) -> Property:
         for p in self.properties:

@@ -108,6 +108,17 @@ class ExprPrinter:
         """The left side of an assignment: ``x`` or ``m[k]``."""
         return select(target.name, [self.item(k) for k in indices]) if indices else target.name
 
+    def temporal(self, t: ir.Temporal, extra: Sequence[ir.BoundVar] = ()) -> str:
+        """A liveness claim's formula: ``forall v: Vcpu. P ~> Q``, ``eventually P``."""
+        if t.op == "leads_to":
+            assert t.trigger is not None
+            body = f"{self.expr(t.trigger, IFF)} ~> {self.expr(t.goal, IFF)}"
+        else:
+            word = "eventually" if t.op == "eventually" else "always eventually"
+            body = f"{word} {self.expr(t.goal)}"
+        params = (*extra, *t.params)
+        return f"forall {binders(params)}. {body}" if params else body
+
     def _expr(self, e: ir.Expr) -> tuple[str, int]:
         if isinstance(e, (ir.BoolLit, ir.IntLit)):
             return scalar(e.value), (UNARY if e.value < 0 else ATOM)

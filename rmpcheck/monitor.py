@@ -116,7 +116,7 @@ class Obligation:
 
     system: System
     prop: Property
-    kind: Literal["safety", "reach"]
+    kind: Literal["safety", "reach", "liveness"]
     target: Expr
     lemmas: tuple[tuple[str, Expr], ...] = field(default=())
 
@@ -287,6 +287,8 @@ def compile_obligation(
     prop = props.get(name)
     if prop.kind == "assume":
         raise ValueError(f"{name} is an assumption, not a claim")
+    if prop.kind == "liveness":
+        raise ValueError(f"{name} is a liveness claim: rmpcheck.liveness compiles it")
     comp = _Compiler({d.name for d in model.state})
     state_assumes, step_assumes = _assumptions(comp, props)
     lemmas: list[tuple[str, Expr]] = []
@@ -310,6 +312,35 @@ def compile_together(
     state_assumes, step_assumes = _assumptions(comp, props)
     targets = tuple(_target(comp, p, ctx) for p, ctx in claims)
     return _system(model, comp, state_assumes, step_assumes), targets
+
+
+def compile_predicates(
+    model: Model,
+    props: PropertySet,
+    preds: Sequence[tuple[Expr, tuple[BoundVar, ...], str]],
+    lemmas: bool = False,
+) -> tuple[System, tuple[Expr, ...], tuple[tuple[str, Expr], ...]]:
+    """One system with ``props``' assumptions and each predicate (formula, variables it
+    may keep free, origin) as a state predicate over it, for liveness claims: a step
+    formula becomes a monitor over its free variables that each step sets to the
+    formula's value at that step (false in the initial state: no step has run).
+    With ``lemmas``, the set's lemmas too."""
+    comp = _Compiler({d.name for d in model.state})
+    state_assumes, step_assumes = _assumptions(comp, props)
+    out: list[Expr] = []
+    for e, keep, origin in preds:
+        if not _needs_step(e):
+            out.append(comp.at_state(e, origin))
+            continue
+        params = tuple(v for v in keep if v in ir.free_vars(e))
+        now = comp.at_step(e, "step", origin)
+        out.append(comp.new_monitor("now", params, BoolLit(False), now, origin, e).ref())
+    found = [
+        (lem.name, comp.at_state(_close(lem, lem.formula), lem.name))
+        for lem in props.properties
+        if lemmas and lem.kind == "lemma"
+    ]
+    return _system(model, comp, state_assumes, step_assumes), tuple(out), tuple(found)
 
 
 def _assumptions(comp: _Compiler, props: PropertySet) -> tuple[list[Expr], list[Expr]]:

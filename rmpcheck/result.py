@@ -39,7 +39,7 @@ class Scope:
 class Certificate:
     """Why a proof holds, in model vocabulary, and whether a fresh solver re-checked it."""
 
-    kind: Literal["inductive-invariant", "k-induction", "lemmas", "state-space"]
+    kind: Literal["inductive-invariant", "k-induction", "lemmas", "state-space", "ranking"]
     formulas: tuple[str, ...]
     rechecked: bool
     detail: str = ""

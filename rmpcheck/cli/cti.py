@@ -89,6 +89,11 @@ def cti(
         raise ConfigError(f"{props_file}: no property {name!r}") from None
     if prop.kind == "assume":
         raise ConfigError(f"{name} is an assumption, not a claim")
+    if prop.kind == "liveness":
+        raise ConfigError(
+            f"{name} is a liveness claim: it has no counterexample to induction; "
+            "rmpcheck prove -e inductive tries to prove it for every size"
+        )
     # one variable per past-time formula, so the CTI's states are the engine's
     ob = merged(compile_obligation(model, props, name, use_lemmas=not no_lemmas))
     status = status_line()

@@ -53,6 +53,7 @@ _SINGLE = (
     "prefs",
     "prefer_budget",
     "vacuity",
+    "deadlock",
 )
 _GATE = ("config", "jobs", "no_cache", "junit", "sarif")
 
@@ -225,5 +226,6 @@ def _flags(names: list[str]) -> str:
         "trace_dir": "--trace-dir",
         "trace_format": "--trace-format",
         "no_cache": "--no-cache",
+        "deadlock": "--deadlock/--no-deadlock",
     }
     return ", ".join(flags.get(n, "--" + n.replace("_", "-")) for n in names)

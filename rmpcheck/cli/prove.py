@@ -17,6 +17,8 @@ from rmpcheck.cli.sizes import instance_option, resolve, size_option
 from rmpcheck.engines.base import DEFAULT_DEPTH
 from rmpcheck.engines.registry import ENGINES
 from rmpcheck.errors import ConfigError
+from rmpcheck.ir import DEADLOCK_CLAIM
+from rmpcheck.liveness.deadlock import with_claim
 from rmpcheck.result import Result
 
 # verdicts that let `prove MODEL PROPS` exit 0
@@ -89,6 +91,13 @@ SETTLED = frozenset({"proved", "covered"})
     help="examine every proof: is a premise unreachable, a disjunct never needed, "
     "the claim true by construction? (docs/vacuity.md)",
 )
+@click.option(
+    "--deadlock/--no-deadlock",
+    default=True,
+    show_default=True,
+    help="also check that some action is enabled in every reachable state that is not "
+    "terminal (the claim deadlock_free; not added when -p names claims)",
+)
 @click.option("--json", "as_json", is_flag=True, help="print one JSON document instead")
 @gate_options
 @reports_errors
@@ -106,12 +115,14 @@ def prove(
     prefs: tuple[str, ...],
     prefer_budget: float,
     vacuity: str,
+    deadlock: bool,
     as_json: bool,
     **gate: object,
 ) -> None:
     """Prove each claim of PROPS about MODEL, or refute it with a replayed trace.
 
-    Each invariant, always, cover and lemma is checked at the instance sizes:
+    Each invariant, always, cover, lemma and liveness claim is checked at the
+    instance sizes, and so is deadlock_free (--no-deadlock: not):
     --size and --instance, else the first instance block of PROPS, else of
     MODEL; the inductive engine (in auto, too) proves for every size. Prints
     a table of verdicts with what each covers ("proved for all sizes",
@@ -154,6 +165,8 @@ def prove(
 
     model = api.load_model(model_file)
     props = api.load_properties(props_file, model)
+    if (deadlock and not names) or DEADLOCK_CLAIM in names:
+        props = with_claim(model, props)
     try:
         api.select(props, names or None)
     except ConfigError as e:

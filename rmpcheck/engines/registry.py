@@ -28,13 +28,34 @@ ENGINES: dict[str, str] = {
 }
 
 
+# the same engines on liveness claims (kind "liveness"): auto runs its members
+# through run(), so they land here too
+LIVENESS: dict[str, str] = {
+    "bmc": "rmpcheck.engines.liveness.lasso:check",
+    "kind": "rmpcheck.engines.liveness.l2s:check_kind",
+    "pdr": "rmpcheck.engines.liveness.l2s:check_pdr",
+    "explicit": "rmpcheck.engines.liveness.explicit:check",
+    "inductive": "rmpcheck.engines.liveness.ranking:check",
+    "auto": "rmpcheck.engines.auto:check",
+}
+
+
 def names() -> list[str]:
     return list(ENGINES)
 
 
 def resolve(engine: str) -> EngineFn:
     """The check function of ``engine``; a ConfigError naming the valid engines if unknown."""
-    target = ENGINES.get(engine)
+    return _load(engine, ENGINES)
+
+
+def resolve_liveness(engine: str) -> EngineFn:
+    """The check function of ``engine`` for liveness claims."""
+    return _load(engine, LIVENESS)
+
+
+def _load(engine: str, table: Mapping[str, str]) -> EngineFn:
+    target = table.get(engine)
     if target is None:
         raise ConfigError(f"unknown engine {engine!r}; valid engines: {', '.join(ENGINES)}")
     module, _, attr = target.partition(":")
@@ -53,5 +74,5 @@ def run(engine: str, ob: Obligation, sizes: Mapping[str, int], opts: Options) ->
     instruction on (engines.limits): running out of time or memory is "unknown"."""
     from rmpcheck.engines.limits import bounded
 
-    check = resolve(engine)
+    check = resolve_liveness(engine) if ob.kind == "liveness" else resolve(engine)
     return bounded(engine, ob, opts, lambda: check(ob, sizes, opts))

@@ -23,6 +23,7 @@ from rmpcheck.gate.fingerprint import obligation_key, properties_for
 from rmpcheck.gate.locate import ConfigErrors, KeyPath
 from rmpcheck.gate.settings import Check, Expectation, GateConfig, Settings, Sizes
 from rmpcheck.lang.source import did_you_mean
+from rmpcheck.liveness import deadlock
 
 # the claims whose proofs the gate examines for vacuity (a cover needs nothing)
 EXAMINED = ("invariant", "always", "lemma")
@@ -145,11 +146,19 @@ class _Planner:
         jobs: list[Job] = []
         claims: set[str] = set()
         ekey = self.config.key("check", check.index, "expect")
+        # the deadlock check runs where a check names it, with the first property file
+        # written for each model (docs/ci.md): the shipped matrix never asks for it
+        owner: dict[Path, Path] = {}
         for mf, pf in self.pairs(check):
             model = self.model(mf)
             ps = self.prop_set(pf, mf)
+            if ir.DEADLOCK_CLAIM in check.expect and mf not in owner:
+                owner[mf] = pf
+                ps = self.props[(pf, mf)] = deadlock.with_claim(model, ps)
             missing: list[str] = []
             for prop in ps.properties:
+                if prop.kind == "deadlock" and owner.get(mf) != pf:
+                    continue  # added for another check, or another property file
                 if prop.kind == "assume":
                     if prop.name in check.expect:
                         self.errors.add(

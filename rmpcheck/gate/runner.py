@@ -459,11 +459,11 @@ def _starved() -> bool:
 def _solve_one(
     job: Job, model: ir.Model, props: ir.PropertySet, solve: Solve, at_start: int = 0
 ) -> tuple[str, str]:
-    from rmpcheck.monitor import compile_obligation
+    from rmpcheck.liveness import compile_claim
 
     start = time.monotonic()
     try:
-        ob = compile_obligation(model, props, job.prop)
+        ob = compile_claim(model, props, job.prop)
         opts = Options(depth=job.depth, timeout_s=job.timeout, memory_mb=job.memory_mb)
         result = solve(job.engine, ob, dict(job.sizes), opts)
         if not isinstance(result, Result):

@@ -58,6 +58,16 @@ RULES: tuple[tuple[str, str, str], ...] = (
         "A lemma is an auxiliary invariant that proofs may assume; it must itself be proved.",
     ),
     (
+        "liveness",
+        "A liveness claim's verdict differs from the expected one",
+        "A liveness claim must hold on every fair infinite run (docs/language.md, Liveness).",
+    ),
+    (
+        "deadlock",
+        "The deadlock check's verdict differs from the expected one",
+        "Some action must be enabled in every reachable state that is not terminal.",
+    ),
+    (
         "vacuity",
         "A proof is vacuous or true by construction, and that is not expected (or no longer so)",
         "A premise that never holds, a disjunct never needed, or a claim that holds whatever "

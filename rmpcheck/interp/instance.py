@@ -59,6 +59,10 @@ class Instance:
             f = self._preds[e] = self._compiler.predicate(e)
         return f
 
+    def function(self, e: ir.Expr, params: Sequence[ir.BoundVar]) -> Callable[..., Any]:
+        """``f(s, *values)``: an expression with free variables ``params``, compiled."""
+        return self._compiler.function(e, params)
+
     def step_predicate(self, e: ir.Expr, action: ir.Action) -> Callable[..., Any]:
         """``f(s, t, *args)``: a closed step formula at a step of ``action`` with ``args``."""
         return self._compiler.step_function(e, action)

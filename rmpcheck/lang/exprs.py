@@ -11,6 +11,7 @@ from rmpcheck import ir
 from rmpcheck.build import arith
 from rmpcheck.lang import syntax as S
 from rmpcheck.lang.inline import inline
+from rmpcheck.lang.liveness import misplaced
 from rmpcheck.lang.scope import DefInfo, Globals, Scope, bind, compatible, describe
 from rmpcheck.lang.source import Reporter, did_you_mean
 
@@ -311,6 +312,9 @@ class ExprChecker:
     # ------------------------------------------------------------ operators
 
     def _unary(self, e: S.Unary, scope: Scope, expected: ir.Type | None) -> ir.Expr | None:
+        if e.op in ("eventually", "always eventually"):
+            misplaced(self.rep, e)
+            return None
         if e.op in _PAST and self._only_in_property(e, f"the past-time operator '{e.op}'"):
             return None
         # `!x == y` and `prev x == y` apply the operator to x alone
@@ -324,6 +328,9 @@ class ExprChecker:
 
     def _binary(self, e: S.Binary, scope: Scope, expected: ir.Type | None) -> ir.Expr | None:
         op = e.op
+        if op == "~>":
+            misplaced(self.rep, e)
+            return None
         if op in _CONNECTIVES or op == "since":
             if op == "since" and self._only_in_property(e, "the past-time operator 'since'"):
                 return None

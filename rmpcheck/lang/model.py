@@ -6,6 +6,7 @@ from rmpcheck import ir
 from rmpcheck.bounds import MAX_SORT_SIZE
 from rmpcheck.bulk import order_dependent_writes
 from rmpcheck.errors import Span
+from rmpcheck.lang import liveness
 from rmpcheck.lang import syntax as S
 from rmpcheck.lang.exprs import ExprChecker
 from rmpcheck.lang.scope import DefInfo, Globals, Scope, bind, describe
@@ -18,6 +19,8 @@ MODEL_ONLY = (S.SortD, S.EnumD, S.StateD, S.InitD, S.ActorD, S.ActionD)
 
 def a_kind(kind: str) -> str:
     """ "an invariant", "a lemma": a property kind with its article."""
+    if kind == "liveness":
+        return "a liveness claim"
     return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
 
 
@@ -156,6 +159,9 @@ class ModelChecker:
             a for d in decls if isinstance(d, S.ActionD) if (a := self._action(d)) is not None
         )
         instances = check_instances(g, rep, decls)
+        names = [a.full_name for a in actions]
+        fair = liveness.fairness(rep, decls, names, [a.name for a in actors if a is not None])
+        terminal = liveness.terminal(self.ex, decls, state_only=False)
         return ir.Model(
             header.name,
             header.doc,
@@ -170,6 +176,8 @@ class ModelChecker:
             header.span,
             defs,
             includes,
+            fair,
+            terminal,
         )
 
     def _actor(self, d: S.ActorD) -> ir.Actor | None:

@@ -171,6 +171,18 @@ class _Builder(Transformer_NonRecursive):
     def prop_kind(self, meta: Meta, c: list[Any]) -> str:
         return str(c[0])
 
+    def fairness(self, meta: Meta, c: list[Any]) -> S.FairnessD:
+        kind, actor, action = c
+        end = action if action is not None else actor
+        span = Span(self.path, actor.line, actor.column, end.end_line, end.end_column)
+        return S.FairnessD(kind == "strong_fair", str(actor), action and str(action), span)
+
+    def fair_kind(self, meta: Meta, c: list[Any]) -> str:
+        return str(c[0])
+
+    def terminal(self, meta: Meta, c: list[Any]) -> S.TerminalD:
+        return S.TerminalD(c[0], self.span(meta))
+
     def params(self, meta: Meta, c: list[Any]) -> tuple[S.Binder, ...]:
         return tuple(b for b in c if b is not None)
 
@@ -245,6 +257,9 @@ class _Builder(Transformer_NonRecursive):
 
     def unary(self, meta: Meta, c: list[Any]) -> S.Unary:
         return S.Unary(str(c[0]), c[1], self.span(meta))
+
+    def always_eventually(self, meta: Meta, c: list[Any]) -> S.Unary:
+        return S.Unary("always eventually", c[2], self.span(meta))
 
     def neg_int(self, meta: Meta, c: list[Any]) -> S.Lit:
         return S.Lit(-self.number(c[1]), self.span(meta))

@@ -90,9 +90,19 @@ def model_to_text(model: ir.Model) -> str:
     for act in model.actions:
         out += ["", f"action {act.full_name}({binders(act.params)}){_doc(act.doc)} {{"]
         out += [*p.stmts(act.body, "  "), "}"]
+    out += _liveness_decls(p, model.fairness, model.terminal)
     if model.instances:
         out += ["", *(_instance(i) for i in model.instances)]
     return "\n".join(out) + "\n"
+
+
+def _liveness_decls(
+    p: Printer, fairness: Iterable[ir.Fairness], terminal: Iterable[ir.Expr]
+) -> list[str]:
+    """``fair a.x`` and ``terminal: e`` lines (an actor-wide declaration, one per action)."""
+    out = [f"{'strong_fair' if f.kind == 'strong' else 'fair'} {f.action}" for f in fairness]
+    out += [f"terminal: {p.expr(e)}" for e in terminal]
+    return ["", *out] if out else []
 
 
 def properties_to_text(props: ir.PropertySet, model: ir.Model | None = None) -> str:
@@ -108,15 +118,26 @@ def properties_to_text(props: ir.PropertySet, model: ir.Model | None = None) -> 
     for prop in props.properties:
         f = prop.formula
         # the checker makes a free variable only of a bare name in a pattern
+        parts = (
+            [f]
+            if prop.temporal is None or prop.temporal.trigger is None
+            else [f, prop.temporal.trigger]
+        )
         pattern_vars = {
             a.name
-            for x in ir.walk(f)
+            for part in parts
+            for x in ir.walk(part)
             if isinstance(x, ir.ActionIs)
             for a in x.args
             if isinstance(a, ir.BoundVar)
         }
         unbound = tuple(v for v in prop.free if v.name not in pattern_vars)
+        if prop.temporal is not None:
+            text = p.temporal(prop.temporal, unbound)
+            out.append(f"{prop.kind} {prop.name}{_doc(prop.doc)}: {text}")
+            continue
         if unbound:
             f = ir.Quant("exists" if prop.kind == "cover" else "forall", unbound, f)
         out.append(f"{prop.kind} {prop.name}{_doc(prop.doc)}: {p.expr(f)}")
+    out += _liveness_decls(p, props.fairness, props.terminal)
     return "\n".join(out) + "\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rmpcheck import ir
 from rmpcheck.errors import Span
+from rmpcheck.lang import liveness
 from rmpcheck.lang import syntax as S
 from rmpcheck.lang.exprs import ExprChecker
 from rmpcheck.lang.loader import Flat
@@ -56,14 +57,22 @@ def check_properties(flat: Flat, model: ir.Model, rep: Reporter) -> ir.PropertyS
     check_defs(ex)
     props = []
     for d in flat.decls:
-        if isinstance(d, S.PropertyD) and g.declare(
+        if isinstance(d, S.PropertyD) and d.name == liveness.DEADLOCK_CLAIM:
+            rep.error(
+                d.span,
+                f"'{d.name}' is the name of the built-in deadlock check",
+                "rename this claim; declare intended final states with 'terminal: ...'",
+            )
+        elif isinstance(d, S.PropertyD) and g.declare(
             rep, "property", d.name, a_kind(d.kind), d.span
         ):
             p = _property(ex, d)
             if p is not None:
                 props.append(p)
     instances = check_instances(g, rep, flat.decls)
-    return ir.PropertySet(model.name, tuple(props), flat.root.path, instances)
+    fair = liveness.fairness(rep, flat.decls, list(g.actions), list(g.actors))
+    terminal = liveness.terminal(ex, flat.decls, state_only=True)
+    return ir.PropertySet(model.name, tuple(props), flat.root.path, instances, fair, terminal)
 
 
 def _check_for_clauses(flat: Flat, model: ir.Model, rep: Reporter) -> None:
@@ -86,6 +95,8 @@ def _property(ex: ExprChecker, d: S.PropertyD) -> ir.Property | None:
     scope = _implicit_vars(ex, d.formula)
     if scope is None:
         return None
+    if d.kind == "liveness":
+        return liveness.claim(ex, d, scope)
     f = ex.check_bool(d.formula, scope, f"the formula of {d.kind} {d.name}")
     if f is None:
         return None
@@ -173,7 +184,7 @@ def _state_formula(rep: Reporter, kind: str, f: ir.Expr) -> bool:
                 "state a step property with 'always'",
             )
             ok = False
-    for x in _outside_past(f):
+    for x in liveness.outside_past(f):
         rep.error(
             x.span,
             f"{a_kind(kind)} is about one state; the action pattern {x.action}(...) "
@@ -183,11 +194,3 @@ def _state_formula(rep: Reporter, kind: str, f: ir.Expr) -> bool:
         )
         ok = False
     return ok
-
-
-def _outside_past(e: ir.Expr) -> list[ir.ActionIs]:
-    if isinstance(e, ir.ActionIs):
-        return [e]
-    if isinstance(e, ir.Past):
-        return []
-    return [x for c in ir.children(e) for x in _outside_past(c)]

@@ -114,7 +114,7 @@ class Index:
 
 @dataclass(frozen=True, slots=True)
 class Unary:
-    op: str  # "!", "prev", "once", "historically"
+    op: str  # "!", "prev", "once", "historically"; "eventually", "always eventually"
     arg: Expr
     span: Span
 
@@ -299,7 +299,38 @@ class PropertyD:
     span: Span
 
 
-Decl = IncludeD | SortD | EnumD | StateD | DefD | InitD | ActorD | ActionD | InstanceD | PropertyD
+@dataclass(frozen=True, slots=True)
+class FairnessD:
+    """``fair kvm.resume``, ``strong_fair host`` (every action of actor host)."""
+
+    strong: bool
+    actor: str
+    action: str | None  # None: every action of the actor
+    span: Span  # of the name(s)
+
+
+@dataclass(frozen=True, slots=True)
+class TerminalD:
+    """``terminal: vm == vm_dead``: states the deadlock check accepts as final."""
+
+    cond: Expr
+    span: Span
+
+
+Decl = (
+    IncludeD
+    | SortD
+    | EnumD
+    | StateD
+    | DefD
+    | InitD
+    | ActorD
+    | ActionD
+    | InstanceD
+    | PropertyD
+    | FairnessD
+    | TerminalD
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,6 +44,8 @@ _EXPR_START = {
     "PREV",
     "ONCE",
     "HISTORICALLY",
+    "EVENTUALLY",
+    "ALWAYS",  # always eventually
 }
 _STMT_START = {"REQUIRE", "IF", "CHOOSE", "FORALL", "NAME", "PRIMED_NAME", "SEMICOLON"}
 _DECL_START = {
@@ -62,10 +64,15 @@ _DECL_START = {
     "COVER",
     "ASSUME",
     "LEMMA",
+    "LIVENESS",
+    "FAIR",
+    "STRONG_FAIR",
+    "TERMINAL",
     "SEMICOLON",
 }
 _TYPE_START = {"BOOL", "NAME", "INT", "MINUS"}
 _OPERATORS = {
+    "LEADSTO",
     "IFF",
     "IMPLIES",
     "OR",
@@ -196,7 +203,7 @@ def _found_words(tok: Token, spell: dict[str, str], keywords: set[str]) -> str:
     return f"'{tok}'"
 
 
-_PROPERTY_KINDS = {"INVARIANT", "ALWAYS", "COVER", "ASSUME", "LEMMA"}
+_PROPERTY_KINDS = {"INVARIANT", "ALWAYS", "COVER", "ASSUME", "LEMMA", "LIVENESS"}
 
 
 def _hint(tok: Token, expected: set[str], keywords: set[str], ctx: _Context) -> str | None:

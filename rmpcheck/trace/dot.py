@@ -49,7 +49,9 @@ def render(trace: Trace, show: str = "changed") -> str:
         nodes.append(f"s{i} [{', '.join(attrs)}];")
     out += _clusters(trace, nodes)
     if trace.loop is not None:
-        out.append(f'  s{len(trace.steps) - 1} -> s{trace.loop} [style=dashed, label="loop"];')
+        # the last state is the loop's first: the steps after it repeat forever
+        same = quote(f"is state {trace.loop}: loop")
+        out.append(f"  s{len(trace.steps) - 1} -> s{trace.loop} [style=dashed, label={same}];")
     for i, step in enumerate(trace.steps[1:], start=1):
         label = f"{step.index}. {layout.call(step)}"
         if step.choices:
@@ -62,6 +64,8 @@ def render(trace: Trace, show: str = "changed") -> str:
 def _clusters(trace: Trace, nodes: list[str]) -> list[str]:
     """Step 0 on its own; every other state in the cluster of the column that reached it."""
     out = [f"  {nodes[0]}"]
+    # a stuttering step has no column: its state stands outside every cluster
+    out += [f"  {nodes[i]}" for i, s in enumerate(trace.steps) if layout.stutters(s)]
     cols = layout.columns(trace)
     for k, col in enumerate(cols):
         members = [

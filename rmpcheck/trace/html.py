@@ -64,6 +64,8 @@ tbody th { background: #f6f8fa; position: sticky; left: 0; font-weight: 500; }
 td.chg { background: #fff1b8; font-weight: 600; }
 td.last { border-left: 2px solid #b42318; border-right: 2px solid #b42318; }
 th.act { font-weight: 400; color: #57606a; }
+.loop { grid-column: 1 / -1; color: #8250df; font-weight: 600; font-size: 12px;
+  border-top: 2px dashed #8250df; margin-top: 6px; padding-top: 2px; overflow-wrap: anywhere; }
 """
 
 
@@ -124,7 +126,10 @@ def sequence(trace: Trace) -> str:
     for i, step in enumerate(trace.steps):
         if step.index == 0:
             continue
-        col = where[layout.column_of(step)]
+        if trace.loop is not None and step.index == trace.loop + 1:
+            text = escape(f"loop: {layout.loop_text(trace)}")
+            out.append(f'<div class="loop" id="loop">{text}</div>')
+        col = where.get(layout.column_of(step), 0)
         out.append(f'<div class="num">{step.index}</div>')
         for k in range(len(cols)):
             if k != col:

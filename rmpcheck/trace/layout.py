@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from rmpcheck import ir
 from rmpcheck.ir_text import scalar, select
 from rmpcheck.trace import values
 from rmpcheck.trace.model import Step, Trace
@@ -70,7 +71,7 @@ def columns(trace: Trace) -> list[Column]:
     instances of one actor side by side, in the order of their elements."""
     seen: dict[tuple[str, Any], Column] = {}
     for s in trace.steps:
-        if s.index > 0 and column_of(s) not in seen:
+        if s.index > 0 and column_of(s) not in seen and not stutters(s):
             seen[column_of(s)] = Column(s.actor or "", s.role or s.actor or "", s.lane)
     first: dict[str, int] = {}
     for i, c in enumerate(seen.values()):
@@ -119,8 +120,27 @@ def show_key(k: Any) -> str:
     return ", ".join(show(x) for x in k) if isinstance(k, tuple) else show(k)
 
 
+# how a step of ir.STUTTER_ACTION reads (a liveness lasso that ends in a deadlock)
+STUTTER = "(no action is enabled: the run stays in this state)"
+
+
+def stutters(step: Step) -> bool:
+    return step.action == ir.STUTTER_ACTION
+
+
+def loop_text(trace: Trace) -> str:
+    """What a lasso's loop does, drawn where it starts: ``steps 2-4 repeat forever (state
+    4 is state 1)``, or, for a run stuck where nothing is enabled, that it stays there."""
+    k, n = trace.loop, trace.length
+    if all(stutters(s) for s in trace.steps[(k or 0) + 1 :]):
+        return f"the run stays in state {k} forever: no action is enabled"
+    return f"steps {(k or 0) + 1}-{n} repeat forever (state {n} is state {k})"
+
+
 def call(step: Step, with_actor: bool = True) -> str:
     """``host.write(t=Thread0)``; without the actor, ``write(t=Thread0)``."""
+    if stutters(step):
+        return STUTTER
     if step.action is None:  # a trace from another tool that does not say
         return "(a step)"
     name = step.action if with_actor else step.action.partition(".")[2] or step.action
@@ -209,12 +229,29 @@ def verdict(trace: Trace) -> str:
         if trace.loop is not None:
             out += f" and loops back to state {trace.loop}"
         return out
+    if trace.property_kind == "liveness" and trace.loop is not None:
+        return _liveness_verdict(trace)
+    if trace.property_kind == "deadlock":
+        return f"{trace.property} is violated at step {last}: no action is enabled there"
     if trace.kind == "witness":
         out = f"{trace.property} is reached at step {last}"
     else:
         kind = f"{trace.property_kind} " if trace.property_kind else ""
         out = f"{kind}{trace.property} is violated at step {last}"
     return out + culprit_text(trace)
+
+
+def _liveness_verdict(trace: Trace) -> str:
+    """``liveness served is violated, for p=Proc0: from step 1 on, pc[p] == critical
+    never holds (steps 2-4 repeat forever)``."""
+    out = f"liveness {trace.property} is violated{culprit_text(trace)}"
+    since, goal = trace.meta.get("pending_from"), trace.meta.get("goal")
+    if isinstance(since, int) and isinstance(goal, str):
+        out += f": from step {since} on, {goal} never holds"
+    assert trace.loop is not None
+    if all(stutters(s) for s in trace.steps[trace.loop + 1 :]):
+        return out + f" (no action is enabled in state {trace.loop})"
+    return out + f" (steps {trace.loop + 1}-{trace.length} repeat forever)"
 
 
 def culprit_text(trace: Trace) -> str:

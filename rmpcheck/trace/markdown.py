@@ -32,6 +32,12 @@ def render(trace: Trace, show: Show = "changed") -> str:
     where = {(c.actor, c.lane): i for i, c in enumerate(cols)}
     for i, step in enumerate(trace.steps):
         cells = [""] * len(cols)
+        if trace.loop is not None and step.index == trace.loop + 1:
+            mark = f"*loop: {_esc(layout.loop_text(trace))}*"
+            out.append("| " + " | ".join(["", *cells, mark]) + " |")
+        if layout.stutters(step):
+            out.append("| " + " | ".join([str(step.index), *cells, _esc(layout.STUTTER)]) + " |")
+            continue
         if step.index == 0:
             what = [_code(layout.summarize(k, v)) for k, v in step.state.items()]
             first = f"*{_esc(layout.first_state(trace))}*"
@@ -67,10 +73,18 @@ def mermaid(trace: Trace, cols: list[layout.Column]) -> list[str]:
     for i, step in enumerate(trace.steps):
         if step.index == 0:
             continue
+        if trace.loop is not None and step.index == trace.loop + 1:
+            out.append(f"    loop {_mer(layout.loop_text(trace))}")
+        if layout.stutters(step):
+            span = f"{ids[(cols[0].actor, cols[0].lane)]},{ids[(cols[-1].actor, cols[-1].lane)]}"
+            out.append(f"    Note over {span}: {step.index}. {_mer(layout.STUTTER)}")
+            continue
         who = ids[layout.column_of(step)]
         what = [str(c) for c in layout.changes(trace.steps[i - 1], step)]
         note = "<br/>".join(_mer(x) for x in [f"{step.index}. {layout.call(step, False)}", *what])
         out.append(f"    Note over {who}: {note}")
+    if trace.loop is not None:
+        out.append("    end")
     out.append("```")
     return out
 

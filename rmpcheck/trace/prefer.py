@@ -58,6 +58,8 @@ def _one(
     start = time.monotonic()
     if trace.meta.get("cti"):
         note = "kept: a counterexample to induction does not start in an initial state"
+    elif trace.loop is not None:
+        note = "kept: a lasso's loop must close and stay fair, which the search does not keep"
     else:
         try:
             # lemmas do not restrict runs, so the obligation without them replays the same

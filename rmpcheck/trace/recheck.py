@@ -16,10 +16,13 @@ from typing import Any
 
 from rmpcheck import ir
 from rmpcheck.errors import ConfigError, TraceError
-from rmpcheck.interp import Instance, State
+from rmpcheck.interp import ActionInstance, Instance, State
 from rmpcheck.ir_text import ExprPrinter, binders
-from rmpcheck.monitor import Obligation, System, compile_obligation
+from rmpcheck.liveness import LiveObligation, compile_claim, deadlock
+from rmpcheck.liveness.obligation import with_stutter
+from rmpcheck.monitor import Obligation, System
 from rmpcheck.trace import layout
+from rmpcheck.trace.lasso import examine, goal_text
 from rmpcheck.trace.model import Step, Trace
 from rmpcheck.trace.why import why_disabled
 
@@ -58,26 +61,34 @@ def recheck(trace: Trace, model: ir.Model, props: ir.PropertySet | None = None) 
             f"the trace is for model {trace.model!r}, but the model file defines {model.name!r}"
         )
     ob = _obligation(trace, model, props)
+    if any(layout.stutters(s) for s in trace.steps):
+        model = with_stutter(model)  # the trace stays where no action is enabled
     try:
         inst = Instance(ob.system if ob is not None else System(model), trace.sizes)
     except ConfigError as e:
         return Outcome(False, f"step 0: the instance no longer fits the model: {e}", 0)
     try:
-        end = _replay(inst, trace)
-        if ob is not None:
-            _check_end(inst, ob, trace, end)
+        run = _replay(inst, trace)
+        if isinstance(ob, LiveObligation):
+            _check_lasso(inst, ob, trace, run)
+        elif ob is not None:
+            _check_end(inst, ob, trace, run[-1][1])
     except _Fail as f:
         return Outcome(False, f"step {f.step}: {f.why}", f.step, ob is not None)
     what = f"{trace.length} step(s) replay on {model.name}"
     if ob is None:
         return Outcome(True, what)
     verdict = "reached" if ob.kind == "reach" else "violated"
+    if isinstance(ob, LiveObligation):
+        verdict = "violated by the loop"
     return Outcome(True, f"{what}; {trace.property} is still {verdict} at the end", None, True)
 
 
 def _obligation(trace: Trace, model: ir.Model, props: ir.PropertySet | None) -> Obligation | None:
     if props is None:
         return None
+    if trace.property_kind == "deadlock":
+        props = deadlock.with_claim(model, props)
     names = [p.name for p in props.properties if p.kind != "assume"]
     if trace.property not in names:
         have = ", ".join(names) or "none"
@@ -85,10 +96,10 @@ def _obligation(trace: Trace, model: ir.Model, props: ir.PropertySet | None) -> 
             f"the trace is for property {trace.property!r}, which the property file does not "
             f"define (it has: {have})"
         )
-    return compile_obligation(model, props, trace.property)
+    return compile_claim(model, props, trace.property)
 
 
-def _replay(inst: Instance, trace: Trace) -> State:
+def _replay(inst: Instance, trace: Trace) -> list[tuple[ActionInstance | None, State]]:
     model = inst.model
     n = len(model.state)
     first = _read_state(inst, trace.steps[0], 0)
@@ -99,20 +110,41 @@ def _replay(inst: Instance, trace: Trace) -> State:
         if not inst.holds(c, cur):
             text = ExprPrinter(model.enums).expr(c)
             raise _Fail(0, f"the initial state does not satisfy init: {text} is false")
+    run: list[tuple[ActionInstance | None, State]] = [(None, cur)]
     for i, step in enumerate(trace.steps[1:], start=1):
         action, args = _read_call(inst, step, i)
         want = _read_state(inst, step, i)
         succ = inst.step(cur, action.full_name, args)
-        match = [t for _, t in succ if t[:n] == want]
+        match = [(ai, t) for ai, t in succ if t[:n] == want]
         if match:
-            cur = match[0]
+            run.append(match[0])
+            cur = match[0][1]
             continue
         call = layout.call(step)
         if not succ:
             raise _Fail(i, f"{call} is not enabled: {why_disabled(inst, action, args, cur)}")
         raise _Fail(i, f"{call} no longer reaches the recorded state: "
                     + _difference(inst, succ[0][1], step))
-    return cur
+    return run
+
+
+def _check_lasso(
+    inst: Instance, ob: LiveObligation, trace: Trace, run: list[tuple[ActionInstance | None, State]]
+) -> None:
+    """The trace's loop must still close, stay pending and be fair (trace/lasso.py)."""
+    n = trace.length
+    if trace.loop is None:
+        raise _Fail(n, f"the trace has no loop, so it cannot refute liveness claim {ob.prop.name}")
+    seen = examine(inst, ob, run, trace.loop)
+    if not seen.closes:
+        raise _Fail(n, f"every step replays, but state {n} is no longer state {trace.loop}: "
+                    "the loop does not close")
+    if seen.values is None:
+        raise _Fail(n, f"every step replays, but {goal_text(ob)} now holds on the loop (or "
+                    "nothing is pending there): the lasso no longer refutes the claim")
+    if seen.starved:
+        raise _Fail(n, f"every step replays, but the loop is no longer fair to "
+                    f"{', '.join(seen.starved)}")
 
 
 def _check_end(inst: Instance, ob: Obligation, trace: Trace, end: State) -> None:

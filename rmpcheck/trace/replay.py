@@ -28,6 +28,24 @@ def build_trace(
 ) -> Trace:
     """Replay ``states[0] -actions[0]-> states[1] ...`` (raw values; only the model's
     own variables are compared, monitors are recomputed) and build the Trace."""
+    run = replay_run(inst, states, actions, engine)
+    cur = run[-1][1]
+    holds = inst.holds(ob.target, cur)
+    if ob.kind == "safety" and holds:
+        raise InternalError(f"{engine}: counterexample ends in a state where the claim holds")
+    if ob.kind == "reach" and not holds:
+        raise InternalError(f"{engine}: witness ends in a state where the cover is false")
+    return trace_of_run(inst, ob, run, engine)
+
+
+def replay_run(
+    inst: Instance,
+    states: Sequence[Sequence[Any]],
+    actions: Sequence[tuple[str, Sequence[Any]]],
+    engine: str,
+) -> list[tuple[ActionInstance | None, State]]:
+    """The run ``states[0] -actions[0]-> ...`` re-executed on the interpreter, with
+    monitors; an InternalError naming the first step that does not replay."""
     if len(states) != len(actions) + 1:
         raise InternalError(f"{engine}: {len(states)} states for {len(actions)} actions")
     n = len(inst.model.state)
@@ -46,12 +64,7 @@ def build_trace(
             )
         ai, cur = nxt[0]
         run.append((ai, cur))
-    holds = inst.holds(ob.target, cur)
-    if ob.kind == "safety" and holds:
-        raise InternalError(f"{engine}: counterexample ends in a state where the claim holds")
-    if ob.kind == "reach" and not holds:
-        raise InternalError(f"{engine}: witness ends in a state where the cover is false")
-    return trace_of_run(inst, ob, run, engine)
+    return run
 
 
 def trace_of_run(

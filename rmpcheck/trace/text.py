@@ -54,6 +54,11 @@ def render(trace: Trace, show: Show = "changed", width: int = WIDTH) -> str:
             items = [layout.summarize(k, v) for k, v in step.state.items()]
             out += _pack(items, width, " " * detail)
             continue
+        if trace.loop is not None and step.index == trace.loop + 1:
+            out.append(f"-- loop: {layout.loop_text(trace)}")
+        if layout.stutters(step):
+            out.append(num + layout.STUTTER)
+            continue
         else:
             out += _row(num, step, where.get(layout.column_of(step), 0), widths)
             lines = [str(c) for c in layout.changes(trace.steps[i - 1], step)]

@@ -114,7 +114,8 @@ def _stop(proc: subprocess.Popen[str], sig: signal.Signals, workers: list[int]) 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_prove_stops_and_prints_the_claims_that_finished(tmp_path: Path, sig) -> None:
-    proc = _start(tmp_path, "prove", "slow.rmp", "slow.prop", "-e", "bmc", "--depth", "100000")
+    args = ("slow.rmp", "slow.prop", "-e", "bmc", "--depth", "100000", "--no-deadlock")
+    proc = _start(tmp_path, "prove", *args)
     seen: list[int] = []
 
     def second_claim_running() -> bool:
@@ -130,7 +131,7 @@ def test_prove_stops_and_prints_the_claims_that_finished(tmp_path: Path, sig) ->
 
 
 def test_auto_members_die_with_the_claim(tmp_path: Path) -> None:
-    proc = _start(tmp_path, "prove", "slow.rmp", "cti.prop", "--depth", "100000")
+    proc = _start(tmp_path, "prove", "slow.rmp", "cti.prop", "--depth", "100000", "--no-deadlock")
     workers: list[int] = []
 
     def members_running() -> bool:

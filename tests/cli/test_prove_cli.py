@@ -250,6 +250,7 @@ cover busy: (exists t: Thread. step[t] != idle)
 def test_prefer_actors_shows_an_equally_short_witness_with_fewer_actors(files):
     (files / "busy.prop").write_text(BUSY)
     args = ["prove", str(files / "race.rmp"), str(files / "busy.prop"), "-e", "explicit"]
+    args.append("--no-deadlock")
     plain = json.loads(run(*args, "--json").output)["results"][0]
     r = run(*args, "--json", "--prefer", "actors")
     assert r.exit_code == 0, r.output

@@ -214,13 +214,13 @@ expect = { write_checked = "proved", host_writes = "covered" }
 
 def test_assumption_has_no_verdict(project: Path) -> None:
     (project / "properties" / "write.prop").write_text(
-        "properties for lock\n\nassume fair: true\n"
+        "properties for lock\n\nassume fair_env: true\n"
         "invariant write_checked: forall t: Thread. step[t] == consulted -> !assigned[target[t]]\n"
     )
-    text = HEAD + LOCK_CHECK + """expect = { write_checked = "proved", fair = "proved" }
+    text = HEAD + LOCK_CHECK + """expect = { write_checked = "proved", fair_env = "proved" }
 """
     msg = config_error(write_config(project, text))
-    assert "fair is an assumption, not a claim" in msg
+    assert "fair_env is an assumption, not a claim" in msg
 
 
 def test_toml_syntax_error_is_located(project: Path) -> None:

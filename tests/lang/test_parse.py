@@ -285,7 +285,7 @@ def test_property_kinds_docs_defs_and_instances() -> None:
     invariant i "lock is off": quiet
     always a: lock' -> lock
     cover c: exists t: Thread. step[t] == consulted
-    assume fair: quiet
+    assume fair_env: quiet
     lemma l: once guest.psc(p) -> assigned[p]
     """,
         m,
@@ -294,7 +294,7 @@ def test_property_kinds_docs_defs_and_instances() -> None:
         ("invariant", "i"),
         ("always", "a"),
         ("cover", "c"),
-        ("assume", "fair"),
+        ("assume", "fair_env"),
         ("lemma", "l"),
     ]
     assert props.properties[0].doc == "lock is off"

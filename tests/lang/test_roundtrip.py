@@ -25,7 +25,7 @@ invariant write_only_shared "doc": forall t: Thread. step[t] == consulted -> !as
 always checked: host.write(t) -> !assigned[target[t]] && once host.consult_rmp(t)
 always grows: count' >= count || prev (count > 0) && (quiet since psc_lock)
 cover reach_write: exists t: Thread. step[t] == consulted
-assume fair: historically quiet
+assume fair_env: historically quiet
 lemma l: once host.translate(_, p) -> if assigned[p] then true else count < 3
 instance tiny { Page = 1, Thread = 1 }
 """
