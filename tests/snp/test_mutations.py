@@ -44,7 +44,7 @@ from rmpcheck.monitor import Monitor, Obligation, System, compile_obligation
 
 Sizes = tuple[tuple[str, int], ...]
 
-BUDGET = 200_000  # states a mutant's search may visit (the references need under 30,000)
+BUDGET = 100_000  # states a mutant's search may visit (the references need under 30,000)
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ ERAS = {
             "upstream",
             ROOT / "models" / "upstream" / "linux.rmp",
             _sizes(Page=3, Gpa=1, Vcpu=1, Thread=1, Granule=1),
-            (_sizes(Page=4, Gpa=1, Vcpu=1, Thread=1, Granule=1),),
+            (),  # a larger instance doubles the cost of every mutant no claim catches
         ),
     )
 }
@@ -303,10 +303,12 @@ def test_mutation_is_caught_or_documented(m: Mutation) -> None:
     if m.key in unjudged:
         assert caught(m, tiny) is None, f"{m.key} is judged now: drop it from its list"
     elif m.key in gaps:
-        assert caught(m, tiny) is False, f"{m.key} is caught: remove it from the gaps in docs/snp.md"
+        assert caught(m, tiny) is False, f"{m.key} is caught: remove it from the gaps"
     elif m.key in larger:
         assert caught(m, tiny) is False, f"{m.key} is caught at {tiny}: drop it from its list"
         assert caught(m, larger[m.key]), f"{m.key} is not caught at its larger instance"
     else:
-        assert caught(m, tiny) is True, f"no claim notices removing {m.key}: strengthen the claims " \
-                                f"or list it in docs/snp.md under '{gap_heading(m.era)}'"
+        assert caught(m, tiny) is True, (
+            f"no claim notices removing {m.key}: strengthen the claims "
+            f"or list it in docs/snp.md under '{gap_heading(m.era)}'"
+        )
