@@ -218,7 +218,8 @@ def _try_instance(
     from rmpcheck.engines.induction.cti_reach import at_sizes
 
     left = deadline.remaining()
-    budget = INSTANCE_SEARCH_S if left is None else min(INSTANCE_SEARCH_S, left)
+    most = float(opts.extra.get("instance_s", INSTANCE_SEARCH_S))
+    budget = most if left is None else min(most, left)
     whole = all(s.name in sizes for s in ob.model.sorts)
     if not whole or budget < 0.5 or not opts.extra.get("reach", True):
         return r
@@ -237,7 +238,9 @@ def _try_instance(
 
 # A CTI is first asked whether it is a real bug: bmc on the claim at the CTI's
 # sizes, shallow and short, since a broken design usually fails within a few
-# steps there and inference could only ever fail on it.
+# steps there and inference could only ever fail on it. The budget is wall-clock
+# (Options.extra "reach_s", "instance_s" override it): on a loaded machine the
+# check can run out, and the answer is then "unknown", never a wrong verdict.
 REACH_DEPTH = 12
 REACH_TIMEOUT_S = 10.0
 
@@ -247,7 +250,8 @@ def _real_bug(
 ) -> Result | None:
     """The claim refuted (a cover covered) at the CTI's sizes, with its replayed trace."""
     left = deadline.remaining()
-    budget = REACH_TIMEOUT_S if left is None else min(REACH_TIMEOUT_S, left / 2)
+    most = float(opts.extra.get("reach_s", REACH_TIMEOUT_S))
+    budget = most if left is None else min(most, left / 2)
     if budget < 0.5 or not opts.extra.get("reach", True):
         return None
     reach = refute(ob, cti, Options(depth=min(opts.depth, REACH_DEPTH), timeout_s=budget))

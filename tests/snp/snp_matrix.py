@@ -116,6 +116,11 @@ def prove_check(check: Check) -> dict[str, Result]:
         rest = [p.name for p in props.properties if p.kind != "assume" and p.name not in special]
         for r in prove(model, props, property=rest, engine=check.engine, instance=check.instance):
             out[r.property] = r
+        # claims asked at the same special sizes share one search (api.prove)
+        by_sizes: dict[tuple[tuple[str, int], ...], list[str]] = {}
         for name, sizes in special.items():
-            [out[name]] = prove(model, props, property=name, engine=check.engine, sizes=sizes)
+            by_sizes.setdefault(tuple(sorted(sizes.items())), []).append(name)
+        for key, names in by_sizes.items():
+            for r in prove(model, props, property=names, engine=check.engine, sizes=dict(key)):
+                out[r.property] = r
     return out
