@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from rmpcheck import ir
 from rmpcheck.engines import registry
-from rmpcheck.engines.base import Deadline, Options, unknown
+from rmpcheck.engines.base import SHARED_KINDS, Deadline, Options, unknown
 from rmpcheck.errors import ConfigError, EngineError, Interrupted
 from rmpcheck.lang import load_model, load_properties
 from rmpcheck.lang.source import did_you_mean
@@ -179,7 +179,7 @@ def prove(
     # explicit search decides many claims in one search (engines/explicit_together);
     # not where lemmas are in play (they are proved together, below) nor in a sandbox
     together: dict[str, Result] = {}
-    shared = [p.name for p in chosen if p.kind in ("invariant", "always", "cover")]
+    shared = [p.name for p in chosen if p.kind in SHARED_KINDS]
     if engine == "explicit" and not isolate and not lemmas and len(shared) > 1:
         from rmpcheck.engines.explicit_together import check_together
 

@@ -19,6 +19,11 @@ Progress = Callable[[str], None]
 
 DEFAULT_DEPTH = 10
 
+# the kinds one explicit search decides together (engines/explicit_together): a state
+# or step predicate watched in every state; the deadlock check is one (some action
+# enabled, or a terminal state)
+SHARED_KINDS = ("invariant", "always", "cover", "deadlock")
+
 
 @dataclass(frozen=True, slots=True)
 class Options:

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rmpcheck.engines.base import SHARED_KINDS
 from rmpcheck.gate.cache import Cache
 from rmpcheck.gate.judge import Outcome, judge
 from rmpcheck.gate.lemmas import assumed_lemmas, settle
@@ -207,8 +208,8 @@ def _share(jobs: tuple[Job, ...], todo: list[int], engines: bool) -> list[tuple[
     key: tuple[object, ...]
     for i in todo:
         j = jobs[i]
-        # a safety claim or a cover (not liveness, not deadlock): one search decides it
-        if engines and j.engine == "explicit" and j.kind in ("invariant", "always", "cover"):
+        # a safety claim, the deadlock check or a cover (not liveness): one search decides it
+        if engines and j.engine == "explicit" and j.kind in SHARED_KINDS:
             key = (j.model_file, j.props_file, j.sizes, j.timeout, j.memory_mb)
         else:
             key = (i,)

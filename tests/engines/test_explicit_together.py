@@ -25,6 +25,7 @@ from rmpcheck.engines.explicit_together import check_together
 from rmpcheck.errors import EngineError
 from rmpcheck.interp import Instance
 from rmpcheck.lang import load_model, load_properties, parse_model, parse_properties
+from rmpcheck.liveness import deadlock
 from rmpcheck.monitor import compile_obligation
 from rmpcheck.result import Result
 from rmpcheck.trace import text
@@ -53,6 +54,9 @@ def _each_alone(
 def cases(draw: st.DrawFn) -> tuple[ir.Model, ir.PropertySet, list[str]]:
     model = draw(models(max_state=3, max_actions=2))
     props = draw(properties_for(model, ALL_KINDS, max_size=3))
+    if draw(st.booleans()):
+        # the deadlock check too, with or without the model's terminal conditions
+        props = deadlock.with_claim(model, props)
     claims = [p.name for p in props.properties if p.kind != "assume"]
     assume(len(claims) >= 2)
     return model, props, claims

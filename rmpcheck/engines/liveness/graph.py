@@ -144,8 +144,42 @@ def path(g: Graph, start: int, goal: set[int], within: set[int]) -> list[Step] |
 
 def fair_cycle(g: Graph, comp: set[int], start: int) -> list[Step]:
     """A cycle from ``start`` back to it inside fair component ``comp`` that meets every
-    fairness constraint: it takes an edge of every fair instance taken in ``comp``
-    that needs one, and visits a state where each other weak one is disabled."""
+    fairness constraint: the shortest simple one through ``start`` where one of those
+    is fair (what a reader wants to see repeat), else one built to take an edge of
+    every fair instance taken in ``comp`` that needs one and to visit a state where
+    each other weak one is disabled."""
+    for cycle in _short_cycles(g, comp, start):
+        if is_fair(g, start, cycle):
+            return cycle
+    return _covering_cycle(g, comp, start)
+
+
+def is_fair(g: Graph, start: int, cycle: Sequence[Step]) -> bool:
+    """Does repeating ``cycle`` (from ``start``) forever meet every fairness constraint?
+    A weak instance enabled in every state of it is taken on it; a strong one enabled
+    in some state of it is taken on it."""
+    nodes = [start, *(v for _, v in cycle)]
+    taken = {g.fair_of[lab] for lab, _ in cycle}
+    always = reduce(frozenset.intersection, (g.enabled[u] for u in nodes))
+    somewhere = frozenset().union(*(g.enabled[u] for u in nodes))
+    return all(a in taken for a in always if not g.strong[a]) and all(
+        a in taken for a in somewhere if g.strong[a]
+    )
+
+
+def _short_cycles(g: Graph, comp: set[int], start: int) -> list[list[Step]]:
+    """For each edge out of ``start`` inside ``comp``, that edge and a shortest path
+    back: the candidate cycles, shortest first."""
+    out = []
+    for v, lab in g.edges(start):
+        if v in comp:
+            back = path(g, v, {start}, comp)
+            if back is not None:
+                out.append([(lab, v), *back])
+    return sorted(out, key=len)
+
+
+def _covering_cycle(g: Graph, comp: set[int], start: int) -> list[Step]:
     seen_nodes, seen_fair = {start}, set()
     steps: list[Step] = []
     cur = start
