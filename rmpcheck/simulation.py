@@ -11,6 +11,7 @@ engine's; covers reached on the way are noted.
 from __future__ import annotations
 
 import random
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -38,6 +39,15 @@ class Walk:
     covered: dict[str, int] = field(default_factory=dict)  # cover -> first step reaching it
     ended: str = ""  # "deadlock", "violation", "steps" or "interrupted"
     steps: int = 0  # steps taken (the trace may show fewer when interrupted)
+
+
+# seeds are drawn below this bound, so that one reads and retypes easily
+SEED_BOUND = 2**32
+
+
+def fresh_seed() -> int:
+    """A seed for a walk nobody asked to repeat (``simulate`` prints it, so it can be)."""
+    return secrets.randbelow(SEED_BOUND)
 
 
 def walk(

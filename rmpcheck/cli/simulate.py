@@ -14,7 +14,13 @@ from rmpcheck.cli.sizes import instance_option, resolve, size_option
 @click.argument("model_file", metavar="MODEL", type=click.Path(dir_okay=False))
 @click.argument("props_file", metavar="[PROPS]", required=False, type=click.Path(dir_okay=False))
 @click.option("--steps", type=click.IntRange(min=0), default=20, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True, help="same seed, same run")
+@click.option(
+    "--seed",
+    type=int,
+    default=None,
+    metavar="N",
+    help="repeat the walk printed with 'seed: N' [default: a fresh random seed, printed]",
+)
 @size_option
 @instance_option
 @reports_errors
@@ -22,7 +28,7 @@ def simulate(
     model_file: str,
     props_file: str | None,
     steps: int,
-    seed: int,
+    seed: int | None,
     sizes: dict[str, int],
     instance: str | None,
 ) -> None:
@@ -37,11 +43,14 @@ def simulate(
     """
     from rmpcheck.errors import Interrupted
     from rmpcheck.lang import load_model, load_properties
-    from rmpcheck.simulation import Walk, walk
+    from rmpcheck.simulation import Walk, fresh_seed, walk
 
     model = load_model(model_file)
     props = load_properties(props_file, model) if props_file else None
     at = resolve(model, props, sizes, instance)
+    if seed is None:
+        seed = fresh_seed()
+    click.echo(f"seed: {seed}")
     try:
         w = walk(model, props, at, steps, seed)
     except Interrupted as stop:

@@ -176,15 +176,34 @@ def test_help_documents_exit_codes():
 
 
 def test_simulate_walks_and_stops_at_a_violation(files):
-    ok = run("simulate", str(files / "race.rmp"), str(files / "good.prop"), "--steps", "15")
+    ok = run("simulate", str(files / "race.rmp"), str(files / "good.prop"), "--steps", "15",
+             "--seed", "0")
     assert ok.exit_code == 0, ok.output
+    assert ok.output.startswith("seed: 0\n")
     assert "random walk of 15 step(s), seed 0" in ok.output
     bad = run("simulate", str(files / "race.rmp"), str(files / "bad.prop"), "--steps", "50")
     assert bad.exit_code == 1, bad.output
     assert "never_assigned is violated" in bad.output
-    # same seed, same walk
-    again = run("simulate", str(files / "race.rmp"), str(files / "bad.prop"), "--steps", "50")
-    assert again.output == bad.output
+
+
+def seed_of(output: str) -> int:
+    first = output.splitlines()[0]
+    assert first.startswith("seed: "), output
+    return int(first.removeprefix("seed: "))
+
+
+def test_simulate_draws_a_seed_per_run_and_the_printed_seed_repeats_the_walk(files):
+    args = ("simulate", str(files / "race.rmp"), str(files / "good.prop"), "--steps", "30")
+    walks = [run(*args) for _ in range(4)]
+    assert all(w.exit_code == 0 for w in walks), walks[0].output
+    seeds = {seed_of(w.output) for w in walks}
+    assert len(seeds) > 1  # four draws below 2**32 all equal: practically never
+    # the seed a run printed takes the same walk again, step for step
+    first = walks[0]
+    again = run(*args, "--seed", str(seed_of(first.output)))
+    assert again.output == first.output
+    other = next(w for w in walks if seed_of(w.output) != seed_of(first.output))
+    assert other.output != first.output
 
 
 def test_simulate_without_properties_and_with_sizes(files):
