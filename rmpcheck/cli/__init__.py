@@ -55,8 +55,30 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
 
+def show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """``--version``: rmpcheck's version, and the versions of Z3 and Python it runs on
+    (a verdict can depend on the solver: a bug report needs both)."""
+    if not value or ctx.resilient_parsing:
+        return
+    import platform
+
+    from rmpcheck.smt.version import z3_version
+
+    click.echo(f"rmpcheck {__version__}")
+    click.echo(f"Z3 {z3_version()}")
+    click.echo(f"Python {platform.python_version()}")
+    ctx.exit()
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="rmpcheck")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=show_version,
+    help="Show the versions of rmpcheck, Z3 and Python, and exit.",
+)
 def cli() -> None:
     """Model-check SEV-SNP Reverse Map Table designs.
 
@@ -86,7 +108,12 @@ def main(argv: list[str] | None = None) -> Any:
     if os.name != "posix":
         click.echo(f"error: {POSIX_ONLY}", err=True)
         sys.exit(2)
-    return cli.main(args=argv, prog_name="rmpcheck")
+    try:
+        return cli.main(args=argv, prog_name="rmpcheck")
+    except BrokenPipeError:  # e.g. `_RMPCHECK_COMPLETE=bash_source rmpcheck | head -1`
+        from rmpcheck.cli.common import end_quietly_on_closed_pipe
+
+        end_quietly_on_closed_pipe()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,7 +3,8 @@
 Exit codes: 0 success; 1 a verdict differs (or a simulation found a
 violation); 2 bad input (a located error in a file, a bad option); 3 an
 internal error (our bug, or the machine failed us: never a verdict); 130
-interrupted (SIGINT or SIGTERM; what finished is printed first).
+interrupted (SIGINT or SIGTERM; what finished is printed first); 141 the
+output pipe closed early (``| head``): the command ends quietly.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ from rmpcheck.errors import InternalError, RmpcheckError
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK, EXIT_DIFFERS, EXIT_ERROR, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+# the reader of our output went away (`rmpcheck ... | head -1`): what a shell reports
+# for a process that SIGPIPE ends (128 + 13), though we end quietly instead
+EXIT_PIPE = 141
 
 # set to 1 to see the traceback of an internal error (for a bug report)
 DEBUG_ENV = "RMPCHECK_DEBUG"
@@ -69,6 +73,19 @@ def say_written(paths: list[Path], directory: str) -> None:
         click.echo(f"  {p}", err=True)
 
 
+def end_quietly_on_closed_pipe() -> None:
+    """The reader of stdout (or stderr) is gone: point both at /dev/null, so that
+    neither this message-less exit nor the interpreter's final flush can fail
+    again with a BrokenPipeError traceback, and exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            os.dup2(devnull, stream.fileno())
+        except (OSError, ValueError):  # not a real file (a test runner's buffer)
+            pass
+    sys.exit(EXIT_PIPE)
+
+
 def reports_errors(fn: F) -> F:
     """Wrap a command body: bad input exits 2 with its located message, our bug exits 3,
     an interrupt exits 130; never a traceback."""
@@ -84,6 +101,9 @@ def reports_errors(fn: F) -> F:
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            # raised where a write failed, so the gate's workers were stopped on the way
+            end_quietly_on_closed_pipe()
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise  # click reports these itself (a usage error exits 2)
         except MemoryError:

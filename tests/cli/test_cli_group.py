@@ -52,3 +52,46 @@ def test_windows_is_refused_with_a_reason(monkeypatch, capsys) -> None:
         cli_module.main(["--help"])
     assert stop.value.code == 2
     assert "Linux and macOS only" in capsys.readouterr().err
+
+
+def test_version_names_rmpcheck_z3_and_python() -> None:
+    import z3
+    from click.testing import CliRunner
+
+    from rmpcheck import __version__
+
+    r = CliRunner().invoke(cli, ["--version"])
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert lines[0] == f"rmpcheck {__version__}"
+    assert lines[1] == f"Z3 {z3.get_version_string()}"
+    assert lines[2].startswith("Python 3.")
+
+
+@pytest.mark.parametrize(
+    ("env", "args"),
+    [
+        ({"_RMPCHECK_COMPLETE": "bash_source"}, []),
+        ({"_RMPCHECK_COMPLETE": "zsh_source"}, []),
+        ({}, ["list", "models/upstream/linux.rmp"]),
+        ({}, ["check", "models/upstream/linux.rmp"]),
+    ],
+)
+def test_a_closed_pipe_ends_quietly(env: dict[str, str], args: list[str]) -> None:
+    """`rmpcheck ... | head -1`: the reader is gone before we write; no traceback."""
+    import os
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rmpcheck", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=root,
+        env={**os.environ, **env},
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # before the interpreter has even started: every write fails
+    err = proc.stderr.read().decode()
+    assert proc.wait() == 141
+    assert err == ""
