@@ -24,6 +24,7 @@ from rmpcheck import __version__
 # command name -> ("module:function", one-line help). The help is kept here so
 # that `rmpcheck --help` lists commands without importing any of them.
 COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("rmpcheck.cli.init:init", "Start a project: a model, claims, a gate and CI."),
     "check": ("rmpcheck.cli.check:check", "Parse and type-check model and property files."),
     "list": ("rmpcheck.cli.check:list_cmd", "List models, actors, actions and properties."),
     "simulate": ("rmpcheck.cli.simulate:simulate", "Random walk through a model, checking claims."),
