@@ -55,7 +55,7 @@ _SINGLE = (
     "vacuity",
     "deadlock",
 )
-_GATE = ("config", "jobs", "no_cache", "junit", "sarif")
+_GATE = ("config", "jobs", "no_cache", "junit", "sarif", "write_expectations")
 
 
 def gate_options(f: F) -> F:
@@ -80,6 +80,13 @@ def gate_options(f: F) -> F:
             "--no-cache",
             is_flag=True,
             help="gate: ignore cached results (fresh results are still cached)",
+        ),
+        click.option(
+            "--write-expectations",
+            is_flag=True,
+            help="gate: record the verdicts the claims get now as their expected verdicts "
+            "in the configuration (covers as covered or uncoverable; comments and the "
+            "rest kept), then run the gate on it",
         ),
         click.option(
             "--junit",
@@ -138,13 +145,20 @@ def run_gate_mode(ctx: click.Context, names: tuple[str, ...], as_json: bool) -> 
             f"{_flags(given)} apply to one MODEL/PROPS pair; the gate takes "
             "engines, sizes and limits from its configuration"
         )
-    plan, formats = _plan_or_report(p, names, as_json)
+    writing = bool(p["write_expectations"])
+    plan, formats = _plan_or_report(p, names, as_json, recording=writing)
     options = GateOptions(
         jobs=p["jobs"],
         read_cache=not p["no_cache"],
         select=(lambda j: j.prop in names) if names else None,
     )
     report = run_gate(plan, options, console.progress_for(sys.stderr))
+    if writing and not report.interrupted:
+        _record(report, as_json)
+        # the gate on what was written: from the cache, but for the examination of
+        # proofs that were not expected before
+        plan, formats = _plan_or_report(p, names, as_json)
+        report = run_gate(plan, options, console.progress_for(sys.stderr))
     _reports(p, report, as_json)
     if p["trace_dir"]:
         traces = [o.result for o in report.outcomes if o.result is not None]
@@ -158,11 +172,42 @@ def run_gate_mode(ctx: click.Context, names: tuple[str, ...], as_json: bool) -> 
     return report.exit_code
 
 
+def _record(report: GateReport, as_json: bool) -> None:
+    """--write-expectations: write the verdicts of ``report`` into its configuration,
+    and say what changed and what was left (on stderr under --json)."""
+    from rmpcheck.gate.record import record
+
+    rec = record(report)
+    name = rec.path.name
+    if rec.changes:
+        try:
+            rec.path.write_text(rec.text, encoding="utf-8")
+        except OSError as e:
+            raise ConfigError(f"{rec.path}: cannot write: {e.strerror or e}") from None
+        click.echo(f"recorded {len(rec.changes)} expected verdict(s) in {name}:", err=as_json)
+        for c in rec.changes:
+            models = report.plan.config.checks[c.check].models
+            where = report.plan.rel(models[0]) + (", ..." if len(models) > 1 else "")
+            was = "had none" if c.was is None else f"was {c.was}"
+            click.echo(
+                f'  check #{c.check + 1} ({where}): {c.claim} = "{c.verdict}" ({was})',
+                err=as_json,
+            )
+    else:
+        click.echo(f"{name}: every verdict is already the expected one", err=as_json)
+    if rec.left:
+        click.echo("not recorded (edit these by hand):", err=as_json)
+        for who, why in rec.left:
+            click.echo(f"  {who}: {why}", err=as_json)
+    click.echo("", err=as_json)
+
+
 def _plan_or_report(
-    p: dict[str, Any], names: tuple[str, ...], as_json: bool
+    p: dict[str, Any], names: tuple[str, ...], as_json: bool, recording: bool = False
 ) -> tuple[Plan, tuple[str, ...]]:
     """Load the configuration and plan the obligations; on an error (exit 2), write
-    the reports that say so before reports_errors prints it."""
+    the reports that say so before reports_errors prints it. ``recording``: claims
+    may lack expectations (--write-expectations writes them)."""
     from rmpcheck.errors import InternalError, RmpcheckError
     from rmpcheck.gate.config import find_config, load_config
     from rmpcheck.gate.failure import failure_of
@@ -174,7 +219,7 @@ def _plan_or_report(
         formats = parse_formats(p["trace_format"])
         path = Path(p["config"]) if p["config"] else find_config()
         root = path.resolve().parent
-        plan = make_plan(load_config(path))
+        plan = make_plan(load_config(path, recording), recording)
         if names:
             known = {j.prop for j in plan.jobs}
             unknown = [n for n in names if n not in known]

@@ -103,8 +103,9 @@ def find_config(start: Path | None = None) -> Path:
     )
 
 
-def load_config(path: str | os.PathLike[str]) -> GateConfig:
-    """Read and check the configuration in ``path``; every problem is a located ConfigError."""
+def load_config(path: str | os.PathLike[str], recording: bool = False) -> GateConfig:
+    """Read and check the configuration in ``path``; every problem is a located ConfigError.
+    ``recording`` (``--write-expectations``): a check without ``expect`` is no error."""
     p = Path(path)
     if not p.exists():
         raise ConfigError(f"{p}: no such configuration file")
@@ -127,12 +128,15 @@ def load_config(path: str | os.PathLike[str]) -> GateConfig:
         source_prefix = TOP
     if not isinstance(table, dict):
         raise ConfigError(f"{p}: no [tool.rmpcheck] table: the gate has nothing to check")
-    return _Reader(p, source, source_prefix).read(table)
+    return _Reader(p, source, source_prefix, recording).read(table)
 
 
 class _Reader:
-    def __init__(self, path: Path, source: TomlText, prefix: tuple[str, ...]) -> None:
+    def __init__(
+        self, path: Path, source: TomlText, prefix: tuple[str, ...], recording: bool = False
+    ) -> None:
         self.path = path
+        self.recording = recording
         self.root = path.resolve().parent
         self.source = source
         self.prefix = prefix
@@ -316,6 +320,8 @@ class _Reader:
         return tuple(found) if found else None
 
     def expectations(self, v: Any, key: KeyPath, i: int) -> dict[str, Expectation] | None:
+        if v is None and self.recording:
+            return {}
         if v is None:
             self.error(
                 key[:-1],

@@ -81,14 +81,17 @@ class Plan:
         return self.prop_set(job).get(job.prop)
 
 
-def make_plan(config: GateConfig) -> Plan:
-    """Load every model and property file the configuration names and list the jobs."""
-    return _Planner(config).plan()
+def make_plan(config: GateConfig, recording: bool = False) -> Plan:
+    """Load every model and property file the configuration names and list the jobs.
+    ``recording`` (``--write-expectations``): a claim without an expectation is no
+    error; its job expects what its kind gets when it holds (:func:`placeholder`)."""
+    return _Planner(config, recording).plan()
 
 
 class _Planner:
-    def __init__(self, config: GateConfig) -> None:
+    def __init__(self, config: GateConfig, recording: bool = False) -> None:
         self.config = config
+        self.recording = recording
         self.errors = ConfigErrors(config.source)
         self.models: dict[Path, ir.Model] = {}
         self.props: dict[tuple[Path, Path], ir.PropertySet] = {}
@@ -155,7 +158,7 @@ class _Planner:
             if ir.DEADLOCK_CLAIM in check.expect and mf not in owner:
                 owner[mf] = pf
                 ps = self.props[(pf, mf)] = deadlock.with_claim(model, ps)
-            missing: list[str] = []
+            missing: list[ir.Property] = []
             for prop in ps.properties:
                 if prop.kind == "deadlock" and owner.get(mf) != pf:
                     continue  # added for another check, or another property file
@@ -169,8 +172,10 @@ class _Planner:
                     continue
                 claims.add(prop.name)
                 exp = expectation_for(check.expect, prop.name)
+                if exp is None and self.recording:
+                    exp = Expectation(placeholder(prop))
                 if exp is None:
-                    missing.append(prop.name)
+                    missing.append(prop)
                     continue
                 job = self.job(check, base, mf, pf, model, ps, prop, exp)
                 if job is not None:
@@ -178,9 +183,9 @@ class _Planner:
             if missing:
                 self.errors.add(
                     ekey if check.expect else self.config.key("check", check.index),
-                    f"no expected verdict for {_names(missing)} of {self.rel(pf)} "
-                    f"on model {model.name}",
-                    "every claim needs one: " + ", ".join(f'{n} = "proved"' for n in missing[:3]),
+                    f"no expected verdict for {_names([p.name for p in missing])} of "
+                    f"{self.rel(pf)} on model {model.name}",
+                    missing_hint(missing),
                 )
         for name in check.expect:
             if glob.has_magic(name):
@@ -363,6 +368,20 @@ def expectation_for(expect: Mapping[str, E], claim: str) -> E | None:
     return next(
         (e for k, e in expect.items() if glob.has_magic(k) and fnmatch.fnmatchcase(claim, k)),
         None,
+    )
+
+
+def placeholder(prop: ir.Property) -> str:
+    """The verdict to propose for a claim nobody gave one: what it gets when it holds."""
+    return "covered" if prop.kind == "cover" else "proved"
+
+
+def missing_hint(missing: list[ir.Property]) -> str:
+    """Every missing expectation, each with the verdict its kind gets when it holds."""
+    entries = ", ".join(f'{p.name} = "{placeholder(p)}"' for p in missing)
+    return (
+        f"every claim needs one: {entries} (or let `rmpcheck prove --write-expectations` "
+        "record the verdicts the claims get now)"
     )
 
 
