@@ -55,7 +55,16 @@ _SINGLE = (
     "vacuity",
     "deadlock",
 )
-_GATE = ("config", "jobs", "no_cache", "junit", "sarif", "write_expectations")
+_GATE = (
+    "config",
+    "jobs",
+    "no_cache",
+    "junit",
+    "sarif",
+    "write_expectations",
+    "show_traces",
+    "verbose",
+)
 
 
 def gate_options(f: F) -> F:
@@ -101,6 +110,18 @@ def gate_options(f: F) -> F:
             default=None,
             metavar="FILE",
             help="gate: write SARIF 2.1.0, one result per verdict that differs",
+        ),
+        click.option(
+            "--show-traces",
+            is_flag=True,
+            help="gate: also print the trace of every refutation that is expected "
+            "(those not as expected are always printed)",
+        ),
+        click.option(
+            "--verbose",
+            "-v",
+            is_flag=True,
+            help="gate: also print a table of every obligation (wide: about 120 columns)",
         ),
         click.option(
             "--trace-dir",
@@ -160,16 +181,37 @@ def run_gate_mode(ctx: click.Context, names: tuple[str, ...], as_json: bool) -> 
         plan, formats = _plan_or_report(p, names, as_json)
         report = run_gate(plan, options, console.progress_for(sys.stderr))
     _reports(p, report, as_json)
+    trace_files: dict[int, Path] = {}
     if p["trace_dir"]:
-        traces = [o.result for o in report.outcomes if o.result is not None]
-        say_written(write_traces(traces, p["trace_dir"], formats), p["trace_dir"])
+        with_trace = [i for i, o in enumerate(report.outcomes) if o.result is not None]
+        written = write_traces(
+            [report.outcomes[i].result for i in with_trace], p["trace_dir"], formats
+        )
+        say_written(written, p["trace_dir"])
+        trace_files = _text_files(report, with_trace, written, formats)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     if as_json:
         click.echo(json.dumps(document.document(report), indent=2))
     else:
-        console.show(report)
+        console.show(report, None, p["verbose"], p["show_traces"], trace_files)
     return report.exit_code
+
+
+def _text_files(
+    report: GateReport, with_trace: list[int], written: list[Path], formats: tuple[str, ...]
+) -> dict[int, Path]:
+    """Each outcome's trace file (the text one, if written) among ``written``, which holds
+    len(formats) files for each outcome of ``with_trace`` that has a trace, in order."""
+    pick = formats.index("text") if "text" in formats else 0
+    out: dict[int, Path] = {}
+    k = 0
+    for i in with_trace:
+        result = report.outcomes[i].result
+        if result is not None and result.trace is not None:
+            out[i] = written[k * len(formats) + pick]
+            k += 1
+    return out
 
 
 def _record(report: GateReport, as_json: bool) -> None:

@@ -1,4 +1,5 @@
-"""The gate for people: a live progress display, then the table, the differences, a summary.
+"""The gate for people: a live progress display, then one row per design, the
+differences, the refutations the configuration expects, and a summary.
 
 On a terminal (and not under CI) progress is a rich progress bar that
 redraws in place; otherwise one plain line per finished obligation, so CI
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -226,9 +229,130 @@ def details(o: Outcome) -> str:
     return "\n".join(lines)
 
 
-def show(report: GateReport, stream: IO[str] | None = None) -> None:
-    """Print the table, the details of everything not as expected, and the summary."""
+def designs(report: GateReport) -> list[tuple[str, int, int, int]]:
+    """One row per design (model file), in the configuration's order: its name, its
+    obligations, how many came out as expected, and how many did not (a verdict that
+    differs, an obligation that failed or did not run)."""
+    rows: dict[Path, list[int]] = {}
+    names: dict[Path, str] = {}
+    for o in report.outcomes:
+        row = rows.setdefault(o.job.model_file, [0, 0, 0])
+        names[o.job.model_file] = o.job.model
+        row[0] += 1
+        row[1 if o.status == "ok" else 2] += 1
+    # two files may hold models of one name: then the file says which is which
+    count = Counter(names.values())
+    out = []
+    for f, (total, ok, bad) in rows.items():
+        out.append((report.plan.rel(f) if count[names[f]] > 1 else names[f], total, ok, bad))
+    return out
+
+
+DESIGN_HEAD = ("design", "obligations", "as expected", "unexpected")
+
+
+def design_table(report: GateReport, width: int = 80) -> list[str]:
+    """The per-design summary as plain lines within ``width`` columns: a design name
+    too long for its column is never cut, but has a line of its own above its row."""
+    table = [(name, str(n), str(ok), str(bad)) for name, n, ok, bad in designs(report)]
+    widths = [max(len(x) for x in col) for col in zip(DESIGN_HEAD, *table, strict=True)]
+    numbers = sum(2 + w for w in widths[1:])
+    widths[0] = max(len(DESIGN_HEAD[0]), min(widths[0], width - numbers))
+    out = []
+    for row in (DESIGN_HEAD, *table):
+        name = row[0]
+        if len(name) > widths[0]:
+            out.append(name)
+            name = ""
+        cells = [name.ljust(widths[0])]
+        cells += [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)]
+        out.append("  ".join(cells).rstrip())
+    return out
+
+
+def expected_refutations(report: GateReport) -> list[int]:
+    """Indices (into report.outcomes) of the refutations the configuration expects:
+    the known bugs the gate keeps demonstrated."""
+    return [
+        i
+        for i, o in enumerate(report.outcomes)
+        if o.status == "ok" and o.result is not None and o.result.verdict == "refuted"
+    ]
+
+
+def refutation_lines(
+    report: GateReport, trace_files: Mapping[int, Path] | None = None, width: int = 80
+) -> list[str]:
+    """One line per expected refutation: its name, its trace's length, and where its
+    trace is (the file under --trace-dir; else --show-traces prints it). A file that
+    would push the line past ``width`` goes on a line of its own."""
+    out = []
+    for i in expected_refutations(report):
+        o = report.outcomes[i]
+        assert o.result is not None
+        t = o.result.trace
+        n = t.length if t is not None else 0
+        shape = "a lasso of " if t is not None and t.loop is not None else ""
+        line = f"  {o.job.name}  ({shape}{_plural(n, 'step')})"
+        where = (trace_files or {}).get(i)
+        if where is not None:
+            pointer = f"-> {where.name}"  # the heading names the directory
+            if len(line) + 2 + len(pointer) <= width:
+                line += "  " + pointer
+            else:
+                line += "\n    " + pointer
+        out.append(line)
+    return out
+
+
+def show(
+    report: GateReport,
+    stream: IO[str] | None = None,
+    verbose: bool = False,
+    show_traces: bool = False,
+    trace_files: Mapping[int, Path] | None = None,
+) -> None:
+    """Print one row per design, the details of everything not as expected, the
+    expected refutations one line each (``show_traces``: with their traces), and the
+    summary; ``verbose`` first prints the table of every obligation."""
     out = stream or sys.stdout
+    if verbose:
+        obligation_table(report, out)
+        print(file=out)
+    for line in design_table(report):
+        print(line, file=out)
+    for o in report.outcomes:
+        if o.status in ("mismatch", "error"):
+            print("\n" + details(o), file=out)
+    refuted = refutation_lines(report, trace_files)
+    if refuted:
+        if trace_files:
+            folder = next(iter(trace_files.values())).parent.as_posix()
+            where = f" (trace files in {folder}/)"
+        else:
+            where = "" if show_traces else " (--show-traces prints their traces)"
+        print(f"\nexpected refutations{where}:", file=out)
+        for line in refuted:
+            print(line, file=out)
+    if show_traces:
+        from rmpcheck.trace import text
+
+        for i in expected_refutations(report):
+            o = report.outcomes[i]
+            if o.result is not None and o.result.trace is not None:
+                print(f"\n== {o.job.name}: refuted, as expected", file=out)
+                print(text.render(o.result.trace).rstrip("\n"), file=out)
+    unrecorded = [u for u in map(inferred_here, report.outcomes) if u]
+    if unrecorded:
+        print("\nproved with lemmas the property files do not state (the engine inferred", file=out)
+        print("them; record them, and a run needs no inference):", file=out)
+        for line in unrecorded:
+            print("  " + line, file=out)
+    print("\n" + summary(report), file=out)
+
+
+def obligation_table(report: GateReport, out: IO[str]) -> None:
+    """Every obligation, one row each (``--verbose``): a rich table on a terminal."""
     table = rows(report)
     if interactive(out):
         from rich.console import Console
@@ -244,16 +368,6 @@ def show(report: GateReport, stream: IO[str] | None = None) -> None:
             print(
                 "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip(), file=out
             )
-    for o in report.outcomes:
-        if o.status in ("mismatch", "error"):
-            print("\n" + details(o), file=out)
-    unrecorded = [u for u in map(inferred_here, report.outcomes) if u]
-    if unrecorded:
-        print("\nproved with lemmas the property files do not state (the engine inferred", file=out)
-        print("them; record them, and a run needs no inference):", file=out)
-        for line in unrecorded:
-            print("  " + line, file=out)
-    print("\n" + summary(report), file=out)
 
 
 def inferred_here(o: Outcome) -> str:

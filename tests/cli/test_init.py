@@ -51,6 +51,12 @@ def test_init_then_prove_then_a_broken_expectation(
         "host_writes_shared_only": ("ok", "refuted"),
     }
 
+    # the text summary names the expected refutation, and --show-traces shows the race
+    r = run("prove", "--show-traces")
+    assert r.exit_code == 0, r.output
+    assert "  toy_rmp::host_writes_shared_only  (3 steps)" in r.output
+    assert "consult_rmp(t=Thread0, p=Page0)" in r.output and "psc_to_private(p=Page0)" in r.output
+
     # an expectation the design does not meet: the gate fails
     cfg = root / "pyproject.toml"
     cfg.write_text(cfg.read_text().replace(

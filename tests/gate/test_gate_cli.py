@@ -49,6 +49,16 @@ def test_all_as_expected_exits_0(project: Path, prove: Invoke) -> None:
     assert r.exit_code == 0, r.stdout + r.stderr
     assert "4 obligations: 4 as expected (0 from the cache)" in r.stdout
     lines = r.stdout.splitlines()
+    # one row per design, then the refutation the configuration expects
+    assert [ln.split() for ln in lines[:3]] == [
+        ["design", "obligations", "as", "expected", "unexpected"],
+        ["lock", "2", "2", "0"],
+        ["racy", "2", "2", "0"],
+    ]
+    assert "  racy::write_checked  (2 steps)" in lines
+    # --verbose: first the table of every obligation, as before
+    v = prove("--verbose")
+    lines = v.stdout.splitlines()
     assert lines[0].split() == ["model", "property", "expected", "got", "scope", "engine",
                                 "time", "cached"]
     assert any(ln.split()[:4] == ["racy", "write_checked", "refuted", "refuted"] for ln in lines)

@@ -118,7 +118,7 @@ def test_an_unexpected_vacuous_proof_differs(door: Path, prove: Invoke) -> None:
 
 def test_expected_findings_pass_and_are_cached(door: Path, prove: Invoke) -> None:
     config(door, "door", REASONS)
-    r = prove()
+    r = prove("--verbose")  # the table of every obligation shows each verdict's findings
     assert r.exit_code == 0, r.stdout + r.stderr
     assert "proved (vacuous: disjunct 2 'alarm'' is never needed; by construction" in r.stdout
     assert "examined door::vacuity" in r.stderr
