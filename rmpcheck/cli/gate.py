@@ -24,11 +24,15 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# the defaults are rmpcheck.gate.settings.DEFAULTS (importing it here would load the
+# whole gate for --help); tests/cli/test_help_defaults.py keeps the two in step
 GATE_HELP = """\b
 Gate mode (no MODEL and PROPS): run every (model, property) pair that
 [tool.rmpcheck] in pyproject.toml names (or --config FILE), in parallel,
 with results cached in .rmpcheck-cache/, and compare each verdict with the
-expected one. See docs/ci.md.
+expected one. See docs/ci.md. Unless the configuration says otherwise:
+engine auto, timeout 60 s, memory_mb 2048 and depth 30 for each
+obligation, and vacuity check.
 \b
 Gate exit codes:
   0    every verdict is as expected
@@ -121,7 +125,7 @@ def gate_options(f: F) -> F:
             "--verbose",
             "-v",
             is_flag=True,
-            help="gate: also print a table of every obligation (wide: about 120 columns)",
+            help="gate: also print the table of every obligation, a row each (wide)",
         ),
         click.option(
             "--trace-dir",
