@@ -314,9 +314,10 @@ def show(
 ) -> None:
     """Print one row per design, the details of everything not as expected, the
     expected refutations one line each (``show_traces``: with their traces), and the
-    summary; ``verbose`` first prints the table of every obligation."""
+    summary; ``verbose`` (or an interrupt) first prints the table of every obligation."""
     out = stream or sys.stdout
-    if verbose:
+    # an interrupted run: which obligations finished and which did not is the news
+    if verbose or report.interrupted:
         obligation_table(report, out)
         print(file=out)
     for line in design_table(report):
