@@ -242,7 +242,7 @@ def _record(report: GateReport, as_json: bool) -> None:
     else:
         click.echo(f"{name}: every verdict is already the expected one", err=as_json)
     if rec.left:
-        click.echo("not recorded (edit these by hand):", err=as_json)
+        click.echo("left to you (edit these by hand):", err=as_json)
         for who, why in rec.left:
             click.echo(f"  {who}: {why}", err=as_json)
     click.echo("", err=as_json)

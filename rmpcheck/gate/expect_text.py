@@ -79,29 +79,65 @@ def _check_headers(lines: list[str], prefix: tuple[str, ...]) -> list[int]:
 
 
 def _next_table(lines: list[str], start: int, prefix: tuple[str, ...]) -> int:
-    """Where the check at ``start`` ends: the next header other than its expect table."""
+    """Where the check at ``start`` ends: the next header not inside its expect table."""
     mine = ".".join((*prefix, "check", "expect"))
     for i in range(start + 1, len(lines)):
         h = _header(lines[i]) if lines[i].lstrip().startswith("[") else None
-        if h is not None and h != mine:
+        if h is not None and h != mine and not h.startswith(mine + "."):
             return i
     return len(lines)
 
 
+def _tables(section: list[str]) -> dict[str, tuple[int, int]]:
+    """Each table of a check's section by its dotted name: (header line, end)."""
+    heads = [(i, h) for i, ln in enumerate(section) if (h := _header(ln)) is not None]
+    ends = [i for i, _ in heads[1:]] + [len(section)]
+    return {h: (i, end) for (i, h), end in zip(heads, ends, strict=True)}
+
+
 def _edit_check(section: list[str], prefix: tuple[str, ...], want: Mapping[str, str]) -> list[str]:
-    """One check's lines with its expectations edited."""
+    """One check's lines with its expectations edited, wherever each is written: a
+    ``[...expect.CLAIM]`` table, an entry (``CLAIM = ...`` or ``CLAIM.verdict = ...``)
+    of the ``[...expect]`` table or of an inline ``expect = {...}``."""
     sub = ".".join((*prefix, "check", "expect"))
-    at = next((i for i, ln in enumerate(section) if _header(ln) == sub), None)
-    if at is not None:
-        return _edit_subtable(section, at, want)
-    for i, ln in enumerate(section):
-        m = re.match(r"(\s*)expect\s*=\s*\{", ln)
+    out = list(section)
+    todo = dict(want)
+    tables = _tables(out)
+    for claim in list(todo):
+        at = tables.get(f"{sub}.{claim}")
+        if at is not None:
+            _set_in(out, range(at[0] + 1, at[1]), "verdict", todo.pop(claim))
+    if sub in tables:
+        head, end = tables[sub]
+        for claim in list(todo):
+            if _set_in(out, range(head + 1, end), claim, todo[claim]):
+                del todo[claim]
+        last = _last_setting(out, end)
+        new = [f"{_key(k)} = {_str(v)}\n" for k, v in todo.items()]
+        if new and not out[last].endswith("\n"):
+            out[last] += "\n"
+        return [*out[: last + 1], *new, *out[last + 1 :]]
+    own = min((i for i, _ in tables.values() if i > 0), default=len(out))  # the check's keys
+    for i in range(own):
+        m = re.match(r"(\s*)expect\s*=\s*\{", out[i])
         if m is not None:
-            return _edit_inline(section, i, ln.index("{", m.end() - 1), want)
-    # no expectations yet: a sub-table after the check's last setting
-    last = _last_setting(section, len(section))
-    table = [f"\n[{sub}]\n", *(f"{_key(k)} = {_str(v)}\n" for k, v in want.items())]
-    return [*section[: last + 1], *table, *section[last + 1 :]]
+            return _edit_inline(out, i, out[i].index("{", m.end() - 1), todo, own)
+    if not todo:
+        return out
+    # no table of expectations yet: one after the check's own settings
+    last = _last_setting(out, own)
+    table = [f"\n[{sub}]\n", *(f"{_key(k)} = {_str(v)}\n" for k, v in todo.items())]
+    return [*out[: last + 1], *table, *out[last + 1 :]]
+
+
+def _set_in(lines: list[str], rows: range, claim: str, verdict: str) -> bool:
+    """Set ``claim``'s verdict where one of ``rows`` states it; False if none does."""
+    for i in rows:
+        entry = _entry(lines[i], 0)
+        if entry is not None and entry.key in (claim, f"{claim}.verdict"):
+            lines[i] = entry.with_verdict(lines[i], verdict)
+            return True
+    return False
 
 
 def _last_setting(section: list[str], end: int) -> int:
@@ -112,28 +148,19 @@ def _last_setting(section: list[str], end: int) -> int:
     return i
 
 
-def _edit_subtable(section: list[str], at: int, want: Mapping[str, str]) -> list[str]:
-    out = list(section)
-    todo = dict(want)
-    for i in range(at + 1, len(out)):
-        entry = _entry(out[i], 0)
-        if entry is not None and entry.key in todo:
-            out[i] = entry.with_verdict(out[i], todo.pop(entry.key))
-    last = _last_setting(out, len(out))
-    new = [f"{_key(k)} = {_str(v)}\n" for k, v in todo.items()]
-    if last < len(out) and not out[last].endswith("\n"):
-        out[last] += "\n"
-    return [*out[: last + 1], *new, *out[last + 1 :]]
-
-
-def _edit_inline(section: list[str], row: int, brace: int, want: Mapping[str, str]) -> list[str]:
+def _edit_inline(
+    section: list[str], row: int, brace: int, want: Mapping[str, str], own: int
+) -> list[str]:
+    """Edit the inline ``expect = {...}`` at ``row``; ``own``: where the check's own
+    settings end (a sub-table made of it goes there)."""
     line = section[row]
     entries, close = _inline_entries(line, brace)
     todo = dict(want)
     # edit from the right, so the spans to the left stay valid
     for e in sorted(entries, key=lambda e: -e.value[0]):
-        if e.key in todo:
-            line = e.with_verdict(line, todo.pop(e.key))
+        claim = e.key.removesuffix(".verdict")
+        if claim in todo:
+            line = e.with_verdict(line, todo.pop(claim))
             close = _inline_entries(line, brace)[1]
     if todo:
         added = ", ".join(f"{_key(k)} = {_str(v)}" for k, v in todo.items())
@@ -142,11 +169,12 @@ def _edit_inline(section: list[str], row: int, brace: int, want: Mapping[str, st
         line = f"{head}{sep} {added} {line[close:]}"
     if len(line.rstrip("\n")) <= LINE_LIMIT:
         return [*section[:row], line, *section[row + 1 :]]
-    return _as_subtable(section, row, line, brace)
+    return _as_subtable(section, row, line, brace, own)
 
 
-def _as_subtable(section: list[str], row: int, line: str, brace: int) -> list[str]:
-    """The inline expect table at ``row`` (already edited), moved to a sub-table."""
+def _as_subtable(section: list[str], row: int, line: str, brace: int, own: int) -> list[str]:
+    """The inline expect table at ``row`` (already edited), moved to a sub-table after
+    the check's own settings (which end at ``own``)."""
     entries, close = _inline_entries(line, brace)
     rest = line[close + 1 :].strip()
     sub = _expect_header(section[0])
@@ -158,7 +186,7 @@ def _as_subtable(section: list[str], row: int, line: str, brace: int) -> list[st
         for e in entries
     ]
     others = [*section[:row], *section[row + 1 :]]
-    last = _last_setting(others, len(others))
+    last = _last_setting(others, own - 1)
     return [*others[: last + 1], *table, *others[last + 1 :]]
 
 
@@ -192,21 +220,30 @@ class _Entry:
 def _entry(line: str, pos: int) -> _Entry | None:
     """The ``key = value`` that starts at or after ``pos`` (spaces skipped), if any."""
     i = _skip(line, pos)
-    if i >= len(line) or line[i] in "#}\n":
-        return None
-    if line[i] in "\"'":
-        j = _string_end(line, i)
-        key = tomllib.loads(f"k = {line[i:j]}")["k"]
-    else:
-        m = _BARE_KEY.match(line, i)
-        if m is None:
+    parts: list[str] = []
+    j = i
+    while True:
+        j = _skip(line, j)
+        if j >= len(line) or line[j] in "#}\n":
             return None
-        j, key = m.end(), m.group()
-    k = _skip(line, j)
-    if k >= len(line) or line[k] != "=":
-        return None  # a dotted key or not a key: not an expectation we edit
-    v = _skip(line, k + 1)
-    return _Entry(key, (i, j), (v, _value_end(line, v)))
+        if line[j] in "\"'":
+            end = _string_end(line, j)
+            parts.append(tomllib.loads(f"k = {line[j:end]}")["k"])
+        else:
+            m = _BARE_KEY.match(line, j)
+            if m is None:
+                return None
+            end = m.end()
+            parts.append(m.group())
+        j = _skip(line, end)
+        if j < len(line) and line[j] == ".":  # a dotted key: a.verdict
+            j += 1
+            continue
+        break
+    if j >= len(line) or line[j] != "=":
+        return None  # not a key = value line
+    v = _skip(line, j + 1)
+    return _Entry(".".join(parts), (i, end), (v, _value_end(line, v)))
 
 
 def _inline_entries(line: str, brace: int) -> tuple[list[_Entry], int]:

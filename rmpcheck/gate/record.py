@@ -18,6 +18,8 @@ from rmpcheck.gate.expect_text import set_verdicts
 from rmpcheck.gate.plan import expectation_for
 from rmpcheck.gate.run import GateReport
 
+_FINDINGS = "its scope or vacuity findings are not what is expected (the gate says why)"
+
 
 @dataclass(frozen=True, slots=True)
 class Change:
@@ -52,13 +54,17 @@ def record(report: GateReport) -> Recording:
             reason = f": {r.reason}" if r.reason else ""
             left.append((j.name, f"unknown{reason} (raise the limit; an unknown is not expected)"))
             continue
-        if o.status == "mismatch" and r.verdict == j.expect.verdict:
-            left.append((j.name, f"{o.note} (edit this expectation by hand)"))
-            continue
-        key = (j.check, j.prop)
-        got.setdefault(key, set()).add(r.verdict)
         # its own entry, or the pattern's; None: the claim had none (the plan made one up)
         current = expectation_for(config.checks[j.check].expect, j.prop)
+        if o.status == "mismatch" and r.verdict == j.expect.verdict:
+            # the verdict is right, its scope or findings are not: a person says why (the
+            # gate's report, which follows, says what); a claim with none gets the verdict
+            done = "" if current is not None else f"{r.verdict} recorded, but "
+            left.append((j.name, f"{done}{_FINDINGS}"))
+            if current is not None:
+                continue
+        key = (j.check, j.prop)
+        got.setdefault(key, set()).add(r.verdict)
         was[key] = current.verdict if current is not None else None
     changes: list[Change] = []
     for (check, claim), verdicts in got.items():

@@ -104,3 +104,48 @@ def test_checks_written_inline_are_left_to_a_person() -> None:
     text = '[tool.rmpcheck]\ncheck = [{ model = "m.rmp", expect = { a = "proved" } }]\n'
     with pytest.raises(ConfigError, match="write them by hand"):
         set_verdicts(text, TOP, {0: {"a": "refuted"}})
+
+
+def test_tables_of_their_own_and_dotted_keys() -> None:
+    text = HEAD + """
+[[tool.rmpcheck.check]]
+model = "m.rmp"
+
+[tool.rmpcheck.check.expect]
+a.verdict = "proved"
+a.timeout = 5
+
+[tool.rmpcheck.check.expect.b]
+verdict = "proved"   # why
+vacuous = "a reason"
+
+[[tool.rmpcheck.check]]
+model = "n.rmp"
+
+[tool.rmpcheck.check.expect.c]
+verdict = "covered"
+"""
+    out = set_verdicts(text, TOP, {0: {"a": "refuted", "b": "refuted", "new": "covered"},
+                                   1: {"c": "uncoverable", "d": "proved"}})
+    assert out == HEAD + """
+[[tool.rmpcheck.check]]
+model = "m.rmp"
+
+[tool.rmpcheck.check.expect]
+a.verdict = "refuted"
+a.timeout = 5
+new = "covered"
+
+[tool.rmpcheck.check.expect.b]
+verdict = "refuted"   # why
+vacuous = "a reason"
+
+[[tool.rmpcheck.check]]
+model = "n.rmp"
+
+[tool.rmpcheck.check.expect]
+d = "proved"
+
+[tool.rmpcheck.check.expect.c]
+verdict = "uncoverable"
+"""

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+import pytest
 from conftest import Invoke
 
 
@@ -79,3 +81,25 @@ def test_write_expectations_is_for_the_gate_only(project: Path, prove: Invoke) -
     r = prove("models/lock.rmp", "properties/write.prop", "--write-expectations")
     assert r.exit_code == 2
     assert "--write-expectations only apply to the gate" in r.output
+
+
+def test_a_vacuous_proof_is_recorded_and_the_reason_left_to_a_person(
+    tmp_path: Path, prove: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """tests/vacuity/models/door.rmp proves its claims vacuously or by construction: the
+    verdicts are recorded, the reasons cannot be, and the gate then says what is missing."""
+    shutil.copytree(Path(__file__).parents[1] / "vacuity" / "models", tmp_path / "models")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.rmpcheck]\nengine = "explicit"\n\n[[tool.rmpcheck.check]]\n'
+        'model = "models/door.rmp"\nproperties = "models/door.prop"\n'
+    )
+    r = prove("--write-expectations")
+    assert r.exit_code == 1, r.output
+    assert 'open_ok = "proved" (had none)' in r.output
+    assert 'opened = "covered" (had none)' in r.output
+    left = r.output.split("left to you (edit these by hand):", 1)[1]
+    assert "door::open_ok: proved recorded, but its scope or vacuity findings" in left
+    # the gate on what was written: every verdict right, the findings want reasons
+    assert "expected proved, got" not in r.output
+    assert "a vacuous proof is not expected" in r.output
