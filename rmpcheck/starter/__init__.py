@@ -45,7 +45,7 @@ def pyproject_text() -> str:
 
 
 def workflow_text() -> str:
-    # the release this project was started with; a git URL works as well
+    """The workflow, installing the rmpcheck release that wrote it."""
     return template("rmpcheck.yml").replace("RMPCHECK_REQUIREMENT", f"rmpcheck=={__version__}")
 
 
