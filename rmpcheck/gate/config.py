@@ -326,7 +326,9 @@ class _Reader:
             self.error(
                 key[:-1],
                 f"check #{i + 1} has no 'expect'",
-                'every claim needs an expected verdict: expect = { name = "proved", ... }',
+                'every claim needs an expected verdict: expect = { name = "proved", '
+                'cover_name = "covered", ... }; or let `rmpcheck prove --write-expectations` '
+                "record the verdicts the claims get now",
             )
             return None
         if not isinstance(v, dict):

@@ -70,7 +70,9 @@ def test_write_expectations_adds_an_expect_table_to_a_check_without_one(
     cfg = project / "pyproject.toml"
     cfg.write_text(cfg.read_text().replace(
         'expect = { write_checked = "refuted", host_writes = "covered" }\n', ""))
-    assert prove().exit_code == 2  # the gate itself still wants one
+    r = prove()
+    assert r.exit_code == 2  # the gate itself still wants one, and says how to get it
+    assert "check #2 has no 'expect'" in r.output and "--write-expectations" in r.output
     r = prove("--write-expectations")
     assert r.exit_code == 0, r.output
     assert cfg.read_text().endswith(
