@@ -88,13 +88,16 @@ def cli() -> None:
 
     \b
     Start with:
+      rmpcheck init my-project                        # a project of your own
       rmpcheck check models/*.rmp properties/*.prop   # syntax and types
       rmpcheck simulate models/upstream/linux.rmp     # a random run
       rmpcheck prove                                  # the configured gate
 
     Exit codes: 0 as expected; 1 a verdict differs (or a simulation found a
     violation); 2 bad input (the message names file:line:col); 3 internal
-    error; 130 interrupted (Ctrl-C or SIGTERM; what finished is printed).
+    error; 130 interrupted (Ctrl-C or SIGTERM; what finished is printed);
+    141 the output pipe closed early (| head). Shell completion, and the
+    rest of the command line: docs/cli.md.
     """
 
 

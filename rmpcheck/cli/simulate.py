@@ -34,6 +34,9 @@ def simulate(
 ) -> None:
     """Take a random walk through MODEL and print it.
 
+    Each run draws a fresh seed and prints it first (seed: N); --seed N
+    takes the same walk again, step for step.
+
     With PROPS, every claim is checked at each state: the walk stops at the
     first violated invariant, always or lemma and prints its counterexample;
     covers reached on the way are listed. Exit 0 when nothing was violated
