@@ -95,3 +95,16 @@ def test_a_closed_pipe_ends_quietly(env: dict[str, str], args: list[str]) -> Non
     err = proc.stderr.read().decode()
     assert proc.wait() == 141
     assert err == ""
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["prove", "--help"]])
+def test_click_s_own_output_into_a_closed_pipe_has_no_traceback(args: list[str]) -> None:
+    """--help and --version are written by click, which ends a closed pipe with exit 1."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rmpcheck", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait() in (0, 1, 141)
+    assert err == ""

@@ -73,3 +73,23 @@ def test_show_traces_and_verbose_are_for_the_gate(project: Path, prove: Invoke) 
         r = prove("models/lock.rmp", "properties/write.prop", flag)
         assert r.exit_code == 2
         assert "only apply to the gate" in r.output
+
+
+def test_a_closed_pipe_ends_the_gate_quietly(project: Path) -> None:
+    """`rmpcheck prove | head -1`: the report has no reader; no traceback, exit 141."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root), "CI": "true"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rmpcheck", "prove", "--no-cache"],
+        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141, err
+    assert "Traceback" not in err and "BrokenPipeError" not in err
+    assert "] ok " in err  # the gate ran; only its report had nowhere to go
