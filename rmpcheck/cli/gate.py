@@ -239,8 +239,10 @@ def _record(report: GateReport, as_json: bool) -> None:
                 f'  check #{c.check + 1} ({where}): {c.claim} = "{c.verdict}" ({was})',
                 err=as_json,
             )
-    else:
+    elif not rec.left:
         click.echo(f"{name}: every verdict is already the expected one", err=as_json)
+    else:
+        click.echo(f"{name}: no verdict to record", err=as_json)
     if rec.left:
         click.echo("left to you (edit these by hand):", err=as_json)
         for who, why in rec.left:
