@@ -105,3 +105,23 @@ def test_a_vacuous_proof_is_recorded_and_the_reason_left_to_a_person(
     # the gate on what was written: every verdict right, the findings want reasons
     assert "expected proved, got" not in r.output
     assert "a vacuous proof is not expected" in r.output
+
+
+def test_an_unknown_is_never_recorded(
+    project: Path, prove: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rmpcheck.gate import runner
+
+    monkeypatch.setattr(runner, "GRACE_S", 0.3)
+    cfg = project / "pyproject.toml"
+    # far too big to explore in 10 ms: the engine gives up or is stopped, "unknown"
+    slow = ('write_checked = { verdict = "refuted", timeout = 0.01, '
+            'instance = { Page = 7, Thread = 6 } }')
+    cfg.write_text(cfg.read_text().replace('write_checked = "refuted"', slow))
+    before = cfg.read_text()
+    r = prove("--write-expectations")
+    assert r.exit_code == 1, r.output
+    left = r.output.split("left to you (edit these by hand):", 1)[1]
+    assert "racy::write_checked: unknown" in left and "raise the limit" in left
+    assert "pyproject.toml: no verdict to record" in r.output
+    assert cfg.read_text() == before
