@@ -3,6 +3,7 @@
     python benchmarks/bench_protocols.py                  # every protocol and broken twin
     python benchmarks/bench_protocols.py lock_server paxos
     python benchmarks/bench_protocols.py --json out.json  # also write the rows
+    python benchmarks/bench_protocols.py --markdown out.json  # those rows as docs' table
 
 For each protocol of benchmarks/protocols/ (ported from the public suites; each
 model file names its source) three runs, each with a wall-clock limit:
@@ -31,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.protocols_published import TOOLS, figure  # noqa: E402
+from benchmarks.protocols_published import SUITES, TOOLS, figure  # noqa: E402
 from rmpcheck.engines import auto, inductive  # noqa: E402
 from rmpcheck.engines.base import Options  # noqa: E402
 from rmpcheck.lang import load_model, load_properties  # noqa: E402
@@ -130,7 +131,28 @@ def alarms(row: Row) -> list[str]:
     return out
 
 
+def markdown(rows: list[Row]) -> str:
+    """The rows as the table of docs/inductive.md, published figures beside them."""
+    head = (
+        "| protocol | suite | inductive (no hand lemma) | lemmas | s | auto | s"
+        " | twin (auto) | s | " + " | ".join(TOOLS) + " |"
+    )
+    lines = [head, "|" + " --- |" * (9 + len(TOOLS))]
+    for r in rows:
+        pub = " | ".join(figure(r.name, t) for t in TOOLS)
+        lemmas = str(r.lemmas) if r.inductive == "proved all sizes" else "-"
+        lines.append(
+            f"| {r.name} | {SUITES.get(r.name, '')} | {r.inductive} | {lemmas}"
+            f" | {r.inductive_s:.1f} | {r.auto} | {r.auto_s:.1f} | {r.twin} | {r.twin_s:.1f}"
+            f" | {pub} |"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["--markdown"]:
+        print(markdown([Row(**x) for x in json.loads(Path(argv[1]).read_text())]))
+        return 0
     json_out = None
     if "--json" in argv:
         i = argv.index("--json")
