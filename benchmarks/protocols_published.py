@@ -48,6 +48,7 @@ SUITES: dict[str, str] = {
     "firewall": "mypyvy firewall",
     "learning_switch": "DuoAI learning_switch_quad; mypyvy",
     "lock_server": "DistAI lock_server",
+    "lockserv": "mypyvy lockserv",
     "multi_lock_server": "DistAI multi_lock_server",
     "paxos": "DistAI paxos; DuoAI paxos",
     "ricart_agrawala": "DistAI Ricart-Agrawala",
