@@ -37,6 +37,7 @@ def figure(protocol: str, tool: str) -> str:
 # with the search tools; a suite holding a protocol does not mean its paper's
 # table reports it)
 SUITES: dict[str, str] = {
+    "chord": "DistAI chord",
     "client_server_ae": "DuoAI client_server_ae; mypyvy",
     "client_server_db_ae": "DuoAI client_server_db_ae; mypyvy",
     "consensus": "DistAI consensus",
