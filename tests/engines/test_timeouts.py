@@ -88,3 +88,24 @@ def test_cti_honours_its_timeout(tmp_path) -> None:
     took = time.monotonic() - start
     assert r.exit_code == 1 and "unknown: timeout after 2 s" in r.output, r.output
     assert took <= TIMEOUT_S + HONOURED_WITHIN_S, f"cti took {took:.1f} s"
+
+
+@pytest.mark.slow
+def test_the_inductive_engine_honours_its_budget_in_process() -> None:
+    # A library caller has no process to kill: Houdini's replay of a solver's state
+    # (successors and every kept candidate, in Python) must watch the deadline too.
+    # On Paxos it once ran past 320 s of a 120 s budget.
+    from pathlib import Path
+
+    from rmpcheck.engines import inductive
+    from rmpcheck.lang import load_model, load_properties
+    from rmpcheck.monitor import compile_obligation
+
+    root = Path(__file__).resolve().parents[2] / "benchmarks" / "protocols"
+    model = load_model(root / "paxos.rmp")
+    ob = compile_obligation(model, load_properties(root / "paxos.prop", model), "agreement")
+    start = time.monotonic()
+    r = inductive.check(ob, {}, Options(timeout_s=15))
+    took = time.monotonic() - start
+    assert r.verdict in ("unknown", "proved"), r.reason
+    assert took < 15 + 30, f"{took:.0f} s for a 15 s budget"

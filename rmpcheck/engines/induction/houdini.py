@@ -118,8 +118,17 @@ class Houdini:
     def assumptions(self) -> list[z3.BoolRef]:
         return [self.flags[i] for i in sorted(self.active)]
 
-    def drop_false(self, inst: Instance, states: Sequence[State]) -> int:
-        gone = {i for i in self.active if not all(inst.holds(self.cands[i], t) for t in states)}
+    def drop_false(
+        self, inst: Instance, states: Sequence[State], deadline: Deadline | None = None
+    ) -> int:
+        """Drop the kept candidates some state violates; with a deadline, stop when it
+        passes (each drop alone is sound: the candidate is false in that state)."""
+        gone: set[int] = set()
+        for i in sorted(self.active):
+            if deadline is not None and deadline.expired():
+                break
+            if not all(inst.holds(self.cands[i], t) for t in states):
+                gone.add(i)
         self.active -= gone
         return len(gone)
 
@@ -219,11 +228,11 @@ class Houdini:
                 return False
             if out.status == "unknown":
                 return f"consecution of {tr.action.full_name}: {out.reason}"
-            return self._learn(tr, out.model)
+            return self._learn(tr, out.model, deadline)
         finally:
             s.pop()
 
-    def _learn(self, tr: Transition, model: z3.ModelRef) -> Cti | str | bool:
+    def _learn(self, tr: Transition, model: z3.ModelRef, deadline: Deadline) -> Cti | str | bool:
         """Drop what the model's successors violate (True), or a goal's CTI. A model that
         does not check on the interpreter stops inference as "unknown": Houdini's drops are
         sound only for states the interpreter confirms."""
@@ -234,13 +243,20 @@ class Houdini:
         kept = [f for _, f in self.goals] + [self.cands[i] for i in self.active]
         if not all(inst.holds(f, pre) for f in kept):
             return f"a pre-state from the solver ({tr.action.full_name}) does not check"
-        succ = list(inst.successors(pre))
-        for ai, t in succ:
+        # the replay is Python over the solver's structure, which can be large (Paxos):
+        # it honours the deadline as the queries do
+        succ = []
+        for ai, t in inst.successors(pre):
+            if deadline.expired():
+                return f"timeout after {deadline.elapsed():.1f} s"
             bad = tuple(n for n, f in self.goals if not inst.holds(f, t))
             if bad:
                 return make_cti(inst, self.ob, pre, ai, t, bad)
-        if self.drop_false(inst, [t for _, t in succ]):
+            succ.append(t)
+        if self.drop_false(inst, succ, deadline):
             return True
+        if deadline.expired():
+            return f"timeout after {deadline.elapsed():.1f} s"
         return f"the solver's successor under {tr.action.full_name} breaks nothing on replay"
 
     # --------------------------------------------------------- minimising

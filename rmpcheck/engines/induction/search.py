@@ -142,7 +142,7 @@ class Search(Houdini):
             bad = tuple(n for n, f in self.goals if not inst.holds(f, t))
             if bad:
                 return make_cti(inst, self.ob, pre, ai, t, bad)
-        if self.drop_false(inst, [t for _, t in succ]):
+        if self.drop_false(inst, [t for _, t in succ], deadline):
             self.chosen &= self.active
             return True
         return f"the solver's successor under {tr.action.full_name} breaks nothing on replay"
