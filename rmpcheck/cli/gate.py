@@ -55,7 +55,7 @@ _SINGLE = (
     "vacuity",
     "deadlock",
 )
-_GATE = ("config", "jobs", "no_cache", "junit", "sarif")
+_GATE = ("config", "jobs", "no_cache", "junit", "sarif", "scheduler")
 
 
 def gate_options(f: F) -> F:
@@ -75,6 +75,13 @@ def gate_options(f: F) -> F:
             default=None,
             metavar="N",
             help="gate: obligations in parallel [default: one per CPU]",
+        ),
+        click.option(
+            "--scheduler",
+            default=None,
+            metavar="ADDRESS",
+            help="gate: run the obligations on this Dask cluster (tcp://HOST:PORT; "
+            "needs rmpcheck[cluster]) [default: the configuration's scheduler, else here]",
         ),
         click.option(
             "--no-cache",
@@ -143,6 +150,7 @@ def run_gate_mode(ctx: click.Context, names: tuple[str, ...], as_json: bool) -> 
         jobs=p["jobs"],
         read_cache=not p["no_cache"],
         select=(lambda j: j.prop in names) if names else None,
+        scheduler=p["scheduler"],
     )
     report = run_gate(plan, options, console.progress_for(sys.stderr))
     _reports(p, report, as_json)
