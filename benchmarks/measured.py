@@ -75,6 +75,8 @@ def _claim(docs: Sequence[Any], wall: float) -> str:
 def _states(docs: Sequence[Any], wall: float) -> str:
     r = docs[-1]["results"][0]
     st = r["stats"]
+    if st.get("symmetry"):
+        return f"{r['description']}: {st['states']:,} states (orbits) in {r['time_s']:.2f} s"
     rate = st["states"] / r["time_s"] if r["time_s"] else 0
     return (
         f"{r['description']}: {st['states']:,} states in {r['time_s']:.2f} s "
@@ -374,16 +376,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1 if problems else 0
     only, skip = _keys(args.only), _keys(args.skip)
     chosen = [r for r in ROWS if (r.key in only if only else not r.expensive) and r.key not in skip]
-    old = parse_rows(table_of(text))
-    figures = {r.key: old[r.command_text] for r in ROWS if r.command_text in old}
+    table_of(text)  # the markers are there before anything runs
     today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
     note = machine_note(today)
+    mine: dict[str, tuple[str, str]] = {}
     for row in chosen:
         print(f"measured: {row.key}: {row.command_text}", flush=True)
-        figures[row.key] = (measure(row), today)
-        print(f"measured: {row.key}: {figures[row.key][0]}", flush=True)
-        # written after every row: an interrupted run keeps what it measured
-        README.write_text(replace_table(README.read_text(), render(figures, note)))
+        mine[row.key] = (measure(row), today)
+        print(f"measured: {row.key}: {mine[row.key][0]}", flush=True)
+        # written after every row, so an interrupted run keeps what it measured; the
+        # other rows as README has them now (another run may have measured some meanwhile)
+        text = README.read_text()
+        old = parse_rows(table_of(text))
+        figures = {r.key: old[r.command_text] for r in ROWS if r.command_text in old}
+        README.write_text(replace_table(text, render({**figures, **mine}, note)))
     return 0
 
 
