@@ -143,8 +143,13 @@ ROWS: tuple[Row, ...] = (
     ),
     _prove(
         "race_inductive",
-        "inductive proves the race claim for all sizes",
+        "inductive proves the race claim for all sizes, with the .prop's two lemmas",
         RACE, RACE_PROPS, "write_only_shared", "-e", "inductive",
+    ),
+    _prove(
+        "race_inferred",
+        "inductive proves the race claim for all sizes, every lemma inferred",
+        RACE, "benchmarks/models/race_no_lemmas.prop", "write_only_shared", "-e", "inductive",
     ),
     _prove(
         "race_auto",
@@ -171,17 +176,17 @@ ROWS: tuple[Row, ...] = (
     ),
     _prove(
         "ticket",
-        "ticket lock for all sizes",
+        "ticket lock for all sizes, with the .prop's lemmas",
         f"{PARAMETRIC}/ticket.rmp", f"{PARAMETRIC}/ticket.prop", "mutex", "-e", "inductive",
     ),
     _prove(
         "voting",
-        "voting for all sizes",
+        "voting for all sizes, with the .prop's lemmas",
         f"{PARAMETRIC}/voting.rmp", f"{PARAMETRIC}/voting.prop", "agreement", "-e", "inductive",
     ),
     _prove(
         "ring",
-        "Chang-Roberts ring election for all sizes",
+        "Chang-Roberts ring election for all sizes, with the .prop's lemmas",
         f"{PARAMETRIC}/ring_leader.rmp", f"{PARAMETRIC}/ring_leader.prop", "one_leader",
         "-e", "inductive",
     ),
