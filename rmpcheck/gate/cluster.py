@@ -12,9 +12,10 @@ process) keeps the cache, reports and exit codes: results are cached as they
 arrive, by the same :class:`~rmpcheck.gate.runner.Events` as a local run.
 
 Dask is an optional dependency (``pip install 'rmpcheck[cluster]'``), imported
-only here and only when a scheduler is given; the workers need rmpcheck, at
-the same version (checked before anything is sent), and no shared files: each
-task carries its parsed model and properties.
+only here and only when a scheduler is given. The workers need rmpcheck, of
+the same version and source and with the same z3 (checked before anything is
+sent: the cache's keys assume it), and no shared files: each task carries its
+parsed model and properties.
 """
 
 from __future__ import annotations
@@ -94,21 +95,38 @@ def connect(address: str) -> Any:
             f"the workers of {address} cannot run rmpcheck ({type(e).__name__}: {e}); "
             f"install rmpcheck {rmpcheck.__version__} on every worker"
         ) from None
-    other = {w: v for w, v in versions.items() if v != rmpcheck.__version__}
-    if other:
+    problem = mismatch(worker_version(), versions)
+    if problem:
         client.close()
-        worker, version = next(iter(sorted(other.items())))
-        raise ConfigError(
-            f"worker {worker} runs rmpcheck {version}, this is {rmpcheck.__version__}: "
-            "every worker must run the same version (verdicts must not depend on where "
-            "an obligation ran)"
-        )
+        raise ConfigError(problem)
     return client
 
 
-def worker_version() -> str:
-    """Run on every worker before any task: this rmpcheck's version there."""
-    return rmpcheck.__version__
+def mismatch(here: tuple[str, ...], workers: Mapping[str, Any]) -> str:
+    """Why a worker (``workers``: address -> its :func:`worker_version`) may not run this
+    gate's obligations, or ""."""
+    other = {w: tuple(v) for w, v in workers.items() if tuple(v) != here}
+    if not other:
+        return ""
+    worker, there = sorted(other.items())[0]
+    return (
+        f"worker {worker} runs {_describe(there)}, this is {_describe(here)}: every worker "
+        "must run the same rmpcheck and z3 (the cache's keys assume it, and verdicts must "
+        "not depend on where an obligation ran)"
+    )
+
+
+def worker_version() -> tuple[str, str, str]:
+    """Run on every worker before any task: what the cache's keys take from the code
+    (gate/fingerprint.py): rmpcheck's version, its source's digest, z3's version."""
+    from rmpcheck.gate.fingerprint import code_digest, z3_version
+
+    return rmpcheck.__version__, code_digest(), z3_version()
+
+
+def _describe(version: tuple[str, ...]) -> str:
+    number, digest, z3 = (*version, "?", "?", "?")[:3]
+    return f"rmpcheck {number} (source {digest[:12]}) with z3 {z3}"
 
 
 def run_task(index: int, task: Task, given: Any, solve: Solve, preload: Preload) -> dict[int, Ran]:

@@ -171,3 +171,11 @@ def test_the_scheduler_key_must_be_an_address(project: Path) -> None:
 def test_scheduler_is_a_gate_option(project: Path, prove: Invoke) -> None:
     r = prove("models/lock.rmp", "properties/write.prop", "--scheduler", "tcp://x:1")
     assert r.exit_code == 2 and "--scheduler" in r.output and "only apply to the gate" in r.output
+
+
+def test_a_worker_with_other_code_is_refused() -> None:
+    here = cluster.worker_version()
+    assert cluster.mismatch(here, {"tcp://a:1": here, "tcp://b:1": list(here)}) == ""
+    edited = (here[0], "0" * 64, here[2])
+    why = cluster.mismatch(here, {"tcp://a:1": here, "tcp://b:1": edited})
+    assert why.startswith("worker tcp://b:1 runs rmpcheck") and "(source 000000000000)" in why
