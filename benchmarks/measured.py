@@ -142,6 +142,16 @@ ROWS: tuple[Row, ...] = (
         RACE, RACE_PROPS, "write_only_shared", "-e", "bmc", *BENCH_SIZES,
     ),
     _prove(
+        "race_bmc_30",
+        "bmc on the correct race to depth 30",
+        RACE, RACE_PROPS, "write_only_shared", "-e", "bmc", "--depth", "30", *BENCH_SIZES,
+    ),
+    _prove(
+        "race_kind_30",
+        "k-induction on the race claim, bound 30",
+        RACE, RACE_PROPS, "write_only_shared", "-e", "kind", "--depth", "30", *BENCH_SIZES,
+    ),
+    _prove(
         "race_inductive",
         "inductive proves the race claim for all sizes, with the .prop's two lemmas",
         RACE, RACE_PROPS, "write_only_shared", "-e", "inductive",
