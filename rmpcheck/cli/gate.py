@@ -68,6 +68,7 @@ _GATE = (
     "write_expectations",
     "show_traces",
     "verbose",
+    "scheduler",
 )
 
 
@@ -88,6 +89,13 @@ def gate_options(f: F) -> F:
             default=None,
             metavar="N",
             help="gate: obligations in parallel [default: one per CPU]",
+        ),
+        click.option(
+            "--scheduler",
+            default=None,
+            metavar="ADDRESS",
+            help="gate: run the obligations on this Dask cluster (tcp://HOST:PORT; "
+            "needs rmpcheck[cluster]) [default: the configuration's scheduler, else here]",
         ),
         click.option(
             "--no-cache",
@@ -176,6 +184,7 @@ def run_gate_mode(ctx: click.Context, names: tuple[str, ...], as_json: bool) -> 
         jobs=p["jobs"],
         read_cache=not p["no_cache"],
         select=(lambda j: j.prop in names) if names else None,
+        scheduler=p["scheduler"],
     )
     report = run_gate(plan, options, console.progress_for(sys.stderr))
     if writing and not report.interrupted:

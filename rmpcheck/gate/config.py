@@ -63,7 +63,7 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 _SETTINGS = ("engine", "timeout", "memory_mb", "depth", "instance", "vacuity")
-TOP_KEYS = (*_SETTINGS, "instances", "check", "cache")
+TOP_KEYS = (*_SETTINGS, "instances", "check", "cache", "scheduler")
 _CHECK_KEYS = (*_SETTINGS, "model", "properties", "expect")
 _EXPECT_KEYS = (*_SETTINGS, "verdict", "scope", *FINDINGS)
 
@@ -173,6 +173,7 @@ class _Reader:
         if not isinstance(cache, str) or not cache:
             self.error(self.at("cache"), "'cache' must be a directory name (a string)")
             cache = DEFAULT_CACHE
+        scheduler = self.scheduler(table.get("scheduler"))
         self.errors.raise_if_any()
         return GateConfig(
             self.path,
@@ -183,7 +184,21 @@ class _Reader:
             tuple(checks),
             self.root / cache,
             self.prefix,
+            scheduler,
         )
+
+    def scheduler(self, v: Any) -> str | None:
+        """A Dask scheduler's address (gate/cluster.py), as ``dask scheduler`` prints it."""
+        if v is None:
+            return None
+        if not isinstance(v, str) or "://" not in v:
+            self.error(
+                self.at("scheduler"),
+                "'scheduler' must be a Dask scheduler's address, as a string",
+                'for example scheduler = "tcp://10.0.0.5:8786" (docs/ci.md)',
+            )
+            return None
+        return v
 
     def unknown_keys(
         self, table: Mapping[str, Any], allowed: tuple[str, ...], key: KeyPath, where: str

@@ -19,6 +19,7 @@ from rmpcheck.gate.judge import Outcome, judge
 from rmpcheck.gate.lemmas import assumed_lemmas, settle
 from rmpcheck.gate.plan import Job, Plan
 from rmpcheck.gate.runner import (
+    Batch,
     Events,
     Ran,
     SharedJob,
@@ -43,6 +44,8 @@ class GateOptions:
     read_cache: bool = True  # --no-cache: False (results are still written)
     select: Callable[[Job], bool] | None = None  # None: every obligation
     solve: Solve = engine_solve
+    # a Dask scheduler's address (gate/cluster.py); None: the configuration's, else local
+    scheduler: str | None = None
 
 
 @dataclass(frozen=True)
@@ -130,13 +133,7 @@ def run_gate(
             (len(jobs) + k, vjobs[k]) for k in exams if k not in examined
         ]
         tasks += _share(jobs, list(first.values()), options.solve is engine_solve)
-        batch = run_jobs(
-            tasks,
-            lambda j: _inputs(plan, j),
-            options.jobs or os.cpu_count() or 1,
-            recorder,
-            options.solve,
-        )
+        batch = _run(plan, options, tasks, recorder)
         for k in exams:
             ran = batch.ran.get(len(jobs) + k)
             if ran is not None:
@@ -185,6 +182,17 @@ def run_gate(
         tuple(examined[k] for k in sorted(examined)),
         warnings,
     )
+
+
+def _run(plan: Plan, options: GateOptions, tasks: list[tuple[int, Task]], events: Events) -> Batch:
+    """The tasks run here, or on the Dask cluster that the options or configuration name."""
+    scheduler = options.scheduler or plan.config.scheduler
+    if scheduler:
+        from rmpcheck.gate.cluster import run_on_cluster
+
+        return run_on_cluster(scheduler, tasks, lambda j: _inputs(plan, j), events, options.solve)
+    workers = options.jobs or os.cpu_count() or 1
+    return run_jobs(tasks, lambda j: _inputs(plan, j), workers, events, options.solve)
 
 
 def _exams_for(

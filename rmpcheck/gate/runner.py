@@ -151,22 +151,19 @@ def run_jobs(
     workers: int,
     events: Events | None = None,
     solve: Solve = engine_solve,
+    preload: Preload | None = None,
 ) -> Batch:
     """Run ``jobs`` (index, task; indices unique) with at most ``workers`` at a time.
     ``inputs(task)`` is what the child needs: (model, property set) for a Job, the
-    (model, jobs, property sets) for a VacuityJob."""
+    (model, jobs, property sets) for a VacuityJob. ``preload``: what to import before
+    the first fork [default: what ``jobs`` need]."""
     events = events or Events()
     batch = Batch()
     pending = list(jobs)
     running: dict[int, _Child] = {}
     ctx = multiprocessing.get_context("fork")
-    if solve is engine_solve:
-        _import_engines({job.engine for _, job in jobs if isinstance(job, Job)})
-    if any(isinstance(job, VacuityJob) for _, job in jobs):
-        import rmpcheck.vacuity  # noqa: F401 - loaded once here, shared by every fork
-    if any(isinstance(job, SharedJob) for _, job in jobs):
-        import rmpcheck.engines.explicit_together  # noqa: F401 - likewise
-    with _interrupts() as stop:
+    (preload or Preload.of(jobs, solve)).load()
+    with interrupts() as stop:
         while (pending or running) and not stop.is_set():
             while pending and len(running) < max(1, workers):
                 index, job = pending.pop(0)
@@ -174,11 +171,11 @@ def run_jobs(
                     running[index] = _start(ctx, index, job, inputs(job), solve)
                 except OSError as e:  # no process to be had (fork failed): say so, go on
                     why = f"internal error: could not start a process for this obligation: {e}"
-                    for i, member in _members(index, job):
+                    for i, member in members_of(index, job):
                         batch.ran[i] = Ran(None, why)
                         events.finished(member, batch.ran[i])
                     continue
-                for _, member in _members(index, job):
+                for _, member in members_of(index, job):
                     events.started(member)
             _wait(running, timeout=0.2)
             for index in list(running):
@@ -186,7 +183,7 @@ def run_jobs(
                 if ran is not None:
                     child = running.pop(index)
                     for (i, member), part in zip(
-                        _members(index, child.job), _parts(child.job, ran), strict=True
+                        members_of(index, child.job), _parts(child.job, ran), strict=True
                     ):
                         batch.ran[i] = part
                         events.finished(member, part)
@@ -199,7 +196,8 @@ def run_jobs(
     return batch
 
 
-def _members(index: int, task: Task) -> tuple[tuple[int, Unit], ...]:
+def members_of(index: int, task: Task) -> tuple[tuple[int, Unit], ...]:
+    """What progress events and results are keyed by: a shared job's members, else the task."""
     return task.members if isinstance(task, SharedJob) else ((index, task),)
 
 
@@ -217,17 +215,40 @@ def _parts(task: Task, ran: Ran) -> tuple[Ran, ...]:
     )
 
 
-def _import_engines(names: set[str]) -> None:
-    """Import the engines once here, so each forked child starts with them loaded."""
-    from rmpcheck.engines.registry import resolve
+@dataclass(frozen=True)
+class Preload:
+    """What a batch's children need imported: loaded once, before the first fork, so each
+    child starts with it. What was imported shows in a trace (its tool versions name z3
+    only if z3 was loaded), so a task run alone (gate/cluster.py) loads its whole batch's."""
 
-    for name in sorted(names):
-        with contextlib.suppress(Exception):  # the child reports what went wrong
-            resolve(name)
+    engines: frozenset[str]
+    vacuity: bool
+    shared: bool
+
+    @staticmethod
+    def of(jobs: Sequence[tuple[int, Task]], solve: Solve) -> Preload:
+        return Preload(
+            frozenset(j.engine for _, j in jobs if isinstance(j, Job))
+            if solve is engine_solve
+            else frozenset(),
+            any(isinstance(j, VacuityJob) for _, j in jobs),
+            any(isinstance(j, SharedJob) for _, j in jobs),
+        )
+
+    def load(self) -> None:
+        from rmpcheck.engines.registry import resolve
+
+        for name in sorted(self.engines):
+            with contextlib.suppress(Exception):  # the child reports what went wrong
+                resolve(name)
+        if self.vacuity:
+            import rmpcheck.vacuity  # noqa: F401
+        if self.shared:
+            import rmpcheck.engines.explicit_together  # noqa: F401
 
 
 @contextlib.contextmanager
-def _interrupts() -> Iterator[threading.Event]:
+def interrupts() -> Iterator[threading.Event]:
     """SIGINT/SIGTERM set an event instead of raising, while the runner owns the children."""
     stop = threading.Event()
     if threading.current_thread() is not threading.main_thread():

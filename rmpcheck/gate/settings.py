@@ -92,6 +92,7 @@ class GateConfig:
     checks: tuple[Check, ...]
     cache_dir: Path
     prefix: tuple[str, ...] = TOP  # where the table sits in the file
+    scheduler: str | None = None  # a Dask scheduler to run on (gate/cluster.py); None: here
 
     def key(self, *parts: str | int) -> KeyPath:
         """A key path inside the gate's table, for locating errors."""
