@@ -13,6 +13,7 @@ blocks above it made (a trace directory, a lemma file), as a reader does.
 
 from __future__ import annotations
 
+import difflib
 import os
 import shutil
 import subprocess
@@ -149,12 +150,13 @@ def run_block(block: Block, root: Path, env: dict[str, str]) -> None:
                 continue
             got = normalise(out, str(root))
             shown = normalise("\n".join(c.expected), str(root))
-            assert matches(shown, got), (
-                f"{block.id}: `{c.command}` printed (normalised):\n"
-                + "\n".join(got)
-                + "\n\nthe docs show:\n"
-                + "\n".join(shown)
-            )
+            if not matches(shown, got):
+                diff = difflib.unified_diff(shown, got, "the docs", "the output", lineterm="")
+                pytest.fail(
+                    f"{block.id}: `{c.command}` (exit {last}) printed other than the docs show "
+                    "(normalised as doc_blocks.py says):\n" + "\n".join(diff),
+                    pytrace=False,
+                )
 
 
 def _scratch_for(block: Block, tmp: pytest.TempPathFactory, env: dict[str, str]) -> Path:
