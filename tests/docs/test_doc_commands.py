@@ -31,6 +31,7 @@ COPIED = (
     "benchmarks",
     "tests/models",
     "tests/trace/data",
+    "tests/profiles.py",  # pyproject.toml's pytest options load it (`pytest --rmpcheck`)
     "pyproject.toml",
     "README.md",
 )
@@ -124,12 +125,15 @@ def _run(cmd: str, cwd: Path, env: dict[str, str], timeout: float) -> tuple[int,
 
 
 def _toml(block: Block, root: Path) -> None:
+    from rmpcheck.errors import RmpcheckError
     from rmpcheck.gate.config import load_config
     from rmpcheck.gate.plan import make_plan
 
     (root / "pyproject.toml").write_text(block.body)
     try:
         make_plan(load_config(root / "pyproject.toml"))
+    except RmpcheckError as e:
+        pytest.fail(f"{block.id}: the configuration does not plan:\n{e}", pytrace=False)
     finally:
         shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
 
@@ -144,8 +148,16 @@ def run_block(block: Block, root: Path, env: dict[str, str]) -> None:
         assert code == 0, f"{block.id}: exit {code}\n{out}"
     else:
         last = 0
-        for c in session(block):
+        commands = session(block)
+        for k, c in enumerate(commands):
             last, out = _run(f"(exit {last}); {c.command}", root, env, timeout)
+            checked = k + 1 < len(commands) and commands[k + 1].command == "echo $?"
+            # 0 and 1 are answers (as expected / a verdict differs); 2 and up are bad
+            # input, an internal error or the shell's 'command not found', unless the
+            # docs show the output or the exit code
+            assert checked or c.expected or last < 2, (
+                f"{block.id}: `{c.command}` exited {last}:\n{out}"
+            )
             if not c.expected:
                 continue
             got = normalise(out, str(root))
