@@ -251,10 +251,10 @@ def _default_sizes(model: object, props: object) -> dict[str, int]:
 
 def _write(ob: object, props: object, inferred: list[str], out: str) -> None:
     """The new lemmas, numbered under the claim they were inferred for
-    (``CLAIM_lemma_N``, past the names the set already has). Into PROPS itself they are appended (its text and comments
-    stay); any other FILE gets the whole property set plus the lemmas, so ``prove
-    MODEL FILE`` works as is. A lemma the set already states in the same words is not
-    written twice."""
+    (``CLAIM_lemma_N``, past the names the set already has). Into PROPS itself
+    they are appended (its text and comments stay); any other FILE gets the
+    whole property set plus the lemmas, so ``prove MODEL FILE`` works as is. A
+    lemma the set already states in the same words is not written twice."""
     import itertools
     import os
 
