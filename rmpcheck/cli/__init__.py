@@ -55,7 +55,12 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="Terms of art (claim, obligation, cover, bounded-safe, certificate, CTI, "
+    "EPR, lemma, lasso, ...) are defined in docs/glossary.md.",
+)
 @click.version_option(__version__, prog_name="rmpcheck")
 def cli() -> None:
     """Model-check SEV-SNP Reverse Map Table designs.
