@@ -155,7 +155,7 @@ class _Planner:
             if ir.DEADLOCK_CLAIM in check.expect and mf not in owner:
                 owner[mf] = pf
                 ps = self.props[(pf, mf)] = deadlock.with_claim(model, ps)
-            missing: list[str] = []
+            missing: list[tuple[str, str]] = []
             for prop in ps.properties:
                 if prop.kind == "deadlock" and owner.get(mf) != pf:
                     continue  # added for another check, or another property file
@@ -170,7 +170,7 @@ class _Planner:
                 claims.add(prop.name)
                 exp = expectation_for(check.expect, prop.name)
                 if exp is None:
-                    missing.append(prop.name)
+                    missing.append((prop.name, prop.kind))
                     continue
                 job = self.job(check, base, mf, pf, model, ps, prop, exp)
                 if job is not None:
@@ -178,9 +178,10 @@ class _Planner:
             if missing:
                 self.errors.add(
                     ekey if check.expect else self.config.key("check", check.index),
-                    f"no expected verdict for {_names(missing)} of {self.rel(pf)} "
-                    f"on model {model.name}",
-                    "every claim needs one: " + ", ".join(f'{n} = "proved"' for n in missing[:3]),
+                    f"no expected verdict for {_names([n for n, _ in missing])} of "
+                    f"{self.rel(pf)} on model {model.name}",
+                    "every claim needs one, the verdict it should have: "
+                    + ", ".join(f'{n} = "{_SAMPLE.get(k, "proved")}"' for n, k in missing),
                 )
         for name in check.expect:
             if glob.has_magic(name):
@@ -364,6 +365,10 @@ def expectation_for(expect: Mapping[str, E], claim: str) -> E | None:
         (e for k, e in expect.items() if glob.has_magic(k) and fnmatch.fnmatchcase(claim, k)),
         None,
     )
+
+
+# the verdict a hint writes for a missing expectation: one the claim's kind can have
+_SAMPLE = {"cover": "covered"}
 
 
 def _names(names: list[str]) -> str:
