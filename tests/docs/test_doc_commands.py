@@ -3,13 +3,12 @@
 The conventions (which blocks run, how output is compared, the markers) are in
 doc_blocks.py and, for writers, docs/contributing.md. Each runnable block is
 one test, named FILE:LINE. Its commands run in bash in a scratch copy of the
-repository (COPIED below) with
-the document's saved files (``# file: NAME`` blocks) written into it, the
-package linked in (for README's ``pip install -e .``) and
-``rmpcheck`` (this checkout, this interpreter) first on PATH. A document's
-blocks share one scratch copy, in document order: a block sees what the
-blocks above it made (a trace directory, a lemma file), as a reader does.
-"""
+repository (COPIED below, and the package linked in for README's ``pip
+install -e .``), with the document's saved files (``# file: NAME`` blocks)
+written into it and ``rmpcheck`` (this checkout, this interpreter) first on
+PATH. A document's blocks share one scratch copy, in document order: a block
+sees what the blocks above it made (a trace directory, a lemma file), as a
+reader does."""
 
 from __future__ import annotations
 
@@ -35,7 +34,6 @@ COPIED = (
     "pyproject.toml",
     "README.md",
 )
-# linked, not copied: README's install command builds the package from it
 # seconds per command of a block that is not marked slow
 FAST_TIMEOUT_S = 120
 SLOW_TIMEOUT_S = 3600
