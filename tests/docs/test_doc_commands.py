@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -106,20 +107,24 @@ def _env(bin_dir: Path) -> dict[str, str]:
 
 
 def _run(cmd: str, cwd: Path, env: dict[str, str], timeout: float) -> tuple[int, str]:
-    try:
-        p = subprocess.run(
-            ["bash", "-c", cmd],
-            cwd=cwd,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            timeout=timeout,
-        )
-    except subprocess.TimeoutExpired as e:
-        out = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
-        pytest.fail(f"timed out after {timeout:.0f} s: {cmd}\n{out}")
-    return p.returncode, p.stdout
+    """Run ``cmd`` in bash; past ``timeout`` its whole process group is killed (the
+    gate's and auto's worker processes too, which would otherwise hold the pipe)."""
+    with subprocess.Popen(
+        ["bash", "-c", cmd],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    ) as p:
+        try:
+            out, _ = p.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            out, _ = p.communicate()
+            pytest.fail(f"timed out after {timeout:.0f} s: {cmd}\n{out}", pytrace=False)
+    return p.returncode, out
 
 
 def _toml(block: Block, root: Path) -> None:
