@@ -141,13 +141,26 @@ def _toml(block: Block, root: Path) -> None:
         shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
 
 
+def _commands(script: str) -> int:
+    """How many commands a script has: lines that are neither blank, comments, nor
+    the continuation of a line ending in a backslash."""
+    n, continued = 0, False
+    for line in script.splitlines():
+        text = line.strip()
+        if not continued and text and not text.startswith("#"):
+            n += 1
+        continued = text.endswith("\\")
+    return max(n, 1)
+
+
 def run_block(block: Block, root: Path, env: dict[str, str]) -> None:
     """Run one block in ``root``; fails the test with what differs."""
     timeout = SLOW_TIMEOUT_S if block.slow else FAST_TIMEOUT_S
     if block.lang == "toml":
         _toml(block, root)
     elif block.lang == "sh":
-        code, out = _run("set -e\n" + block.body, root, env, timeout)
+        # the script runs at once; its budget is the per-command one times its commands
+        code, out = _run("set -e\n" + block.body, root, env, timeout * _commands(block.body))
         assert code == 0, f"{block.id}: exit {code}\n{out}"
     else:
         last = 0
