@@ -74,9 +74,10 @@ def documents() -> list[Path]:
     return [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
 
-def blocks(path: Path) -> list[Block]:
+def blocks(path: Path, root: Path = ROOT) -> list[Block]:
+    """The fenced blocks of one document, named by its path relative to ``root``."""
     lines = path.read_text().split("\n")
-    doc = path.relative_to(ROOT).as_posix()
+    doc = path.relative_to(root).as_posix()
     out: list[Block] = []
     i = 0
     while i < len(lines):
