@@ -101,7 +101,10 @@ def _env(bin_dir: Path) -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     env["PYTHONUNBUFFERED"] = "1"  # stdout and stderr interleave as on a terminal
     env["COLUMNS"] = "200"
-    for var in ("CI", "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "PYTEST_ADDOPTS"):
+    # a reader's shell: not CI, not inside a pytest run (PYTEST_XDIST_WORKER, ...)
+    for var in [v for v in env if v.startswith("PYTEST_")]:
+        del env[var]
+    for var in ("CI", "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY"):
         env.pop(var, None)
     return env
 
