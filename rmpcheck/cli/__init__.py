@@ -71,7 +71,12 @@ def show_version(ctx: click.Context, param: click.Parameter, value: bool) -> Non
     ctx.exit()
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="Terms of art (claim, obligation, cover, bounded-safe, certificate, CTI, "
+    "EPR, lemma, lasso, ...) are defined in docs/glossary.md.",
+)
 @click.option(
     "--version",
     is_flag=True,

@@ -250,11 +250,11 @@ def _default_sizes(model: object, props: object) -> dict[str, int]:
 
 
 def _write(ob: object, props: object, inferred: list[str], out: str) -> None:
-    """The new lemmas, named ``STEM_inferred_N`` after the property file and the lemmas
-    the set already has. Into PROPS itself they are appended (its text and comments
-    stay); any other FILE gets the whole property set plus the lemmas, so ``prove
-    MODEL FILE`` works as is. A lemma the set already states in the same words is not
-    written twice."""
+    """The new lemmas, numbered under the claim they were inferred for
+    (``CLAIM_lemma_N``, past the names the set already has). Into PROPS itself
+    they are appended (its text and comments stay); any other FILE gets the
+    whole property set plus the lemmas, so ``prove MODEL FILE`` works as is. A
+    lemma the set already states in the same words is not written twice."""
     import itertools
     import os
 
@@ -267,9 +267,8 @@ def _write(ob: object, props: object, inferred: list[str], out: str) -> None:
     printer = Printer(ob.model.enums)
     have = {printer.expr(p.formula) for p in props.properties if p.kind == "lemma"}
     taken = {p.name for p in props.properties}
-    # the file's name in the lemma's: a gate matrix names claims of several files at once
-    stem = os.path.splitext(os.path.basename(props.file or out))[0].replace("-", "_")
-    fresh = (f"{stem}_inferred_{i}" for i in itertools.count(1))
+    # named after their claim, so a table or a gate matrix says whose lemma each is
+    fresh = (f"{ob.prop.name}_lemma_{i}" for i in itertools.count(1))
     names = (n for n in fresh if n not in taken)
     new = [(next(names), f) for f in dict.fromkeys(inferred) if f not in have]
     block = ["", f"# inferred for {ob.prop.name} on {ob.model.name} by rmpcheck cti --infer"]

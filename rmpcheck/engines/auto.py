@@ -207,7 +207,7 @@ def _decide(
         stats = dict(result.stats)
         stats["budget"] = (
             f"the {budget:g} s wait budget decided: {' and '.join(cut)} had not finished "
-            f"and could have given a stronger answer (opts.extra['wait_s'] sets the budget)"
+            f"and could have given a stronger answer (-e {cut[0]} waits for it)"
         )
         result = replace(result, stats=stats)
     return result

@@ -361,7 +361,7 @@ E = TypeVar("E")  # an expectation: the gate's, or a test's verdict string
 
 
 def expectation_for(expect: Mapping[str, E], claim: str) -> E | None:
-    """The claim's own expectation, else that of the first pattern (``*_inferred_*``)
+    """The claim's own expectation, else that of the first pattern (``*_lemma_*``)
     that matches its name, in the order written."""
     if claim in expect:
         return expect[claim]

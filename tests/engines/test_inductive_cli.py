@@ -47,7 +47,7 @@ def test_infer_writes_lemmas_that_prove_the_claim(tmp_path):
     )
     assert r.exit_code == 0, r.output
     text = out.read_text()
-    assert text.startswith("properties for race") and "lemma race_inferred_1:" in text
+    assert text.startswith("properties for race") and "lemma write_only_shared_lemma_1:" in text
     # read back and proved with the written lemmas alone (no inference this time)
     m = load_model(HERE / "race.rmp")
     ob = compile_obligation(m, load_properties(out, m), "write_only_shared")
@@ -63,7 +63,7 @@ def test_infer_appends_to_the_property_file_itself(tmp_path):
     assert run(*args).exit_code == 0
     text = props.read_text()
     assert text.startswith("# the claim of DESIGN.md\n")  # the file's own text stays
-    assert "lemma race_inferred_1:" in text and "# inferred for write_only_shared" in text
+    assert "lemma write_only_shared_lemma_1:" in text and "# inferred for write_only_shared" in text
     # the lemmas now prove it: nothing new is inferred, nothing is written twice
     again = run(*args)
     assert again.exit_code == 0 and "0 lemma(s) inferred" in again.output

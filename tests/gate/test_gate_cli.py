@@ -281,7 +281,7 @@ host_writes = "covered"
     from rmpcheck.cli import cli
 
     assert CliRunner().invoke(cli, cmd[1:]).exit_code == 0
-    cfg.write_text(check + '"*_inferred_*" = "proved"\n')
+    cfg.write_text(check + '"*_lemma_*" = "proved"\n')
     again = prove("--no-cache")
     assert again.exit_code == 0, again.stdout + again.stderr
     assert "do not state" not in again.stdout

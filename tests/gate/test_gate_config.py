@@ -155,6 +155,14 @@ def test_missing_expectation_is_an_error(project: Path) -> None:
     assert located(msg, path, text)[0] == line_of(text, "expect =")
 
 
+def test_the_hint_gives_every_missing_claim_a_verdict_it_can_have(project: Path) -> None:
+    path = write_config(project, HEAD + LOCK_CHECK + "expect = { }\n")
+    msg = config_error(path)
+    assert "claims write_checked, host_writes of properties/write.prop" in msg
+    # a cover cannot be proved: the hint must not propose what the gate then rejects
+    assert 'write_checked = "proved", host_writes = "covered"' in msg
+
+
 def test_expectation_for_a_claim_that_does_not_exist(project: Path) -> None:
     text = HEAD + LOCK_CHECK + """
 [tool.rmpcheck.check.expect]

@@ -33,7 +33,7 @@ class Check:
     ``expect`` is the verdict alone, which the check's own engine (explicit) must give
     too; ``settings`` holds the per-claim overrides of the entries written as tables,
     such as ``{ verdict = "proved", engine = "inductive", scope = "all-sizes" }``;
-    ``patterns`` the verdicts of glob keys (``"*_inferred_*"``, the lemmas).
+    ``patterns`` the verdicts of glob keys (``"*_lemma_*"``, the lemmas).
     """
 
     model: Path
