@@ -13,7 +13,7 @@ from rmpcheck.cli import cli
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "liveness.md").read_text()
 FILES = re.compile(r"^```(?:rmp|prop)\n# file: (\S+)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
-COMMANDS = re.compile(r"^```\n\$ (rmpcheck .*?)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
+COMMANDS = re.compile(r"^```(?:console)?\n\$ (rmpcheck .*?)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 EXIT = {"strong.prop": 0, "weak.prop": 1}  # as the prose around each command says
 
 
