@@ -5,11 +5,10 @@ Nothing here times anything: ``measure`` is replaced where main() would run a ro
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
+import bench_scripts
 import pytest
 
 from rmpcheck.engines.base import DEFAULT_DEPTH
@@ -18,16 +17,7 @@ from rmpcheck.gate.settings import DEFAULTS
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _load_measured():
-    spec = importlib.util.spec_from_file_location("measured", ROOT / "benchmarks" / "measured.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["measured"] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-measured = _load_measured()
+measured = bench_scripts.load("measured")
 README = (ROOT / "README.md").read_text()
 
 

@@ -5,25 +5,15 @@ Skips without spin and gcc (`apt-get install spin`; .ci/run tries to).
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
+import bench_scripts
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _load_bench_spin():
-    spec = importlib.util.spec_from_file_location("bench_spin", ROOT / "benchmarks/bench_spin.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_spin"] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-bench_spin = _load_bench_spin()
+bench_spin = bench_scripts.load("bench_spin")
 pytestmark = pytest.mark.skipif(
     bench_spin.missing_tools() is not None, reason=str(bench_spin.missing_tools())
 )
