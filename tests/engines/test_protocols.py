@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from rmpcheck.engines import explicit
+from rmpcheck.engines import explicit, inductive
 from rmpcheck.engines.base import Options
 from rmpcheck.lang import load_model, load_properties
 from rmpcheck.monitor import compile_obligation
@@ -67,3 +67,38 @@ def test_broken_twin_is_refuted_at_a_small_instance(name):
     r = search(SUITE / f"{name}_broken.rmp", name)
     assert r.verdict == "refuted", (name, r.verdict, r.reason)
     assert r.trace is not None
+
+
+def inductive_no_lemma(model: Path, name: str):
+    m = load_model(model)
+    props = SUITE / f"{name}.prop"
+    ob = compile_obligation(m, load_properties(props, m), claim(props), use_lemmas=False)
+    return inductive.check(ob, dict(m.instances[0].sizes), Options(timeout_s=120))
+
+
+# proved for all sizes with every lemma inferred (and re-checked), each thanks to a shape
+# inference reaches on demand: a witness with its action's effects (firewall), existential
+# atoms (sharded_kv_no_lost_keys; client_server_db_ae), a third node over a binary
+# relation (the consensus protocols); tens of seconds each are slow
+PROVED = [
+    "firewall",
+    "sharded_kv_no_lost_keys",
+    pytest.param("consensus_wo_decide", marks=pytest.mark.slow),
+    pytest.param("consensus_forall", marks=pytest.mark.slow),
+    pytest.param("client_server_db_ae", marks=pytest.mark.slow),
+]
+
+
+@pytest.mark.parametrize("name", PROVED)
+def test_proved_for_all_sizes_with_no_hand_lemma(name):
+    r = inductive_no_lemma(SUITE / f"{name}.rmp", name)
+    assert r.verdict == "proved", (name, r.reason)
+    assert r.scope is not None and r.scope.kind == "all-sizes"
+    assert r.certificate is not None and r.certificate.rechecked
+    assert r.stats["lemmas_given"] == 0 and r.stats["lemmas_inferred"] >= 1
+
+
+@pytest.mark.parametrize("name", PROVED)
+def test_its_broken_twin_is_not_proved_by_induction(name):
+    r = inductive_no_lemma(SUITE / f"{name}_broken.rmp", name)
+    assert r.verdict in ("refuted", "unknown"), (name, r.verdict)

@@ -22,7 +22,7 @@ candidate: Houdini (infer.py) keeps what Z3 shows inductive for all sizes.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rmpcheck import ir
@@ -162,7 +162,7 @@ def clause_levels(
     prefixes = _prefixes(xs)
     # x == a || x == b over one enum read is a conjunction of shorter clauses (x != c ...)
     lread = table.reads
-    cover = _Cover(lmask, full, deadline)
+    cover = Cover(lmask, full, deadline)
     ren = renamings(xs)
     holding: set[tuple[int, ...]] = set()
     seen: set[frozenset[tuple[ir.Expr, bool]]] = set()
@@ -171,7 +171,7 @@ def clause_levels(
         found: list[tuple[int, ...]] = []
         for combo in cover.combos(k):
             if deadline.expired() or total + len(found) >= MAX_CANDIDATES:
-                yield k, _closed(lits, found, xs, seen)
+                yield k, closed(lits, found, xs, seen)
                 return
             if len({lits[j][0] for j in combo}) < k:
                 continue  # a literal and its negation: a tautology
@@ -201,7 +201,7 @@ def clause_levels(
                 if _holds(c, lmask, full) and not _subsumed(c, holding):
                     if _telling(c, nmask, nfull):
                         found.append(c)
-        level = _closed(lits, found, xs, seen)
+        level = closed(lits, found, xs, seen)
         total += len(level)
         yield k, level
     # four literals only in one shape, and only when asked for (after every shorter
@@ -211,7 +211,7 @@ def clause_levels(
         for c in _injective(lits, index, lvars, xs)
         if _holds(c, lmask, full) and not _subsumed(c, holding) and _telling(c, nmask, nfull)
     ]
-    yield MAX_LITERALS + 1, _closed(lits, found, xs, seen)
+    yield MAX_LITERALS + 1, closed(lits, found, xs, seen)
 
 
 def _pairs(
@@ -277,7 +277,7 @@ def _telling(combo: Sequence[int], nmask: Sequence[int], nfull: int) -> bool:
     return not nmask or not _holds(combo, nmask, nfull)
 
 
-class _Cover:
+class Cover:
     """Sets of ``k`` literals whose masks cover every sample, found without trying them all:
     some literal must cover the lowest sample still uncovered."""
 
@@ -329,13 +329,15 @@ def _value_read(a: ir.Expr) -> ir.Expr | None:
     return None
 
 
-def _closed(
+def closed(
     lits: Sequence[tuple[ir.Expr, bool]],
     found: Sequence[tuple[int, ...]],
     xs: Sequence[ir.BoundVar],
     seen: set[frozenset[tuple[ir.Expr, bool]]],
+    build: Callable[[Sequence[tuple[ir.Expr, bool]]], ir.Expr] = clause_formula,
 ) -> list[Candidate]:
-    """One clause per renaming class (``seen`` holds the classes already given out)."""
+    """One clause per renaming class (``seen`` holds the classes already given out), as
+    a formula by ``build``."""
     out = []
     ren = renamings(xs)
     for combo in found:
@@ -344,8 +346,25 @@ def _closed(
             continue
         for env in ren:
             seen.add(frozenset((rename(a, env), p) for a, p in key))
-        out.append(Candidate(clause_formula([lits[j] for j in combo]), len(combo)))
+        out.append(Candidate(build([lits[j] for j in combo]), len(combo)))
     return out
+
+
+def sampled_table(
+    system: System,
+    xs: Sequence[ir.BoundVar],
+    atom_list: Sequence[ir.Expr],
+    deadline: Deadline,
+    sizes: Sequence[int] = sample.SAMPLE_SIZES,
+    hint: Mapping[str, int] | None = None,
+) -> Literals | None:
+    """The literals over ``atom_list`` with their masks over a fresh sample (and its
+    noise), for the templates asked for on demand; None when nothing was sampled."""
+    got = sample.take(system, xs, atom_list, deadline, sizes, hint)
+    if got.full == 0:
+        return None
+    noise = (got.noise_masks, got.noise_full)
+    return literal_table(atom_list, got.masks, got.full, xs, noise)
 
 
 @dataclass

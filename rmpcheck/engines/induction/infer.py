@@ -17,7 +17,7 @@ from typing import Any
 
 from rmpcheck import ir
 from rmpcheck.engines.base import Deadline
-from rmpcheck.engines.induction import candidates, past, sample, search, triples
+from rmpcheck.engines.induction import candidates, past, projections, sample, search, triples
 from rmpcheck.engines.induction.cti import Named
 from rmpcheck.engines.induction.generalize import Excluder
 from rmpcheck.engines.induction.houdini import Inferred, houdini
@@ -66,9 +66,11 @@ def infer(
     excluder = Excluder(gen.table, gen.atoms) if gen.table is not None else None
     result = search.search(ob, ind, goals, start, deadline, insts, excluder, len(given))
     result.stats = {**stats, **result.stats}
-    if result.status != "failed" or deadline.expired():
+    if result.status == "found" or deadline.expired():
         return result
-    # more variables per sort (two messages are four nodes), where the vocabulary
+    # a query the search asked with many candidates chosen can be one Z3 gives up on
+    # ("unknown"): the templates below ask other queries, so they still get their turn.
+    # More variables per sort (two messages are four nodes), where the vocabulary
     # stays small enough to sample: the search again, with the wider templates
     # (only when a CTI was left that nothing excluded, not when time ran out)
     wide = _wider(ob, deadline, sample_sizes, hint, printable) if result.cti else None
@@ -76,7 +78,7 @@ def infer(
         ex = Excluder(wide.table, wide.atoms)
         again = search.search(ob, ind, goals, start, deadline, insts, ex, len(given))
         stats["wide_atoms"] = len(wide.atoms)
-        if again.status != "failed" or deadline.expired():
+        if again.status == "found" or deadline.expired():
             again.stats = {**stats, **again.stats}
             return again
     # the enumerated templates, by length, with Houdini over all of them: what the
@@ -100,15 +102,30 @@ def infer(
             break
     if result.status != "failed" or deadline.expired():
         return result
-    # a third variable of one sort (an element between two others), on demand only: its
-    # sample is larger, and its clauses are many more than those over two variables
-    three = triples.three_variable(ob.system, deadline, sample_sizes, hint)
-    stats["three_variable"] = len(three)
-    if not three:
-        return result
-    pool += [("", c.formula) for c in three]
-    result = houdini(ob, ind, goals, pool, deadline, insts, len(given))
-    result.stats = {**stats, **result.stats}
+    # on demand only, each family added to the pool for one more Houdini run: existential
+    # projections (a key has an owner or is in flight), then a third variable of one sort
+    # (an element between two others; a relation read at one node and two others): their
+    # samples are larger, and their clauses many more than those over two variables
+    forms = [f for _, f in goals]
+    args = (deadline, sample_sizes, hint)
+    families = (
+        ("exists_projection", lambda: projections.projected(ob.system, forms, *args)),
+        ("three_variable", lambda: triples.three_variable(ob.system, *args)),
+    )
+    for name, family in families:
+        more = [c.formula for c in family()]
+        if name == "exists_projection":
+            more = _decidable(ob, ind, goals, more)
+        stats[name] = len(more)
+        if deadline.expired():
+            return result
+        if not more:
+            continue
+        pool += [("", f) for f in more]
+        result = houdini(ob, ind, goals, pool, deadline, insts, len(given))
+        result.stats = {**stats, **result.stats}
+        if result.status != "failed" or deadline.expired():
+            return result
     return result
 
 

@@ -1,9 +1,12 @@
 """The third variable of one sort: candidate clauses for lemmas about an element
 between two others (Chang-Roberts: an id passes only nodes with smaller ids,
-``pending[s, n] && btw(s, m, n) -> le[m, s]``).
+``pending[s, n] && btw(s, m, n) -> le[m, s]``), or about a binary relation read
+at one element and two others (a node votes for at most one node:
+``vote_msg[n, n1] && vote_msg[n, n2] -> n1 == n2``).
 
 Asked for only after every two-variable template failed (engines/induction/infer), and
-only for a sort some def or state relation relates three elements of: a third
+only for a sort some def or state relation relates three elements of, or a bool
+relation two: a third
 variable multiplies the valuations per sampled state and the clauses that hold.
 Atoms include never-written relations (an order) and bool defs applied to the
 variables; clauses must still hold on the sample, not on every noise state, and
@@ -16,6 +19,7 @@ import itertools
 from collections.abc import Mapping, Sequence
 
 from rmpcheck import ir
+from rmpcheck.engines import fixed_params
 from rmpcheck.engines.base import Deadline
 from rmpcheck.engines.induction import candidates, sample
 from rmpcheck.monitor import System
@@ -37,15 +41,22 @@ def _def_atoms(model: ir.Model, xs: Sequence[ir.BoundVar]) -> list[ir.Expr]:
 
 
 def _ternary_sorts(model: ir.Model) -> list[str]:
-    """Sorts some def or state relates three elements of: only there can a lemma need a
-    third variable of one sort (an element between two others)."""
+    """Sorts some def or state relation relates three elements of, or some bool state
+    relation some action writes relates two elements of: only there can a lemma need a
+    third variable of one sort (an element between two others; or a relation read at one
+    element and two others, ``vote_msg[n, n1] && vote_msg[n, n2] -> n1 == n2``: each
+    node votes for at most one node). A never-written order is what the assumptions
+    make it."""
     out = []
+    written = fixed_params.written(model)
     for s in model.sorts:
         t = ir.SortType(s.name)
         arities = [sum(p.type == t for p in d.params) for d in model.defs]
-        arities += [
-            sum(k == t for k in d.type.keys) for d in model.state if isinstance(d.type, ir.MapType)
-        ]
+        for d in model.state:
+            if isinstance(d.type, ir.MapType):
+                n = sum(k == t for k in d.type.keys)
+                binary = n == 2 and isinstance(d.type.value, ir.BoolType) and d.name in written
+                arities.append(n + 1 if binary else n)
         if max(arities, default=0) >= 3:
             out.append(s.name)
     return out
@@ -66,11 +77,9 @@ def three_variable(
         xs = [x for x in candidates.template_vars(system.model, 3) if x.type == ir.SortType(name)]
         atom_list = [a for a in candidates.atoms(system, xs) if ir.free_vars(a) <= set(xs)]
         atom_list += _def_atoms(system.model, xs)
-        got = sample.take(system, xs, atom_list, deadline, sizes, hint)
-        if got.full == 0:
+        table = candidates.sampled_table(system, xs, atom_list, deadline, sizes, hint)
+        if table is None:
             continue
-        noise = (got.noise_masks, got.noise_full)
-        table = candidates.literal_table(atom_list, got.masks, got.full, xs, noise)
         for k, level in candidates.clause_levels(table, deadline):
             if k == candidates.MAX_LITERALS:
                 out += [c for c in level if len(ir.free_vars(_body(c.formula))) == 3]

@@ -38,7 +38,8 @@ def proposals(model: ir.Model) -> list[ir.Expr]:
 
 def _from_action(act: ir.Action) -> Iterator[ir.Expr]:
     params = set(act.params)
-    written = {st.target.name for st in ir.walk_stmts(act.body) if isinstance(st, ir.Assign)}
+    writes = [st for st in ir.walk_stmts(act.body) if isinstance(st, ir.Assign)]
+    written = {st.target.name for st in writes}
     # guard conjuncts over state the action leaves alone: one it writes (``!assigned[p]``
     # before ``assigned[p] := true``) says nothing about the state after
     guard = [
@@ -49,6 +50,18 @@ def _from_action(act: ir.Action) -> Iterator[ir.Expr]:
         if ir.free_vars(c) <= params
         and not any(isinstance(x, ir.StateVar) and x.name in written for x in ir.walk(c))
     ]
+    once = [st.target.name for st in writes]
+    # the flags the step surely sets at its parameters: top-level writes of true, the
+    # only write to their variable in the action
+    flags = [
+        st
+        for st in act.body
+        if isinstance(st, ir.Assign)
+        and st.value == ir.BoolLit(True)
+        and once.count(st.target.name) == 1
+        and all(isinstance(k, ir.BoundVar) and k in params for k in st.indices)
+        and len(set(st.indices)) == len(st.indices)
+    ]
     for st in ir.walk_stmts(act.body):
         if not isinstance(st, ir.Assign) or st.value != ir.BoolLit(True):
             continue
@@ -58,15 +71,24 @@ def _from_action(act: ir.Action) -> Iterator[ir.Expr]:
         if len(set(keys)) < len(keys):
             continue  # m[a, a] := true says nothing about m[a, b]
         index = frozenset(k for k in keys if isinstance(k, ir.BoundVar))
-        body = _one_point([c for c in guard if ir.free_vars(c) - index], index)
-        others = tuple(sorted(ir.free_vars(ir.conj(body)) - index, key=lambda v: v.name))
-        if not others:
-            continue  # a plain clause: the clause templates cover those
-        head: ir.Expr = ir.Select(st.target, keys) if keys else st.target
-        ex = ir.Quant("exists", others, ir.conj(body))
-        f: ir.Expr = ir.BinOp("implies", head, ex, ir.BOOL)
-        vs = tuple(sorted(index, key=lambda v: v.name))
-        yield ir.Quant("forall", vs, f) if vs else f
+        head = _read(st)
+        # the guard's witness; then the same with what the step itself set at it (the
+        # firewall admits ``d`` after an inside node sent to it: ``allowed_in[d] ->
+        # exists i. internal[i] && sent[i, d]``), for flags set together with this one
+        effects = [_read(f) for f in flags if f is not st] if st in flags else []
+        for conds in (guard + effects, guard) if effects else (guard,):
+            body = _one_point([c for c in conds if ir.free_vars(c) - index], index)
+            others = tuple(sorted(ir.free_vars(ir.conj(body)) - index, key=lambda v: v.name))
+            if not others:
+                continue  # a plain clause: the clause templates cover those
+            ex = ir.Quant("exists", others, ir.conj(body))
+            f: ir.Expr = ir.BinOp("implies", head, ex, ir.BOOL)
+            vs = tuple(sorted(index, key=lambda v: v.name))
+            yield ir.Quant("forall", vs, f) if vs else f
+
+
+def _read(st: ir.Assign) -> ir.Expr:
+    return ir.Select(st.target, st.indices) if st.indices else st.target
 
 
 def _conjuncts(e: ir.Expr) -> list[ir.Expr]:
