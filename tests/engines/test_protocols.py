@@ -79,13 +79,15 @@ def inductive_no_lemma(model: Path, name: str):
 # proved for all sizes with every lemma inferred (and re-checked), each thanks to a shape
 # inference reaches on demand: a witness with its action's effects (firewall), existential
 # atoms (sharded_kv_no_lost_keys; client_server_db_ae), a third node over a binary
-# relation (the consensus protocols); tens of seconds each are slow
+# relation (the consensus protocols), guarded injectivity through a relation
+# (ticket_lock); tens of seconds each are slow
 PROVED = [
     "firewall",
     "sharded_kv_no_lost_keys",
     pytest.param("consensus_wo_decide", marks=pytest.mark.slow),
     pytest.param("consensus_forall", marks=pytest.mark.slow),
     pytest.param("client_server_db_ae", marks=pytest.mark.slow),
+    pytest.param("ticket_lock", marks=pytest.mark.slow),
 ]
 
 

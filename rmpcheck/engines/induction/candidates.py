@@ -250,13 +250,26 @@ def _injective(
 ) -> Iterator[tuple[int, ...]]:
     """``l(x1) || l(x2) || !e(x1, x2) || x1 == x2`` for every symmetric atom ``e`` over
     both (``ticket[t1] == ticket[t2]``): "``e`` relates no two elements where ``l`` is
-    false", the guarded form of at-most-one (waiting threads hold distinct tickets)."""
+    false", the guarded form of at-most-one (waiting threads hold distinct tickets).
+    And, five literals, ``e`` a relation read at each and one more variable ``y``:
+    ``l(x1) || l(x2) || !r(x1, y) || !r(x2, y) || x1 == x2`` (no two threads that
+    took a ticket hold the same one: ``!pc1[t1] && !pc1[t2] && m[t1, k] && m[t2, k]
+    -> t1 == t2``)."""
     for x1, x2, eq, j, j2 in _pairs(lits, index, lvars, xs):
-        both = 1 << xs.index(x1) | 1 << xs.index(x2)
+        b1, b2 = 1 << xs.index(x1), 1 << xs.index(x2)
         swap = {x1: x2, x2: x1}
         for e, (a, p) in enumerate(lits):
-            if lvars[e] == both and not p and rename(a, swap) == a:
+            if p:
+                continue
+            if lvars[e] == b1 | b2 and rename(a, swap) == a:
                 yield tuple(sorted((j, j2, e, eq)))
+            elif (
+                isinstance(a, ir.Select) and lvars[e] & b1 and not lvars[e] & b2 and lvars[e] & ~b1
+            ):
+                # a relation's read: ``ti == ticket[t1]`` pairs are the shape above
+                e2 = index.get((rename(a, {x1: x2}), False))
+                if e2 is not None:
+                    yield tuple(sorted((j, j2, e, e2, eq)))
 
 
 def _holds(combo: Sequence[int], lmask: Sequence[int], full: int) -> bool:
