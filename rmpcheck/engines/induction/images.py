@@ -28,7 +28,6 @@ state; Houdini keeps what Z3 shows inductive, and the engine re-checks it.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Collection, Iterator, Mapping, Sequence
 
 from rmpcheck import ir
@@ -47,7 +46,7 @@ from rmpcheck.monitor import System
 
 MAX_DEPTH = 3  # maps in one composed term (gran[backing[ghcb_gfn[v]]])
 MAX_IMAGE_LITERALS = 4  # literals of an anchored clause, the equality included
-MAX_CLAUSES = 1_500  # anchored clauses kept in all
+MAX_CLAUSES = 300  # anchored clauses kept in all (the simplest anchors first)
 MAX_PER_ANCHOR = 200
 
 
@@ -90,9 +89,7 @@ def chains(system: System) -> list[tuple[ir.StateVar, ...]]:
 def composed_terms(system: System, xs: Sequence[ir.BoundVar]) -> list[ir.Expr]:
     """Each chain the model reads, applied to each template variable of its innermost
     key sort (and to each sort-valued scalar of that sort)."""
-    scalars = [
-        d.ref() for d in system.model.state if isinstance(d.type, ir.SortType)
-    ]
+    scalars = [d.ref() for d in system.model.state if isinstance(d.type, ir.SortType)]
     out = []
     for chain in chains(system):
         inner = chain[-1].type
@@ -106,7 +103,9 @@ def composed_terms(system: System, xs: Sequence[ir.BoundVar]) -> list[ir.Expr]:
     return out
 
 
-def _atoms_at(system: System, terms: Sequence[ir.Expr], others: Mapping[str, list[ir.Expr]]) -> list[ir.Expr]:
+def _atoms_at(
+    system: System, terms: Sequence[ir.Expr], others: Mapping[str, list[ir.Expr]]
+) -> list[ir.Expr]:
     """Bool and enum reads of unary maps at ``terms``, and their equalities with ``others``
     (the template terms of their sort) and with one another."""
     out: list[ir.Expr] = []
@@ -152,16 +151,16 @@ def _image_equalities(system: System, table: Literals) -> list[int]:
     for j, (a, pos) in enumerate(table.lits):
         if pos or not (isinstance(a, ir.BinOp) and a.op == "=="):
             continue
-        l, r = a.left, a.right
+        left, r = a.left, a.right
         if (
-            isinstance(l, ir.Select)
+            isinstance(left, ir.Select)
             and isinstance(r, ir.Select)
-            and l.map.name == r.map.name
-            and l.map.name in fixed
+            and left.map.name == r.map.name
+            and left.map.name in fixed
             and table.vars[j].bit_count() >= 2
         ):
             # one-to-one on the sample (the memslot's backing): f[a] == f[b] is a == b
-            args = positive.get(rename(ir.BinOp("==", l.args[0], r.args[0], ir.BOOL), {}))
+            args = positive.get(rename(ir.BinOp("==", left.args[0], r.args[0], ir.BOOL), {}))
             if args is not None and table.masks[j] | table.masks[args] == table.full:
                 continue
             out.append(j)
@@ -198,7 +197,11 @@ def _many_to_one(
             continue
         inst, states = got
         where = {d.name: i for i, d in enumerate(inst.decls)}
-        return [d for d in maps if any(len(set(s[where[d.name]])) < len(s[where[d.name]]) for s in states)]
+        return [
+            d
+            for d in maps
+            if any(len(set(s[where[d.name]])) < len(s[where[d.name]]) for s in states)
+        ]
     return []
 
 
@@ -207,8 +210,9 @@ def image_vars(system: System, maps: Sequence[ir.StateDecl]) -> list[ir.BoundVar
     elements with one image), one of every other sort but the maps' codomains (the
     images are terms already). Fewer variables than the templates: more sampled states
     for the same number of (state, valuation) bits, and the family needs deep states."""
-    keys = {k.name for d in maps for k in d.type.keys if isinstance(k, ir.SortType)}
-    images = {d.type.value.name for d in maps if isinstance(d.type.value, ir.SortType)} - keys
+    types = [d.type for d in maps if isinstance(d.type, ir.MapType)]
+    keys = {k.name for t in types for k in t.keys if isinstance(k, ir.SortType)}
+    images = {t.value.name for t in types if isinstance(t.value, ir.SortType)} - keys
     out: list[ir.BoundVar] = []
     for x in template_vars(system.model, 2):
         assert isinstance(x.type, ir.SortType)
@@ -299,14 +303,22 @@ def clauses(
     for j in _image_equalities(system, table):
         if len(images) >= MAX_CLAUSES or deadline.expired():
             break
+        # what the two elements are, not which other element they equal: the
+        # equalities between terms make most of the vocabulary and few such lemmas
         allowed = [
             i
             for i in range(n_atoms)
-            if table.vars[i] and table.vars[i] | table.vars[j] == table.vars[j]
+            if table.vars[i]
+            and table.vars[i] | table.vars[j] == table.vars[j]
+            and not _term_equality(lits[i][0])
         ]
         images += anchored(table, j, MAX_IMAGE_LITERALS, allowed, deadline, MAX_PER_ANCHOR)
     found += images
     return _classes(table, [c for c in found if table.telling(c) and _sound_reads(table, c)])
+
+
+def _term_equality(a: ir.Expr) -> bool:
+    return isinstance(a, ir.BinOp) and a.op == "==" and isinstance(a.left.type, ir.SortType)
 
 
 def _sound_reads(table: Literals, combo: Sequence[int]) -> bool:

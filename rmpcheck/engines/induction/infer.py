@@ -100,7 +100,9 @@ def infer(
             # before longer clauses over everything: the families that follow the
             # model's maps (engines/induction/images), when it has any
             more = images.clauses(ob.system, deadline, sample_sizes, hint, printable)
-            result, pool = _images(ob, ind, goals, pool, more, deadline, insts, given, result, stats)
+            result, pool = _images(
+                ob, ind, goals, pool, more, deadline, insts, given, result, stats
+            )
             if result.status != "failed":
                 return result
         if got is None:
