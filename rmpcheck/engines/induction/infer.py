@@ -17,7 +17,7 @@ from typing import Any
 
 from rmpcheck import ir
 from rmpcheck.engines.base import Deadline
-from rmpcheck.engines.induction import candidates, past, projections, sample, search, triples
+from rmpcheck.engines.induction import candidates, images, past, projections, sample, search, triples
 from rmpcheck.engines.induction.cti import Named
 from rmpcheck.engines.induction.generalize import Excluder
 from rmpcheck.engines.induction.houdini import Inferred, houdini
@@ -98,6 +98,15 @@ def infer(
             result.stats = {**stats, **result.stats}
             if result.status != "failed":
                 return result
+        if got is not None and got[0] == 2 and not deadline.expired():
+            # before longer clauses over everything: the families that follow the
+            # model's maps (engines/induction/images), when it has any
+            more = images.clauses(ob.system, deadline, sample_sizes, hint, printable)
+            result, pool = _images(
+                ob, ind, goals, pool, more, deadline, insts, given, result, stats
+            )
+            if result.status != "failed":
+                return result
         if got is None:
             break
     if result.status != "failed" or deadline.expired():
@@ -127,6 +136,28 @@ def infer(
         if result.status != "failed" or deadline.expired():
             return result
     return result
+
+
+def _images(
+    ob: Obligation,
+    ind: Induction,
+    goals: Sequence[Named],
+    pool: list[Named],
+    found: Sequence[candidates.Candidate],
+    deadline: Deadline,
+    insts: dict[tuple[tuple[str, int], ...], Instance],
+    given: Sequence[Named],
+    failed: Inferred,
+    stats: dict[str, Any],
+) -> tuple[Inferred, list[Named]]:
+    """Houdini again with ``found`` (clauses over composed terms and shared images) added."""
+    stats["image_clauses"] = len(found)
+    if not found:
+        return failed, pool
+    pool = pool + [("", c.formula) for c in found]
+    result = houdini(ob, ind, goals, pool, deadline, insts, len(given))
+    result.stats = {**stats, **result.stats}
+    return result, pool
 
 
 def _wider(
