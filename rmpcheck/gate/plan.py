@@ -26,7 +26,7 @@ from rmpcheck.lang.source import did_you_mean
 from rmpcheck.liveness import deadlock
 
 # the claims whose proofs the gate examines for vacuity (a cover needs nothing)
-EXAMINED = ("invariant", "always", "lemma")
+EXAMINED = ("invariant", "always", "lemma", "liveness")
 
 # which verdicts a claim of each kind can get
 _SAFETY = ("proved", "refuted", "bounded-safe", "unknown")

@@ -16,6 +16,10 @@ disjuncts, ``forall`` bodies, ``if`` branches):
   disjunct is somewhere the only reason the claim holds; then each ``Di``
   under ``!Dj (j != i)``.
 
+A liveness claim ``forall xs. T ~> G`` has one part, its trigger ``T`` (the
+``xs`` free): a proof that every ``T`` is answered says nothing when no run
+ever reaches a ``T``. ``eventually G`` and ``always eventually G`` have none.
+
 Everything else (``!``, ``exists``, comparisons, past-time operators, action
 patterns) is an atom. A part records the part it refines (``parent``): when
 the parent's cover is unreachable, so is the child's, and only the parent is
@@ -59,6 +63,13 @@ class _Walker:
         self.out: list[Part] = []
 
     def run(self) -> list[Part]:
+        t = self.prop.temporal
+        if t is not None:
+            if t.op == "leads_to" and t.trigger is not None:
+                text = self.printer.expr(t.trigger)
+                free = self.prop.free + t.params
+                self.add("premise", text, t.trigger, (t.trigger,), free, None, self.prop.span)
+            return self.out
         self.walk(self.prop.formula, (), self.prop.free, None, self.prop.span)
         return self.out
 

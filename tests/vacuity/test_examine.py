@@ -188,3 +188,43 @@ def test_an_instance_without_initial_states_makes_every_proof_vacuous(pages, fla
         assert "no initial state" in r.describe()
     else:
         assert r.verdict == "refuted" and not r.findings
+
+
+# ---------------------------------------------------------------- liveness triggers
+
+MUTEX = Path(__file__).parents[1] / "models" / "liveness" / "mutex.rmp"
+
+LIVE = """properties for mutex
+strong_fair proc.enter
+fair proc.leave
+liveness released: forall p: Proc. pc[p] == critical ~> pc[p] == idle
+liveness both_leave: forall p: Proc, q: Proc. p != q && pc[p] == critical && pc[q] == critical ~> pc[p] == idle
+liveness lock_used: always eventually locked || (forall p: Proc. pc[p] == idle)
+"""
+
+
+def prove_live(claim: str) -> Result:
+    m = api.load_model(MUTEX)
+    ps = parse_properties(LIVE, m, "live.prop")
+    (r,) = api.prove(m, ps, property=claim, engine="explicit", vacuity=True)
+    assert r.verdict == "proved", r.describe()
+    return r
+
+
+def test_a_liveness_proof_whose_trigger_never_holds_is_vacuous() -> None:
+    # mutual exclusion: two processes are never critical at once, so nothing is answered
+    r = prove_live("both_leave")
+    (f,) = r.findings
+    assert (f.status, f.kind, f.verdict) == ("vacuous", "premise", "uncoverable")
+    assert f.part == "p != q && pc[p] == critical && pc[q] == critical"
+    assert f.span is not None and f.span.line == 5
+    assert "vacuous: premise" in r.describe()
+
+
+def test_a_liveness_proof_whose_trigger_a_run_reaches_is_not_vacuous() -> None:
+    assert prove_live("released").findings == ()
+
+
+def test_a_liveness_claim_with_no_trigger_has_nothing_to_examine() -> None:
+    # neither the trigger cover nor the step and guard-free restatements apply
+    assert prove_live("lock_used").findings == ()
