@@ -198,7 +198,8 @@ LIVE = """properties for mutex
 strong_fair proc.enter
 fair proc.leave
 liveness released: forall p: Proc. pc[p] == critical ~> pc[p] == idle
-liveness both_leave: forall p: Proc, q: Proc. p != q && pc[p] == critical && pc[q] == critical ~> pc[p] == idle
+liveness both_leave: forall p: Proc, q: Proc.
+  p != q && pc[p] == critical && pc[q] == critical ~> pc[p] == idle
 liveness lock_used: always eventually locked || (forall p: Proc. pc[p] == idle)
 """
 
@@ -217,7 +218,7 @@ def test_a_liveness_proof_whose_trigger_never_holds_is_vacuous() -> None:
     (f,) = r.findings
     assert (f.status, f.kind, f.verdict) == ("vacuous", "premise", "uncoverable")
     assert f.part == "p != q && pc[p] == critical && pc[q] == critical"
-    assert f.span is not None and f.span.line == 5
+    assert f.span is not None and f.span.line == 6
     assert "vacuous: premise" in r.describe()
 
 

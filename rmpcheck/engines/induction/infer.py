@@ -17,7 +17,15 @@ from typing import Any
 
 from rmpcheck import ir
 from rmpcheck.engines.base import Deadline
-from rmpcheck.engines.induction import candidates, images, past, projections, sample, search, triples
+from rmpcheck.engines.induction import (
+    candidates,
+    images,
+    past,
+    projections,
+    sample,
+    search,
+    triples,
+)
 from rmpcheck.engines.induction.cti import Named
 from rmpcheck.engines.induction.generalize import Excluder
 from rmpcheck.engines.induction.houdini import Inferred, houdini
@@ -101,9 +109,9 @@ def infer(
         if got is not None and got[0] == 2 and not deadline.expired():
             # before longer clauses over everything: the families that follow the
             # model's maps (engines/induction/images), when it has any
-            more = images.clauses(ob.system, deadline, sample_sizes, hint, printable)
+            imaged = images.clauses(ob.system, deadline, sample_sizes, hint, printable)
             result, pool = _images(
-                ob, ind, goals, pool, more, deadline, insts, given, result, stats
+                ob, ind, goals, pool, imaged, deadline, insts, given, result, stats
             )
             if result.status != "failed":
                 return result
@@ -122,15 +130,15 @@ def infer(
         ("three_variable", lambda: triples.three_variable(ob.system, *args)),
     )
     for name, family in families:
-        more = [c.formula for c in family()]
+        extra = [c.formula for c in family()]
         if name == "exists_projection":
-            more = _decidable(ob, ind, goals, more)
-        stats[name] = len(more)
+            extra = _decidable(ob, ind, goals, extra)
+        stats[name] = len(extra)
         if deadline.expired():
             return result
-        if not more:
+        if not extra:
             continue
-        pool += [("", f) for f in more]
+        pool += [("", f) for f in extra]
         result = houdini(ob, ind, goals, pool, deadline, insts, len(given))
         result.stats = {**stats, **result.stats}
         if result.status != "failed" or deadline.expired():
