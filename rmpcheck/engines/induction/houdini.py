@@ -231,7 +231,10 @@ class Houdini:
                     self.proofs[(k, i)] = core
                 return False
             if out.status == "unknown":
-                return f"consecution of {tr.action.full_name}: {out.reason}"
+                bounded = self._bounded(s, deadline)
+                if bounded is None:
+                    return f"consecution of {tr.action.full_name}: {out.reason}"
+                return self._learn(tr, bounded, deadline)
             model = out.model
             if (
                 max(readback.structure(self.ind.u, model).sizes.values(), default=0)
@@ -239,6 +242,22 @@ class Houdini:
             ):
                 model = shrink(self.ind, out, deadline, self.assumptions())
             return self._learn(tr, model, deadline)
+        finally:
+            s.pop()
+
+    def _bounded(self, s: z3.Solver, deadline: Deadline) -> z3.ModelRef | None:
+        """A model of the query Z3 gave up on, asked again with at most REPLAY_ELEMENTS
+        elements per sort (a finite model is easier to find; any model is a
+        counterexample to learn from: Houdini's drops need a state, not a smallest
+        one); None if there is none within the bound, which proves nothing."""
+        if deadline.expired():
+            return None
+        s.push()
+        try:
+            for name in self.ind.u.sorts:
+                s.add(self.ind.u.cardinality(name, REPLAY_ELEMENTS))
+            s.set("timeout", query_ms(deadline))
+            return s.model() if ask(s, self.assumptions()).status == "fails" else None
         finally:
             s.pop()
 
