@@ -292,3 +292,32 @@ def test_a_cover_that_needs_two_granules_is_covered_at_the_requested_instance():
     r = inductive.check(ob, {"Granule": 2}, Options())
     assert r.verdict == "covered", r.reason
     assert r.scope == Scope("instance", (("Granule", 2),)) and r.trace is not None
+
+
+def test_houdini_learns_from_a_bounded_model_when_the_solver_gives_up(monkeypatch):
+    # the first consecution query that has a model comes back "unknown": Houdini asks
+    # it again with at most four elements per sort, learns from that model, and still
+    # finds the set
+    from rmpcheck.engines.base import Deadline
+    from rmpcheck.engines.induction import houdini as hd
+    from rmpcheck.engines.induction.cti import goals_of
+
+    # a candidate the claim's proof uses first, broken by consult_rmp: a model to learn from
+    never = "lemma never: forall t: Thread. step[t] != consulted\n"
+    ob = from_text(RACE, CLAIM + never + LEMMAS, "write_only_shared")
+    real, calls, gave_up = hd.ask, [], []
+
+    def first_gives_up(s, assumptions=()):
+        out = real(s, assumptions)
+        calls.append(s.num_scopes())
+        if out.status == "fails" and not gave_up:
+            gave_up.append(len(calls) - 1)
+            return induction.Outcome("unknown", s, "stub gave up")
+        return out
+
+    monkeypatch.setattr(hd, "ask", first_gives_up)
+    goals = goals_of(ob)[:1]  # the claim alone: the lemmas are the pool
+    got = hd.houdini(ob, induction.Induction(ob.system), goals, ob.lemmas, Deadline(60))
+    assert got.status == "found", got.reason
+    assert [n for n, _ in got.lemmas] == ["locked", "at_most_one"]
+    assert gave_up and calls[gave_up[0] + 1] == calls[gave_up[0]] + 1  # in the bound's scope

@@ -10,7 +10,10 @@ not proved.
   ``vote[s, d1] && vote[s, d2] -> d1 == d2``, a node votes once;
 - guarded injectivity through a relation, five literals (``candidates``):
   ``busy[t1] && busy[t2] && holds[t1, s] && holds[t2, s] -> t1 == t2``, the
-  ticket lock's shape.
+  ticket lock's shape;
+- a witness hoisted out of its ``forall`` (``witness.hoisted``) where the
+  forall-exists form would close a cycle of sorts: ``exists t. forall c.
+  granted[c] -> valid[t] && holder[t] == c``, consensus EPR's shape.
 """
 
 from __future__ import annotations
@@ -21,7 +24,10 @@ from rmpcheck import ir
 from rmpcheck.engines import inductive
 from rmpcheck.engines.base import Deadline, Options
 from rmpcheck.engines.induction import candidates, projections, triples, witness
+from rmpcheck.engines.induction.cti import goals_of
+from rmpcheck.engines.induction.infer import _decidable
 from rmpcheck.lang.pretty import Printer
+from rmpcheck.smt.epr.induction import Induction
 
 GATE = """model gate
 sort Node
@@ -235,3 +241,57 @@ def test_guarded_injectivity_through_a_relation_is_enumerated():
 
 def test_slots_grabbed_twice_are_not_proved():
     _not_proved(_ob(SLOTS.replace("GRAB", ""), SLOTS_CLAIM))
+
+
+# a grant is backed by a valid ticket of the client's (``holder : Ticket -> Client``):
+# ``granted[c] -> exists t. valid[t] && holder[t] == c`` Skolemises Client -> Ticket, a
+# cycle; with at most one valid ticket a single witness serves every client
+LEASE = """model lease
+sort Client
+sort Ticket
+state holder  : Ticket -> Client   # never written: whose ticket it is
+state valid   : Ticket -> bool
+state granted : Client -> bool
+init {
+  forall t: Ticket. !valid[t]
+  forall c: Client. !granted[c]
+}
+actor srv
+action srv.issue(t: Ticket) {
+  ISSUE
+  valid[t] := true
+}
+action srv.grant(c: Client, t: Ticket) {
+  require valid[t] && holder[t] == c
+  granted[c] := true
+}
+action srv.release(c: Client) {
+  granted[c] := false
+}
+action srv.revoke(t: Ticket) {
+  require valid[t] && (forall c: Client. !granted[c])
+  valid[t] := false
+}
+"""
+LEASE_CLAIM = (
+    "invariant one_grant: forall c1: Client, c2: Client. granted[c1] && granted[c2] -> c1 == c2"
+)
+HOISTED = "exists t: Ticket. forall c: Client. granted[c] -> valid[t] && holder[t] == c"
+
+
+def test_a_witness_that_closes_a_cycle_is_hoisted_out_of_its_forall():
+    ob = _ob(LEASE.replace("ISSUE", "require forall u: Ticket. !valid[u]"), LEASE_CLAIM)
+    (w,) = witness.proposals(ob.model)
+    p = Printer(ob.model.enums)
+    want = "forall c: Client. granted[c] -> (exists t: Ticket. valid[t] && holder[t] == c)"
+    assert p.expr(w) == want
+    h = witness.hoisted(w)
+    assert h is not None and p.expr(h) == HOISTED
+    # the witness closes Client -> Ticket -> Client; the hoisted form, a constant, does not
+    ind = Induction(ob.system)
+    assert _decidable(ob, ind, goals_of(ob), [w, h]) == [h]
+    assert HOISTED in _proved(ob)
+
+
+def test_two_valid_tickets_are_not_proved():
+    _not_proved(_ob(LEASE.replace("ISSUE", ""), LEASE_CLAIM))

@@ -9,6 +9,7 @@ from rmpcheck.engines.induction import witness
 from rmpcheck.engines.induction.cti import goals_of
 from rmpcheck.engines.induction.infer import _decidable
 from rmpcheck.lang.pretty import Printer
+from rmpcheck.smt.epr import fragment
 from rmpcheck.smt.epr.induction import Induction
 
 # ``map`` from A to B and a flag on B set under a guard naming an A: the witness
@@ -71,3 +72,38 @@ def test_a_pinned_witness_is_substituted_away():
     # b == map[a] pins b: exists a, b. b == map[a] && ok[b] is exists a. ok[map[a]]
     got = shown(ob, witness.proposals(ob.model))
     assert got == ["forall c: B. seen[c] -> (exists a: A. ok[map[a]])"]
+
+
+LEADER = """model leader
+sort Node
+sort Quorum
+state member : Node, Quorum -> bool
+state votes  : Node, Node -> bool
+state leader : Node -> bool
+init { forall n: Node. !leader[n] }
+actor x
+action x.elect(n: Node, q: Quorum) {
+  require forall m: Node. member[m, q] -> votes[n, m]
+  leader[n] := true
+}
+"""
+
+
+def test_each_polarity_of_a_lemma_is_skolemised_on_its_own():
+    # as a hypothesis ``exists q`` is a constant; as a goal (negated) ``n`` and ``m`` are
+    # Skolem functions of ``q``: Quorum -> Node twice, and no Node -> Node from one pass
+    # that put ``m`` under both ``forall n`` and its negation's ``exists n``
+    ob = from_text(LEADER, "invariant ok: true", "ok")
+    (w,) = witness.proposals(ob.model)
+    h = witness.hoisted(w)
+    assert h is not None
+    assert shown(ob, [h]) == [
+        "exists q: Quorum. forall n: Node."
+        " leader[n] -> (forall m: Node. member[m, q] -> votes[n, m])"
+    ]
+    ind = Induction(ob.system)
+    skolems = [k for tr in ind.transitions for k in tr.skolems]
+    assert fragment.findings(ob.system, [("lemma", h)], skolems) == []
+    # the witness itself: Node -> Quorum, and back by the quorum axiom's (here the
+    # guard's negation) Quorum -> Node
+    assert _decidable(ob, ind, goals_of(ob), [w, h]) == [h]

@@ -390,6 +390,8 @@ class Generated:
     witnesses: list[ir.Expr] = field(default_factory=list)
     table: Literals | None = None  # None: no sample to go by
     atoms: list[ir.Expr] = field(default_factory=list)
+    # witness -> its exists-forall form (witness.hoisted), where that holds on the sample too
+    hoisted: dict[ir.Expr, ir.Expr] = field(default_factory=dict)
 
 
 def generate(
@@ -406,7 +408,10 @@ def generate(
     atom_list = atoms(system, xs, monitors)
     got = sample.take(system, xs, atom_list, deadline, sizes, hint)
     found = witness.plausible(got.states, got.noise, witness.proposals(system.model))
+    pairs = [(f, h) for f in found if (h := witness.hoisted(f)) is not None]
+    kept = witness.plausible(got.states, got.noise, [h for _, h in pairs])
+    hoisted = {f: h for f, h in pairs if h in kept}
     if got.full == 0 or not atom_list:
-        return Generated(iter(()), got.stats, found)
+        return Generated(iter(()), got.stats, found, hoisted=hoisted)
     table = literal_table(atom_list, got.masks, got.full, xs, (got.noise_masks, got.noise_full))
-    return Generated(clause_levels(table, deadline), got.stats, found, table, atom_list)
+    return Generated(clause_levels(table, deadline), got.stats, found, table, atom_list, hoisted)

@@ -65,7 +65,13 @@ def infer(
     stats: dict[str, Any] = dict(gen.stats)
     insts: dict[tuple[tuple[str, int], ...], Instance] = {}
     witnesses = _decidable(ob, ind, goals, gen.witnesses)
+    # a witness left out for closing a cycle of sorts may hold with one witness for
+    # every index: its exists-forall form Skolemises a constant, no function
+    hoisted = [h for f, h in gen.hoisted.items() if f not in witnesses]
+    hoisted = _decidable(ob, ind, goals, hoisted)
     stats["witnesses"] = len(witnesses)
+    stats["hoisted_witnesses"] = len(hoisted)
+    witnesses += hoisted
     levels = iter(gen.levels)
     short = next(levels, (0, []))[1]  # the clauses of one literal
     start: list[tuple[Named, int]] = [(g, 0) for g in given]

@@ -87,6 +87,27 @@ def _from_action(act: ir.Action) -> Iterator[ir.Expr]:
             yield ir.Quant("forall", vs, f) if vs else f
 
 
+def hoisted(f: ir.Expr) -> ir.Expr | None:
+    """``forall v. flag[v] -> exists q. g(v, q)`` as ``exists q. forall v. flag[v] ->
+    g(v, q)``: one witness for every index (None for a formula not of that shape).
+
+    Stronger than the witness it comes from, and true when the flag holds at one index
+    at a time (consensus: at most one leader, so one quorum voted for every leader);
+    its ``exists`` is outermost, so it Skolemises a constant, not a function from the
+    flag's index, and adds no edge to the sort graph: asked for when the witness itself
+    would close a cycle of sorts (a quorum per node, a node per two quorums)."""
+    if not (isinstance(f, ir.Quant) and f.kind == "forall"):
+        return None
+    imp = f.body
+    if not (isinstance(imp, ir.BinOp) and imp.op == "implies"):
+        return None
+    ex = imp.right
+    if not (isinstance(ex, ir.Quant) and ex.kind == "exists"):
+        return None
+    inner = ir.Quant("forall", f.vars, ir.BinOp("implies", imp.left, ex.body, ir.BOOL))
+    return ir.Quant("exists", ex.vars, inner)
+
+
 def _read(st: ir.Assign) -> ir.Expr:
     return ir.Select(st.target, st.indices) if st.indices else st.target
 

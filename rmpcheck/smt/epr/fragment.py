@@ -58,7 +58,12 @@ def findings(
     for e in system.state_assumes:
         common += _alternations(e, 1, (), "assume: exists under forall")
     for name, f in formulas:
-        common += _alternations(f, 0, (), f"{name}: exists under forall")
+        # a claim or lemma is asserted whole, as a hypothesis and (negated) as a goal:
+        # each assertion Skolemises on its own, so the two polarities are two passes
+        # (one pass with polarity 0 would put ``exists q. forall n. ...``'s ``n`` in
+        # the scope of its own negation's ``exists``, an edge no query has)
+        why = f"{name}: exists under forall"
+        common += _alternations(f, 1, (), why) + _alternations(f, -1, (), why)
     step = [e for k in skolems for e in _skolem(k)]
     for a in system.model.actions:
         step += _in_body(a.body, a.full_name)
