@@ -74,9 +74,9 @@ class Canon:
         self.shifts = [np.uint64(f.shift) for f in lay.fields]
         self.masks = [np.uint64(f.mask) for f in lay.fields]
         self.size = lay.inst.sizes.sizes[sorted_sort.name] if sorted_sort is not None else 0
-        self.keys = Keys(lay, list(sorts))
         # enumerated sorts: index among ``sorts``, and the blocks each relabels
         self.enum = [i for i, s in enumerate(sorts) if s != sorted_sort]
+        self.keys = Keys(lay, list(sorts), self.enum)
         self.blocks = [_blocks(lay, sorts[i]) for i in self.enum]
         self.widths = [self.keys.sizes[i] for i in self.enum]
 
@@ -110,17 +110,36 @@ class Canon:
             at += w - 1
             bases.append(base)
         best = self._image(cols, bases, n)
+        # every other key-sorting order of the states with ties, all in few array passes
+        rows, orders = self._tied(pattern)
+        for i in range(0, len(rows), BATCH):
+            r = rows[i : i + BATCH]
+            moved = [
+                np.take_along_axis(b[r], o[i : i + BATCH], axis=1)
+                for b, o in zip(bases, orders, strict=True)
+            ]
+            np.minimum.at(best, r, self._image([c[r] for c in cols], moved, len(r)))
+        return best
+
+    def _tied(self, pattern: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Each state with ties, repeated once per order of its tied runs but the
+        identity, and those orders (per enumerated sort: repeat x width)."""
         tied, which = np.unique(pattern, return_inverse=True)
+        rows: list[np.ndarray] = []
+        orders: list[list[np.ndarray]] = [[] for _ in self.widths]
         for k, pat in enumerate(tied.tolist()):
             if pat == 0:
                 continue
-            rows = np.flatnonzero(which == k)
-            sub = [c[rows] for c in cols]
-            orders = [_orders(w, _bits(pat, a, w)) for a, w in self._offsets()]
-            for combo in itertools.product(*orders):
-                moved = [b[rows][:, o] for b, o in zip(bases, combo, strict=True)]
-                best[rows] = np.minimum(best[rows], self._image(sub, moved, len(rows)))
-        return best
+            mine = np.flatnonzero(which == k)
+            per = [_orders(w, _bits(pat, a, w)) for a, w in self._offsets()]
+            combos = list(itertools.product(*(range(len(p)) for p in per)))[1:]
+            rows.append(np.repeat(mine, len(combos)))
+            for si, p in enumerate(per):
+                pick = np.array([c[si] for c in combos], dtype=np.intp)
+                orders[si].append(np.tile(p[pick], (len(mine), 1)))
+        if not rows:
+            return np.empty(0, dtype=np.intp), [np.empty((0, w), np.intp) for w in self.widths]
+        return np.concatenate(rows), [np.concatenate(o) for o in orders]
 
     def _offsets(self) -> list[tuple[int, int]]:
         out, at = [], 0
@@ -145,12 +164,23 @@ class Canon:
         """Relabel the sorted sort's elements in the order of their columns, in place."""
         size = self.size
         sig = np.zeros((n, size), dtype=np.uint64)
-        mats = []
         for g in self.groups:
-            m = np.stack([cols[fi] for fi in g], axis=1)
-            mats.append(m)
-            bits = self.lay.fields[g[0]].bits
-            sig = (sig << np.uint64(bits)) | m.astype(np.uint64)
+            sig <<= np.uint64(self.lay.fields[g[0]].bits)
+            for k, fi in enumerate(g):
+                sig[:, k] |= cols[fi].astype(np.uint64)
+        if not self.pointers:
+            # the signatures hold every entry keyed by the sort: sorted, they are the
+            # relabelled entries (equal signatures are equal columns)
+            sig.sort(axis=1)
+            shift = 0
+            for g in reversed(self.groups):
+                bits = self.lay.fields[g[0]].bits
+                vals = ((sig >> np.uint64(shift)) & np.uint64((1 << bits) - 1)).astype(np.int64)
+                for k, fi in enumerate(g):
+                    cols[fi] = vals[:, k]
+                shift += bits
+            return
+        mats = [np.stack([cols[fi] for fi in g], axis=1) for g in self.groups]
         elems = np.arange(size, dtype=np.int64)[None, :]
         for fi in self.pointers:
             sig = (sig << np.uint64(1)) | (cols[fi][:, None] == elems).astype(np.uint64)
@@ -159,10 +189,9 @@ class Canon:
             moved = np.take_along_axis(m, order, axis=1)
             for k, fi in enumerate(g):
                 cols[fi] = moved[:, k]
-        if self.pointers:
-            rank = np.argsort(order, axis=1, kind="stable")
-            for fi in self.pointers:
-                cols[fi] = np.take_along_axis(rank, cols[fi][:, None], axis=1)[:, 0]
+        rank = np.argsort(order, axis=1, kind="stable")
+        for fi in self.pointers:
+            cols[fi] = np.take_along_axis(rank, cols[fi][:, None], axis=1)[:, 0]
 
     def _pack(self, cols: list[np.ndarray], n: int) -> np.ndarray:
         out = np.zeros(n, dtype=np.uint64)
@@ -212,7 +241,7 @@ def _bits(pattern: int, at: int, width: int) -> int:
 
 
 @cache
-def _orders(width: int, ties: int) -> list[np.ndarray]:
+def _orders(width: int, ties: int) -> np.ndarray:
     """Every order of positions 0..width-1 that keeps each run of ties (bit b: positions
     b and b+1 tie) in its place, the identity first."""
     runs, start = [], 0
@@ -221,10 +250,11 @@ def _orders(width: int, ties: int) -> list[np.ndarray]:
             runs.append(range(start, b + 1))
             start = b + 1
     runs.append(range(start, width))
-    out = []
-    for parts in itertools.product(*(itertools.permutations(r) for r in runs)):
-        out.append(np.array([x for p in parts for x in p], dtype=np.intp))
-    return out
+    out = [
+        [x for p in parts for x in p]
+        for parts in itertools.product(*(itertools.permutations(r) for r in runs))
+    ]
+    return np.array(out, dtype=np.intp)
 
 
 def canonicaliser(lay: Layout, sorts: Sequence[ir.SortType]) -> Canon | None:

@@ -74,8 +74,11 @@ class _Field:
 class Keys:
     """``keys(cols)``: per reduced sort, each element's key and isolation, per state."""
 
-    def __init__(self, lay: Layout, sorts: list[ir.SortType]) -> None:
+    def __init__(self, lay: Layout, sorts: list[ir.SortType], wanted: list[int]) -> None:
+        """Keys of the elements of ``sorts[i]`` for i in ``wanted``; the others' elements
+        are seen only as neighbours."""
         self.sizes = [lay.inst.sizes.sizes[s.name] for s in sorts]
+        self.wanted = frozenset(wanted)
         sid = {s.name: i for i, s in enumerate(sorts)}
         self.fields: list[_Field] = []
         for fi, f in enumerate(lay.fields):
@@ -112,43 +115,46 @@ class Keys:
                     self.named_with_others[k.sort][k.elem] = True
 
     def __call__(self, cols: list[np.ndarray]) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """Per reduced sort, (rows x elements) keys and isolation flags."""
+        """Per reduced sort, (rows x elements) keys and isolation flags (meaningful for
+        the wanted sorts only)."""
         rows = len(cols[0]) if cols else 0
-        key0 = [np.zeros((rows, n), dtype=np.uint64) for n in self.sizes]
-        iso = [np.broadcast_to(~m, (rows, len(m))).copy() for m in self.named_with_others]
+        # flat (row-major) arrays: a pointer's element is at row * size + value
+        key0 = [np.zeros(rows * n, dtype=np.uint64) for n in self.sizes]
+        iso = [np.tile(~m, rows) for m in self.named_with_others]
+        at = [np.arange(rows, dtype=np.int64) * n for n in self.sizes]
         contrib: list[list[np.ndarray]] = []  # per field, per mention: round-0 hash
         for fd in self.fields:
             c = cols[fd.index]
             mine = []
             for k in fd.keys:
                 h = k.table[c]
-                key0[k.sort][:, k.elem] += h
+                key0[k.sort][k.elem :: self.sizes[k.sort]] += h
                 mine.append(h)
             if fd.value_sort is not None:
-                hot = _onehot(c, self.sizes[fd.value_sort])
-                key0[fd.value_sort] += hot * np.uint64(fd.value_hash)
+                where = at[fd.value_sort] + c
+                key0[fd.value_sort][where] += np.uint64(fd.value_hash)
                 mine.append(np.full(rows, fd.value_hash, dtype=np.uint64))
                 if fd.keys:
-                    iso[fd.value_sort] &= hot == 0
+                    iso[fd.value_sort][where] = False
             contrib.append(mine)
-        key1 = [mix(k) for k in key0]
+        want = self.wanted
+        key1 = [mix(k) if i in want else k for i, k in enumerate(key0)]
         for fd, mine in zip(self.fields, contrib, strict=True):
-            if len(mine) < 2:
+            if len(mine) < 2 or not want.intersection(
+                [k.sort for k in fd.keys] + [fd.value_sort]
+            ):
                 continue
             c = cols[fd.index]
             # each mention's neighbours: the other elements this location names
-            seen = [key0[k.sort][:, k.elem] for k in fd.keys]
+            seen = [key0[k.sort][k.elem :: self.sizes[k.sort]] for k in fd.keys]
             if fd.value_sort is not None:
-                seen.append(np.take_along_axis(key0[fd.value_sort], c[:, None], axis=1)[:, 0])
+                seen.append(key0[fd.value_sort][at[fd.value_sort] + c])
             roles = [mix(s + np.uint64(r)) for s, r in zip(seen, fd.pos_hash, strict=False)]
             total = sum(roles[1:], roles[0])
             for m, k in enumerate(fd.keys):
-                key1[k.sort][:, k.elem] += mix(mine[m] + total - roles[m])
-            if fd.value_sort is not None:
-                h = mix(mine[-1] + total - roles[-1])
-                key1[fd.value_sort] += _onehot(c, self.sizes[fd.value_sort]) * h[:, None]
-        return key1, iso
-
-
-def _onehot(c: np.ndarray, n: int) -> np.ndarray:
-    return (c[:, None] == np.arange(n, dtype=c.dtype)[None, :]).astype(np.uint64)
+                if k.sort in want:
+                    key1[k.sort][k.elem :: self.sizes[k.sort]] += mix(mine[m] + total - roles[m])
+            if fd.value_sort in want:
+                key1[fd.value_sort][at[fd.value_sort] + c] += mix(mine[-1] + total - roles[-1])
+        shaped = [k.reshape(rows, n) for k, n in zip(key1, self.sizes, strict=True)]
+        return shaped, [x.reshape(rows, n) for x, n in zip(iso, self.sizes, strict=True)]
