@@ -111,7 +111,7 @@ def _free_map(
         t = d.type
         if i in read or i in first or not isinstance(t, ir.MapType):
             continue
-        for j, k in enumerate(t.keys):
+        for k in t.keys:
             if not isinstance(k, ir.SortType) or k.name not in reduced:
                 continue
             if t.keys.count(k) != 1 or t.value == k:
