@@ -71,23 +71,17 @@ print(json.dumps({{"verdict": r.verdict, "wall": wall, "cpu": cpu, **r.stats}}))
 """
 
 
-# the proof, in a child (a fresh process: nothing cached, as from the command line);
-# the check alone, like the Measured table's "inductive" rows
+# the proof, in a child (a fresh process: nothing cached, as from the command line),
+# through the library call the command makes (the model's first instance is the
+# hint lemma inference samples at), without the command's start-up and vacuity pass
 _PROOF_CHILD = """
 import json, sys, time
 sys.path.insert(0, {bench!r})
 from z3_time import install
 z3_seconds = install()
-from pathlib import Path
-from rmpcheck.engines import inductive
-from rmpcheck.engines.base import Options
-from rmpcheck.lang import parse_model, parse_properties
-from rmpcheck.monitor import compile_obligation
-m = parse_model(Path({rmp!r}).read_text(), {rmp!r})
-props = parse_properties(Path({prop!r}).read_text(), m)
-ob = compile_obligation(m, props, "write_only_shared", use_lemmas=True)
+from rmpcheck import api
 t0, c0 = time.perf_counter(), time.process_time()
-r = inductive.check(ob, {{}}, Options())
+(r,) = api.prove({rmp!r}, {prop!r}, property="write_only_shared", engine="inductive")
 wall, cpu = time.perf_counter() - t0, time.process_time() - c0
 print(json.dumps({{"verdict": r.verdict, "scope": r.describe(), "wall": wall, "cpu": cpu,
                   "z3": z3_seconds()}}))
@@ -238,7 +232,7 @@ def expected_states(page: int, thread: int) -> int:
 class ProofRun:
     verdict: str
     scope: str
-    cpu: float  # inductive.check's CPU seconds, in a fresh process
+    cpu: float  # api.prove's CPU seconds (parsing, the engine), in a fresh process
     wall: float
     z3_cpu: float  # of which inside Z3's C library
     command_cpu: float  # the whole command line (start-up, vacuity examination included)

@@ -124,13 +124,12 @@ class Canon:
     def _tied(self, pattern: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
         """Each state with ties, repeated once per order of its tied runs but the
         identity, and those orders (per enumerated sort: repeat x width)."""
-        tied, which = np.unique(pattern, return_inverse=True)
+        some = np.flatnonzero(pattern)
+        tied, which = np.unique(pattern[some], return_inverse=True)
         rows: list[np.ndarray] = []
         orders: list[list[np.ndarray]] = [[] for _ in self.widths]
         for k, pat in enumerate(tied.tolist()):
-            if pat == 0:
-                continue
-            mine = np.flatnonzero(which == k)
+            mine = some[which == k]
             per = [_orders(w, _bits(pat, a, w)) for a, w in self._offsets()]
             combos = list(itertools.product(*(range(len(p)) for p in per)))[1:]
             rows.append(np.repeat(mine, len(combos)))

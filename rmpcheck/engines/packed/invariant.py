@@ -149,7 +149,9 @@ class Keys:
             seen = [key0[k.sort][k.elem :: self.sizes[k.sort]] for k in fd.keys]
             if fd.value_sort is not None:
                 seen.append(key0[fd.value_sort][at[fd.value_sort] + c])
-            roles = [mix(s + np.uint64(r)) for s, r in zip(seen, fd.pos_hash, strict=False)]
+            # linear in the neighbours' keys: the mix of each contribution below is what
+            # makes the sums over entries multiset hashes
+            roles = [s * _M1 + np.uint64(r) for s, r in zip(seen, fd.pos_hash, strict=False)]
             total = sum(roles[1:], roles[0])
             for m, k in enumerate(fd.keys):
                 if k.sort in want:
