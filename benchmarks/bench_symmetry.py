@@ -79,15 +79,19 @@ def report(sizes: list[tuple[int, int]], against: Path | None) -> list[str]:
             f"{rate:>9,.0f}"
         )
         if against is not None:
-            b = run(page, thread, against)
-            if b is None:
-                line += f" {'>' + str(TIMEOUT_S):>9} {'<' + format(r['states'] / TIMEOUT_S, ',.0f'):>9}"
-            else:
-                if b["states"] != r["states"]:
-                    raise RuntimeError(f"{page}x{thread}: {b['states']} orbits before, {r['states']} now")
-                line += f" {b['cpu']:>9.2f} {b['states'] / b['cpu']:>9,.0f} {b['cpu'] / r['cpu']:>5.1f}x"
+            line += _before(run(page, thread, against), r, f"{page}x{thread}")
         lines.append(line)
     return lines
+
+
+def _before(b: dict | None, now: dict, at: str) -> str:
+    """The columns of the run with the other checkout (None: it ran out of time)."""
+    if b is None:
+        slowest = format(now["states"] / TIMEOUT_S, ",.0f")
+        return f" {'>' + str(TIMEOUT_S):>9} {'<' + slowest:>9} {'':>6}"
+    if b["states"] != now["states"]:
+        raise RuntimeError(f"{at}: {b['states']} orbits before, {now['states']} now")
+    return f" {b['cpu']:>9.2f} {b['states'] / b['cpu']:>9,.0f} {b['cpu'] / now['cpu']:>5.1f}x"
 
 
 @pytest.mark.bench
