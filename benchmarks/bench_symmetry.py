@@ -34,6 +34,8 @@ _CHILD = """
 import json, sys, time
 sys.path.insert(0, {bench!r})
 from race_case import race
+import rmpcheck
+assert rmpcheck.__file__.startswith({root!r}), rmpcheck.__file__
 from rmpcheck.engines import explicit
 from rmpcheck.engines.base import Options
 ob = race()
@@ -47,13 +49,13 @@ print(json.dumps({{"verdict": r.verdict, "wall": wall, "cpu": cpu, "states": r.s
 
 def run(page: int, thread: int, tree: Path | None = None) -> dict | None:
     """One check in a fresh process, with the code of ``tree`` (default: this one)."""
-    env = dict(os.environ)
-    if tree is not None:
-        env["PYTHONPATH"] = str(tree)
-    code = _CHILD.format(bench=str(HERE), page=page, thread=thread)
+    root = tree or HERE.parent
+    # `python -c` puts the working directory first on sys.path: run in the tree's root
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    code = _CHILD.format(bench=str(HERE), page=page, thread=thread, root=str(root))
     try:
         p = subprocess.run(
-            [sys.executable, "-c", code], env=env, capture_output=True, text=True,
+            [sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True,
             timeout=TIMEOUT_S,
         )  # fmt: skip
     except subprocess.TimeoutExpired:
