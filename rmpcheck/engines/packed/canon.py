@@ -29,7 +29,7 @@ canonicaliser.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from math import factorial, prod
@@ -110,35 +110,37 @@ class Canon:
             at += w - 1
             bases.append(base)
         best = self._image(cols, bases, n)
-        # every other key-sorting order of the states with ties, all in few array passes
-        rows, orders = self._tied(pattern)
-        for i in range(0, len(rows), BATCH):
-            r = rows[i : i + BATCH]
-            moved = [
-                np.take_along_axis(b[r], o[i : i + BATCH], axis=1)
-                for b, o in zip(bases, orders, strict=True)
-            ]
+        # every other key-sorting order of the states with ties, in few array passes
+        for r, moved in self._tied(pattern, bases):
             np.minimum.at(best, r, self._image([c[r] for c in cols], moved, len(r)))
         return best
 
-    def _tied(self, pattern: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
-        """Each state with ties, repeated once per order of its tied runs but the
-        identity, and those orders (per enumerated sort: repeat x width)."""
+    def _tied(
+        self, pattern: np.ndarray, bases: list[np.ndarray]
+    ) -> Iterator[tuple[np.ndarray, list[np.ndarray]]]:
+        """Batches of at most BATCH (state, order) pairs: each state with ties, repeated
+        once per order of its tied runs but the identity, and per enumerated sort that
+        order (rows x width: new label -> old element)."""
         some = np.flatnonzero(pattern)
         tied, which = np.unique(pattern[some], return_inverse=True)
-        rows: list[np.ndarray] = []
-        orders: list[list[np.ndarray]] = [[] for _ in self.widths]
         for k, pat in enumerate(tied.tolist()):
             mine = some[which == k]
             per = [_orders(w, _bits(pat, a, w)) for a, w in self._offsets()]
-            combos = list(itertools.product(*(range(len(p)) for p in per)))[1:]
-            rows.append(np.repeat(mine, len(combos)))
-            for si, p in enumerate(per):
-                pick = np.array([c[si] for c in combos], dtype=np.intp)
-                orders[si].append(np.tile(p[pick], (len(mine), 1)))
-        if not rows:
-            return np.empty(0, dtype=np.intp), [np.empty((0, w), np.intp) for w in self.widths]
-        return np.concatenate(rows), [np.concatenate(o) for o in orders]
+            combos = np.array(list(itertools.product(*(range(len(p)) for p in per)))[1:])
+            if not len(combos):
+                continue
+            # bounded memory even where a state has thousands of tied orders
+            step = max(1, BATCH // len(combos))
+            for c0 in range(0, len(combos), BATCH):
+                picks = combos[c0 : c0 + BATCH]
+                for r0 in range(0, len(mine), step):
+                    rows = mine[r0 : r0 + step]
+                    r = np.repeat(rows, len(picks))
+                    moved = [
+                        np.take_along_axis(b[r], np.tile(p[picks[:, si]], (len(rows), 1)), axis=1)
+                        for si, (b, p) in enumerate(zip(bases, per, strict=True))
+                    ]
+                    yield r, moved
 
     def _offsets(self) -> list[tuple[int, int]]:
         out, at = [], 0
