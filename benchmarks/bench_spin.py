@@ -1,4 +1,5 @@
-"""rmpcheck's explicit engine side by side with SPIN on the same PSC race model.
+"""rmpcheck's explicit engine side by side with SPIN on the same PSC race model,
+and the all-sizes proof against SPIN's exhaustive check (``--proof``).
 
 benchmarks/models/race.rmp and benchmarks/models/race.pml (its Promela twin,
 which says how it keeps the state space identical) are checked for the
@@ -10,7 +11,15 @@ stops with an error if the state counts disagree: SPIN stores exactly one
 state more (the one before the initial targets are chosen, race.pml says why).
 
     python benchmarks/bench_spin.py [--pages 2,3,4,5,6] [--threads 3]
+    python benchmarks/bench_spin.py --proof [--pages 6,7,8] [--threads 4]
     pytest benchmarks/bench_spin.py -m bench
+
+With ``--proof`` it compares the inductive engine's proof of write_only_shared
+for every number of pages and threads (race_no_lemmas.prop: every lemma
+inferred), which is one run whatever the size, with SPIN's exhaustive check at
+each ``--pages`` (SPIN's state count checked against ``expected_states``), and
+says how much of the proof's CPU time is spent inside Z3 (z3_time.py). It stops
+after the first size SPIN needs a minute or more for, or cannot finish (memory).
 
 Each side runs in a fresh process, so its peak resident set is its own. The
 ratios use CPU seconds, since the machine is shared and wall clock varies with
@@ -35,6 +44,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from math import comb
 from pathlib import Path
 
 import pytest
@@ -59,6 +69,31 @@ r = explicit.check(race(), {{"Page": {page}, "Thread": {thread}}}, Options(symme
 wall, cpu = time.perf_counter() - t0, time.process_time() - c0
 print(json.dumps({{"verdict": r.verdict, "wall": wall, "cpu": cpu, **r.stats}}))
 """
+
+
+# the proof, in a child (a fresh process: nothing cached, as from the command line),
+# through the library call the command makes (the model's first instance is the
+# hint lemma inference samples at), without the command's start-up and vacuity pass
+_PROOF_CHILD = """
+import json, sys, time
+sys.path.insert(0, {bench!r})
+from z3_time import install
+z3_seconds = install()
+from rmpcheck import api
+t0, c0 = time.perf_counter(), time.process_time()
+(r,) = api.prove({rmp!r}, {prop!r}, property="write_only_shared", engine="inductive")
+wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+print(json.dumps({{"verdict": r.verdict, "scope": r.describe(), "wall": wall, "cpu": cpu,
+                  "z3": z3_seconds()}}))
+"""
+RACE_RMP = HERE / "models" / "race.rmp"
+NO_LEMMAS = HERE / "models" / "race_no_lemmas.prop"
+PROOF_COMMAND = [
+    "rmpcheck", "prove", "benchmarks/models/race.rmp", "benchmarks/models/race_no_lemmas.prop",
+    "-p", "write_only_shared", "-e", "inductive",
+]  # fmt: skip
+# SPIN's check is compared at the first size that takes it this long (issue 14)
+SPIN_MINUTE_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -178,6 +213,76 @@ def compare(pages: list[int], thread: int) -> list[str]:
     return lines
 
 
+def expected_states(page: int, thread: int) -> int:
+    """race.rmp's reachable states, counted: every set A of assigned pages, and either no
+    thread consulted (lock free; each thread idle or translated, any target: (2P)^T) or
+    exactly one consulted, holding the lock, its target a shared page (T (P - |A|)
+    (2P)^(T-1)). (Pages only become assigned, and not while the lock is held, so a
+    consulted thread's page stays shared.) tests/test_race_pml.py checks it against
+    rmpcheck's search."""
+    states = 0
+    for a in range(page + 1):
+        subsets = comb(page, a)
+        states += subsets * (2 * page) ** thread
+        states += subsets * thread * (page - a) * (2 * page) ** (thread - 1)
+    return states
+
+
+@dataclass(frozen=True)
+class ProofRun:
+    verdict: str
+    scope: str
+    cpu: float  # api.prove's CPU seconds (parsing, the engine), in a fresh process
+    wall: float
+    z3_cpu: float  # of which inside Z3's C library
+    command_cpu: float  # the whole command line (start-up, vacuity examination included)
+    command_wall: float
+
+
+def run_proof() -> ProofRun:
+    code = _PROOF_CHILD.format(bench=str(HERE), rmp=str(RACE_RMP), prop=str(NO_LEMMAS))
+    out, _, _, _ = _waited([sys.executable, "-c", code])
+    st = json.loads(out.strip().splitlines()[-1])
+    cmd = [sys.executable, "-m", "rmpcheck", *PROOF_COMMAND[1:]]
+    _, cmd_wall, cmd_cpu, _ = _waited(cmd, cwd=str(HERE.parent))
+    return ProofRun(st["verdict"], st["scope"], st["cpu"], st["wall"], st["z3"], cmd_cpu, cmd_wall)
+
+
+def proof_against_spin(pages: list[int], thread: int) -> list[str]:
+    """The proof once (it has no size), then SPIN at each size until it takes a minute."""
+    p = run_proof()
+    if p.verdict != "proved":
+        raise RuntimeError(f"the all-sizes proof did not succeed: {p.scope}")
+    lines = [
+        f"all-sizes proof of write_only_shared ({' '.join(PROOF_COMMAND)}): {p.scope}; "
+        f"check {p.cpu:.2f} CPU s ({p.wall:.2f} s wall), {p.z3_cpu:.2f} s of it in Z3 "
+        f"({100 * p.z3_cpu / p.cpu:.0f}%); the whole command {p.command_cpu:.2f} CPU s "
+        f"({p.command_wall:.2f} s wall, start-up and vacuity examination included)",
+        f"SPIN {_spin_version()} exhaustive check of race.pml, Thread={thread} "
+        f"({os.cpu_count()} cores); x: SPIN CPU / the proof's CPU",
+        f"{'Page':>4} {'states':>12} {'spin cpu':>9} {'spin wall':>9} {'spin MB':>8} "
+        f"{'x check':>8} {'x command':>9}",
+    ]
+    with tempfile.TemporaryDirectory(prefix="bench-spin-") as work:
+        for page in pages:
+            want = expected_states(page, thread) + SPIN_EXTRA_STATES
+            try:
+                s = run_spin(page, thread, work, want)
+            except (RuntimeError, MemoryError) as e:
+                lines.append(f"{page:>4} SPIN did not finish: {str(e).splitlines()[0]}")
+                break
+            if s.states != want or s.verdict != "proved":
+                raise RuntimeError(f"Page={page}: SPIN {s.verdict} with {s.states} states, "
+                                   f"expected proved with {want}")  # fmt: skip
+            lines.append(
+                f"{page:>4} {s.states:>12,} {s.seconds:>9.1f} {s.wall:>9.1f} {s.rss_mb:>8.0f} "
+                f"{s.seconds / p.cpu:>7.0f}x {s.seconds / p.command_cpu:>8.0f}x"
+            )
+            if s.seconds >= SPIN_MINUTE_S:
+                break
+    return lines
+
+
 def _spin_version() -> str:
     try:
         out = subprocess.run(["spin", "-V"], capture_output=True, text=True).stdout
@@ -198,14 +303,18 @@ def test_state_spaces_agree_with_spin() -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--pages", default="2,3,4,5,6", help="comma-separated Page sizes")
-    ap.add_argument("--threads", type=int, default=3)
+    ap.add_argument("--pages", help="comma-separated Page sizes (2,3,4,5,6; --proof: 6,7,8)")
+    ap.add_argument("--threads", type=int, help="Thread (3; --proof: 4)")
+    ap.add_argument("--proof", action="store_true", help="the all-sizes proof against SPIN")
     args = ap.parse_args()
     why = missing_tools()
     if why:
         print(f"bench_spin: skipped: {why}")
         return 0
-    for line in compare([int(p) for p in args.pages.split(",")], args.threads):
+    pages = [int(p) for p in (args.pages or ("6,7,8" if args.proof else "2,3,4,5,6")).split(",")]
+    thread = args.threads or (4 if args.proof else 3)
+    run = proof_against_spin if args.proof else compare
+    for line in run(pages, thread):
         print(line, flush=True)
     return 0
 

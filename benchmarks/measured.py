@@ -110,6 +110,36 @@ def _spin(docs: Sequence[Any], wall: float) -> str:
     )
 
 
+def _orbits(docs: Sequence[Any], wall: float) -> str:
+    text = docs[-1]
+    cells = text.splitlines()[-1].split()  # Page Thread orbits cpu wall orbits/s
+    return (
+        f"proved for Page={cells[0]}, Thread={cells[1]}: {cells[2]} orbits in {cells[3]} CPU s "
+        f"({cells[4]} s wall), {cells[5]} orbits per CPU second"
+    )
+
+
+def _proof_vs_spin(docs: Sequence[Any], wall: float) -> str:
+    lines = docs[-1].splitlines()
+    proof = re.search(
+        r"check ([\d.]+) CPU s .*?, ([\d.]+) s of it in Z3 \((\d+)%\); the whole command "
+        r"([\d.]+) CPU s",
+        lines[0],
+    )
+    rows = [ln.split() for ln in lines[3:] if ln.strip() and ln.split()[0].isdigit()]
+    if proof is None or not rows:
+        raise SystemExit(f"measured: bench_spin --proof printed no figures:\n{docs[-1]}")
+    last = rows[-1]
+    if not last[1][0].isdigit():
+        return f"SPIN did not finish at Page={last[0]}: {' '.join(last[1:])}"
+    check, z3, share, command = proof.groups()
+    return (
+        f"proof {check} CPU s (Z3 {share}% of it), the whole command {command} CPU s; SPIN at "
+        f"Page={last[0]}, Thread=4 ({last[1]} states): {last[2]} CPU s, {last[5]} the proof's "
+        f"check, {last[6]} the whole command"
+    )
+
+
 def _prove(
     key: str,
     what: str,
@@ -183,6 +213,20 @@ ROWS: tuple[Row, ...] = (
         "explicit search against SPIN on the same state space (benchmarks/models/race.pml)",
         ("python", "benchmarks/bench_spin.py", "--pages", "6"),
         _spin, RACE, RACE_PROPS, "write_only_shared",
+    ),
+    Row(
+        "race_symmetry_orbits",
+        "explicit search with symmetry at Page=6, Thread=8 (35,168 orbits), orbits per CPU second",
+        ("python", "benchmarks/bench_symmetry.py", "--sizes", "6x8"),
+        _orbits, RACE, RACE_PROPS, "write_only_shared",
+    ),
+    Row(
+        "spin_proof",
+        "the all-sizes proof (every lemma inferred) against SPIN's exhaustive check at the "
+        "first Page where SPIN takes a minute or more (Thread=4)",
+        ("python", "benchmarks/bench_spin.py", "--proof", "--pages", "6,7,8", "--threads", "4"),
+        _proof_vs_spin, RACE, "benchmarks/models/race_no_lemmas.prop", "write_only_shared",
+        expensive=True,
     ),
     _prove(
         "ticket",

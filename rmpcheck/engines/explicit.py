@@ -22,12 +22,12 @@ import gc
 import resource
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from rmpcheck import ir
-from rmpcheck.engines import fixed_params
+from rmpcheck.engines import fixed_params, free_init
 from rmpcheck.engines.base import Deadline, Options, instance_scope, unknown, verdict_for
 from rmpcheck.engines.limits import too_large
 from rmpcheck.engines.symmetry import Symmetry, reducible_sorts
@@ -128,9 +128,8 @@ def explore(
             watch.state(s)
         return i
 
-    first, keep_first = _fixed(inst, sym)
     try:
-        for s in inst.initial_states(first, keep_first):
+        for s in _initial(inst, sym):
             r = canon(s) if canon is not None else s
             if r not in index:
                 add(r, -1, None, 0)
@@ -180,6 +179,15 @@ def explore(
     return space
 
 
+def _initial(inst: Instance, sym: Symmetry | None) -> Iterator[State]:
+    """The initial states to start from: all of them, or with symmetry at least one
+    per orbit (fixed parameters and a free map enumerated up to renaming)."""
+    if sym is None:
+        return inst.initial_states()
+    first, keep = _fixed(inst, sym)
+    return free_init.initial_states(inst, sym.sorts, first, keep)
+
+
 def _fixed(
     inst: Instance, sym: Symmetry | None
 ) -> tuple[list[int], Callable[[Sequence[Any]], bool] | None]:
@@ -224,8 +232,7 @@ def _packed(inst: Instance, ob: Obligation, opts: Options, deadline: Deadline) -
     sorts = reducible_sorts(inst, (ob.target,)) if opts.symmetry else []
 
     def initial() -> list[State]:
-        first, keep = _fixed(inst, Symmetry(inst, (ob.target,)) if sorts else None)
-        return list(inst.initial_states(first, keep))
+        return list(_initial(inst, Symmetry(inst, (ob.target,)) if sorts else None))
 
     space = run.explore(inst, ob, opts, deadline, sorts, initial)
     if space is None:

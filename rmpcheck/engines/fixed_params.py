@@ -70,7 +70,7 @@ def least_filter(
         for p in itertools.product(*(itertools.permutations(range(n)) for n in sizes.values()))
     ]
     perms = perms[1:]  # the identity never gives a smaller image
-    movers = [_mover(inst, d.type) for d in decls]
+    movers = [mover(inst, d.type) for d in decls]
 
     def keep(values: Sequence[Raw]) -> bool:
         own = tuple(values)
@@ -86,7 +86,7 @@ def _types(t: ir.Type) -> list[ir.ScalarType]:
     return [*t.keys, t.value] if isinstance(t, ir.MapType) else [t]
 
 
-def _mover(inst: Instance, t: ir.Type) -> Callable[[Raw, Perm], Raw]:
+def mover(inst: Instance, t: ir.Type) -> Callable[[Raw, Perm], Raw]:
     """How a permutation renames a raw value of type ``t``."""
 
     def scalar(st: ir.ScalarType) -> Callable[[Raw, Perm], Raw]:

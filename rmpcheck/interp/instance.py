@@ -138,12 +138,15 @@ class Instance:
         self,
         first: Sequence[int] = (),
         keep_first: Callable[[Sequence[Raw]], bool] | None = None,
+        pinned: Mapping[int, Raw] | None = None,
     ) -> Iterator[State]:
         """Every initial state, by backtracking over the model's variables.
 
         ``first`` (indices of model variables) are enumerated before the others, and
         an assignment of them that ``keep_first`` rejects is not extended (the explicit
         engine keeps one value of its never-written parameters per symmetry orbit).
+        A ``pinned`` variable takes only the value given (the explicit engine pins a
+        variable init leaves free, and enumerates its values up to symmetry itself).
 
         Variables with fewest candidate values go first (a scalar such as a context
         page pins the maps ``init`` defines from it before they are enumerated), and
@@ -152,17 +155,13 @@ class Instance:
         product of the candidates: that product counts combinations the conjuncts
         rule out long before they are built."""
         n = len(self.model.state)
-        conjuncts = [c for e in self.model.init for c in _split(e)]
-        # an assumption over the model's own variables holds initially too (complete()
-        # checks it): checked early, it prunes a never-written order before its product
-        conjuncts += [
-            c
-            for e in self.system.state_assumes
-            for c in _split(e)
-            if all(i < n for i in _state_vars(c, self.index))
-        ]
+        conjuncts = self._init_conjuncts()
         reads = [_state_vars(c, self.index) for c in conjuncts]
-        cands = [self._candidates(i, conjuncts, reads) for i in range(n)]
+        pinned = pinned or {}
+        cands = [
+            [pinned[i]] if i in pinned else self._candidates(i, conjuncts, reads)
+            for i in range(n)
+        ]
         head = list(dict.fromkeys(first))
         order = head + sorted((i for i in range(n) if i not in head), key=lambda i: len(cands[i]))
         rank = {v: k for k, v in enumerate(order)}
@@ -200,6 +199,24 @@ class Instance:
             partial[i] = None
 
         yield from extend(0)
+
+    def _init_conjuncts(self) -> list[ir.Expr]:
+        n = len(self.model.state)
+        conjuncts = [c for e in self.model.init for c in _split(e)]
+        # an assumption over the model's own variables holds initially too (complete()
+        # checks it): checked early, it prunes a never-written order before its product
+        conjuncts += [
+            c
+            for e in self.system.state_assumes
+            for c in _split(e)
+            if all(i < n for i in _state_vars(c, self.index))
+        ]
+        return conjuncts
+
+    def init_reads(self) -> frozenset[int]:
+        """The model variables that init (or an assumption over the model's variables)
+        reads: the others may start with any value."""
+        return frozenset(i for c in self._init_conjuncts() for i in _state_vars(c, self.index))
 
     def _candidates(
         self, i: int, conjuncts: list[ir.Expr], reads: list[frozenset[int]]

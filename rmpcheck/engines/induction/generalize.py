@@ -194,6 +194,9 @@ class Excluder:
         t = self.table
         out: set[tuple[int, ...]] = set()
         budget = [MAX_NODES]
+        # the allowed literals that cover a sample bit, per bit asked: the search asks
+        # few distinct bits, and testing one bit of a long mask costs the mask's length
+        covering: dict[int, list[int]] = {}
 
         def grow(combo: tuple[int, ...], miss: int) -> None:
             if budget[0] <= 0 or len(out) >= MAX_EXACT:
@@ -205,11 +208,14 @@ class Excluder:
                 return
             if self.length(combo) >= MAX_LENGTH and not self._same_read_helps(combo):
                 return
-            b = (miss & -miss).bit_length() - 1
-            for j in allowed:
-                if j not in combo and t.masks[j] >> b & 1:
-                    if self.length((*combo, j)) <= MAX_LENGTH:
-                        grow((*combo, j), miss & ~t.masks[j])
+            low = miss & -miss
+            b = low.bit_length() - 1
+            cover = covering.get(b)
+            if cover is None:
+                cover = covering[b] = [j for j in allowed if t.masks[j] & low]
+            for j in cover:
+                if j not in combo and self.length((*combo, j)) <= MAX_LENGTH:
+                    grow((*combo, j), miss & ~t.masks[j])
 
         if t.full and not deadline.expired():
             grow((), t.full)

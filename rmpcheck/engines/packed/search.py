@@ -149,6 +149,9 @@ def _bfs(
             if q.canon is not None and len(succ):
                 succ, first = np.unique(succ, return_index=True)
                 par, via = par[first], via[first]
+                # a stored state is canonical already (and not fresh): no canon needed
+                new = ~_member(seen, succ)
+                succ, par, via = succ[new], par[new], via[new]
                 succ = q.canon(succ)
             # the first occurrence in BFS order keeps the parent (ties: least instance)
             succ, first = np.unique(succ, return_index=True)
