@@ -31,7 +31,7 @@ import z3
 
 from rmpcheck import ir
 from rmpcheck.engines.base import Deadline, Options, unknown
-from rmpcheck.engines.induction import past
+from rmpcheck.engines.induction import past, shared
 from rmpcheck.engines.induction.cti import BadInit, Cti, Named, Stuck, check_set, goals_of, instance
 from rmpcheck.engines.induction.cti_reach import refute
 from rmpcheck.engines.induction.houdini import houdini
@@ -190,6 +190,9 @@ def _proved(
         return unknown(
             ob, ENGINE, f"re-check by a fresh solver failed: {failed}", deadline, **stats
         )
+    # each formula of a re-checked certificate holds in every reachable state: a
+    # candidate for the model's next claim (engines/induction/shared)
+    shared.remember(ob.model, [f for _, f in formulas])
     given = len(goals) - 1
     detail = f"{ob.prop.name} with {given} given and {len(lemmas)} inferred lemma(s)"
     if ob.kind == "reach":

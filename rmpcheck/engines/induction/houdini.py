@@ -39,6 +39,8 @@ CONE_CHUNK = 4  # candidates per consecution query: each shares the query's unsa
 QUERY_S = 10.0  # one Houdini query; past it, inference gives up ("unknown")
 
 
+INSTANCES = 8  # interpreter instances (one per size the solver's models have) kept
+
 GOALS = -1  # the goals' entry in Houdini.proofs
 
 
@@ -86,9 +88,14 @@ class Houdini:
 
     def inst(self, sizes: dict[str, int]) -> Instance:
         key = tuple(sorted(sizes.items()))
-        if key not in self.insts:
-            self.insts[key] = instance(self.ob, sizes)
-        return self.insts[key]
+        got = self.insts.pop(key, None)
+        if got is None:
+            got = instance(self.ob, sizes)
+            # each instance compiles every candidate it checks: keep the latest few
+            while len(self.insts) >= INSTANCES:
+                self.insts.pop(next(iter(self.insts)))
+        self.insts[key] = got  # (most recently used last)
+        return got
 
     def solver(self, k: int, tr: Transition, timeout_ms: int | None) -> z3.Solver:
         """Per action: pre-state axioms, goals, ``flag_i -> candidate_i`` and the step."""
@@ -244,16 +251,24 @@ class Houdini:
         if not all(inst.holds(f, pre) for f in kept):
             return f"a pre-state from the solver ({tr.action.full_name}) does not check"
         # the replay is Python over the solver's structure, which can be large (Paxos):
-        # it honours the deadline as the queries do
-        succ = []
+        # it honours the deadline as the queries do. Successors are checked as they come,
+        # not kept: at the solver's sizes an action can have hundreds of thousands
+        goals = [(n, inst.predicate(f)) for n, f in self.goals]
+        left = {i: inst.predicate(self.cands[i]) for i in sorted(self.active)}
+        gone: set[int] = set()
         for ai, t in inst.successors(pre):
             if deadline.expired():
-                return f"timeout after {deadline.elapsed():.1f} s"
-            bad = tuple(n for n, f in self.goals if not inst.holds(f, t))
+                break
+            bad = tuple(n for n, g in goals if not g(t))
             if bad:
                 return make_cti(inst, self.ob, pre, ai, t, bad)
-            succ.append(t)
-        if self.drop_false(inst, succ, deadline):
+            for i in [i for i, p in left.items() if not p(t)]:
+                gone.add(i)
+                del left[i]
+        # each drop alone is sound (the candidate is false in a successor of a state
+        # satisfying everything kept), even when the deadline cut the replay short
+        self.active -= gone
+        if gone:
             return True
         if deadline.expired():
             return f"timeout after {deadline.elapsed():.1f} s"

@@ -12,7 +12,9 @@ re-checks it with a fresh solver before anything is called proved.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+import time
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from rmpcheck import ir
@@ -24,6 +26,7 @@ from rmpcheck.engines.induction import (
     projections,
     sample,
     search,
+    shared,
     triples,
 )
 from rmpcheck.engines.induction.cti import Named
@@ -59,20 +62,39 @@ def infer(
     """
     if deadline.remaining() is None:
         deadline = Deadline(BUDGET_S)  # a caller that sets a timeout gives inference all of it
+    insts: dict[tuple[tuple[str, int], ...], Instance] = {}
+    spent: dict[str, float] = {}  # CPU seconds per phase, for the stats
+    # what earlier claims of this model were proved with (engines/induction/shared): often
+    # all a further claim needs, found by a few queries instead of the whole search
+    targets = {f for _, f in goals} | {f for _, f in given}
+    known = _decidable(ob, ind, goals, [f for f in shared.recall(ob.model) if f not in targets])
+    if known:
+        pool = [*given, *[("", f) for f in known]]
+        with _phase(spent, "shared"):
+            quick = houdini(ob, ind, goals, pool, deadline, insts, len(given))
+        quick.stats = {"shared": len(known), **quick.stats, "cpu_s": spent}
+        if quick.status == "found" or deadline.expired():
+            return quick
     # monitors that read back as past-time formulas are vocabulary like any state
     printable = past.sources(ob)
-    gen = candidates.generate(ob.system, deadline, sample_sizes, hint, printable)
-    stats: dict[str, Any] = dict(gen.stats)
-    insts: dict[tuple[tuple[str, int], ...], Instance] = {}
+    with _phase(spent, "sample"):
+        gen = candidates.generate(ob.system, deadline, sample_sizes, hint, printable)
+        stats: dict[str, Any] = dict(gen.stats)
+        stats["cpu_s"] = spent
+    if known:
+        stats["shared"] = len(known)
     witnesses = _decidable(ob, ind, goals, gen.witnesses)
     stats["witnesses"] = len(witnesses)
     levels = iter(gen.levels)
     short = next(levels, (0, []))[1]  # the clauses of one literal
     start: list[tuple[Named, int]] = [(g, 0) for g in given]
+    # proved invariants of this model: ranked with the shortest clauses
+    start += [(("", f), 1) for f in known]
     start += [(("", f), 2) for f in witnesses]
     start += [(("", c.formula), c.literals) for c in short]
     excluder = Excluder(gen.table, gen.atoms) if gen.table is not None else None
-    result = search.search(ob, ind, goals, start, deadline, insts, excluder, len(given))
+    with _phase(spent, "search"):
+        result = search.search(ob, ind, goals, start, deadline, insts, excluder, len(given))
     result.stats = {**stats, **result.stats}
     if result.status == "found" or deadline.expired():
         return result
@@ -94,7 +116,8 @@ def infer(
     pool: list[Named] = [n for n, _ in start]
     tried = 0
     while True:
-        got = next(levels, None)
+        with _phase(spent, "templates"):
+            got = next(levels, None)
         if got is not None:
             pool += [("", c.formula) for c in got[1]]
             stats["candidates"] = len(pool) - len(given)
@@ -102,17 +125,20 @@ def infer(
                 continue
         if len(pool) > tried:
             tried = len(pool)
-            result = houdini(ob, ind, goals, pool, deadline, insts, len(given))
+            with _phase(spent, "houdini"):
+                result = houdini(ob, ind, goals, pool, deadline, insts, len(given))
             result.stats = {**stats, **result.stats}
             if result.status != "failed":
                 return result
         if got is not None and got[0] == 2 and not deadline.expired():
             # before longer clauses over everything: the families that follow the
             # model's maps (engines/induction/images), when it has any
-            imaged = images.clauses(ob.system, deadline, sample_sizes, hint, printable)
-            result, pool = _images(
-                ob, ind, goals, pool, imaged, deadline, insts, given, result, stats
-            )
+            with _phase(spent, "images_sample"):
+                imaged = images.clauses(ob.system, deadline, sample_sizes, hint, printable)
+            with _phase(spent, "images_houdini"):
+                result, pool = _images(
+                    ob, ind, goals, pool, imaged, deadline, insts, given, result, stats
+                )
             if result.status != "failed":
                 return result
         if got is None:
@@ -144,6 +170,16 @@ def infer(
         if result.status != "failed" or deadline.expired():
             return result
     return result
+
+
+@contextmanager
+def _phase(spent: dict[str, float], name: str) -> Iterator[None]:
+    """Add the CPU seconds of the block to ``spent[name]``."""
+    t0 = time.process_time()
+    try:
+        yield
+    finally:
+        spent[name] = round(spent.get(name, 0.0) + time.process_time() - t0, 2)
 
 
 def _images(
