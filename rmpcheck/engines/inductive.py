@@ -190,9 +190,11 @@ def _proved(
         return unknown(
             ob, ENGINE, f"re-check by a fresh solver failed: {failed}", deadline, **stats
         )
-    # each formula of a re-checked certificate holds in every reachable state: a
-    # candidate for the model's next claim (engines/induction/shared)
-    shared.remember(ob.model, [f for _, f in formulas])
+    # the claim and the lemmas inferred for it hold in every reachable state: candidates
+    # for the model's next claim (engines/induction/shared). Not the property file's own
+    # lemmas: each claim of that file is given them anyway, and inference for another
+    # file's claims stays inference
+    shared.remember(ob.model, [f for _, f in [*goals[:1], *lemmas]])
     given = len(goals) - 1
     detail = f"{ob.prop.name} with {given} given and {len(lemmas)} inferred lemma(s)"
     if ob.kind == "reach":

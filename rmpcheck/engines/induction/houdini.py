@@ -36,6 +36,7 @@ from rmpcheck.smt.epr.transition import Transition
 
 CHUNK = 24  # candidates per initiation query
 CONE_CHUNK = 4  # candidates per consecution query: each shares the query's unsat core
+TRIMS = 3  # re-asks that shrink a core which brings new candidates into Houdini's closure
 QUERY_S = 10.0  # one Houdini query; past it, inference gives up ("unknown")
 
 
@@ -191,7 +192,7 @@ class Houdini:
                 tr = self.ind.transitions[k]
                 if deadline.expired():
                     return f"timeout after {deadline.elapsed():.1f} s"
-                got = self._step(k, tr, pending[:CONE_CHUNK], deadline)
+                got = self._step(k, tr, pending[:CONE_CHUNK], deadline, need)
                 if isinstance(got, (Cti, str)):
                     return got
                 if got:
@@ -215,29 +216,62 @@ class Houdini:
         return core is not None and core <= self.active
 
     def _step(
-        self, k: int, tr: Transition, chunk: Sequence[int], deadline: Deadline
+        self,
+        k: int,
+        tr: Transition,
+        chunk: Sequence[int],
+        deadline: Deadline,
+        need: set[int] | None = None,
     ) -> Cti | str | bool:
         """One query for action ``tr``: can it break a goal or a candidate of ``chunk``?
         False if not (the proof's core is recorded), True if candidates were dropped, a
-        goal's CTI, or why it is stuck."""
+        goal's CTI, or why it is stuck.
+
+        The query first assumes only what the closure already needs (``need``) and the
+        chunk: a proof from those adds nothing to the closure. Only if that fails are
+        all kept candidates assumed, and a core that brings new candidates in is then
+        trimmed (asked again with its own members only, which gives a smaller core): an
+        unsat core over two thousand assumptions names hundreds, each of which the
+        closure would then have to prove for every action."""
         self.rounds += 1
         s = self.solver(k, tr, query_ms(deadline))
         posts = [z3.Not(self.ind.after(f, tr)) for _, f in self.goals]
         posts += [z3.Not(self.ind.after(self.cands[i], tr)) for i in chunk]
         s.push()
         s.add(self.ind.u.disj(posts))
-        out = ask(s, self.assumptions())
         try:
+            inside = (need or set()) | set(chunk)
+            if need is not None:
+                out = ask(s, [self.flags[i] for i in sorted(inside & self.active)])
+                if out.status == "holds":
+                    self._record(k, chunk, s.unsat_core())
+                    return False
+                self.rounds += 1
+            out = ask(s, self.assumptions())
             if out.status == "holds":
-                core = frozenset(_flag_index(f) for f in s.unsat_core())
-                for i in (*chunk, GOALS):
-                    self.proofs[(k, i)] = core
+                core = s.unsat_core()
+                for _ in range(TRIMS):
+                    if need is None or {_flag_index(f) for f in core} <= inside:
+                        break
+                    self.rounds += 1
+                    if ask(s, list(core)).status != "holds":
+                        break  # (the solver gave up on the smaller query: keep the core)
+                    smaller = s.unsat_core()
+                    if len(smaller) >= len(core):
+                        break
+                    core = smaller
+                self._record(k, chunk, core)
                 return False
             if out.status == "unknown":
                 return f"consecution of {tr.action.full_name}: {out.reason}"
             return self._learn(tr, out.model, deadline)
         finally:
             s.pop()
+
+    def _record(self, k: int, chunk: Sequence[int], flags: Sequence[z3.BoolRef]) -> None:
+        core = frozenset(_flag_index(f) for f in flags)
+        for i in (*chunk, GOALS):
+            self.proofs[(k, i)] = core
 
     def _learn(self, tr: Transition, model: z3.ModelRef, deadline: Deadline) -> Cti | str | bool:
         """Drop what the model's successors violate (True), or a goal's CTI. A model that
