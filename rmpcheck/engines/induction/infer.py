@@ -1,13 +1,19 @@
 """Lemma inference: the sample, the candidate pool, and the search that picks lemmas.
 
-The pool starts small (clauses of one or two literals, forall-exists
-witnesses, the property file's lemmas); the CTI-guided search
-(engines/induction/search) assumes candidates only as counterexamples to
-induction ask for them, and has clauses of any length made on demand for a
-CTI no candidate excludes (engines/induction/generalize). Longer enumerated
-templates (three literals, guarded injectivity, three variables of a sort)
-stay as fallbacks. What comes out is a proposal; ``engines/inductive``
-re-checks it with a fresh solver before anything is called proved.
+First the invariants earlier claims of the model were proved with
+(engines/induction/shared), if any. Then Houdini over the sampled clauses of
+at most two literals, forall-exists witnesses and the property file's
+lemmas, and again with the clauses that follow the model's maps
+(engines/induction/images): Houdini proves a candidate from what its closure
+already needs (engines/induction/houdini), so two thousand candidates cost
+seconds. Only if no subset of those is inductive does the CTI-guided search
+(engines/induction/search) run: it assumes candidates only as
+counterexamples to induction ask for them, and has clauses of any length
+made on demand for a CTI no candidate excludes (engines/induction/generalize).
+Longer enumerated templates (three literals, guarded injectivity, three
+variables of a sort) stay as fallbacks. What comes out is a proposal;
+``engines/inductive`` re-checks it with a fresh solver before anything is
+called proved.
 """
 
 from __future__ import annotations
@@ -93,6 +99,30 @@ def infer(
     start += [(("", f), 2) for f in witnesses]
     start += [(("", c.formula), c.literals) for c in short]
     excluder = Excluder(gen.table, gen.atoms) if gen.table is not None else None
+    # Houdini over the clauses of at most two literals, then with the families that
+    # follow the model's maps (engines/induction/images), when it has any: Houdini
+    # proves a candidate from what its closure already needs, so a pool of two thousand
+    # costs seconds, where the CTI-guided search can spend its whole share and fail
+    pool: list[Named] = [n for n, _ in start]
+    with _phase(spent, "templates"):
+        got = next(levels, None)
+    if got is not None:
+        pool += [("", c.formula) for c in got[1]]
+    stats["candidates"] = len(pool) - len(given)
+    with _phase(spent, "houdini"):
+        result = houdini(ob, ind, goals, pool, deadline, insts, len(given))
+    result.stats = {**stats, **result.stats}
+    if result.status == "found" or deadline.expired():
+        return result
+    with _phase(spent, "images_sample"):
+        imaged = images.clauses(ob.system, deadline, sample_sizes, hint, printable)
+    with _phase(spent, "images_houdini"):
+        result, pool = _images(ob, ind, goals, pool, imaged, deadline, insts, given, result, stats)
+    if result.status == "found" or deadline.expired():
+        return result
+    # what no subset of those does: the CTI-guided search, which assumes candidates
+    # only as counterexamples ask for them and makes clauses of any length for a CTI
+    # no candidate excludes (engines/induction/search)
     with _phase(spent, "search"):
         result = search.search(ob, ind, goals, start, deadline, insts, excluder, len(given))
     result.stats = {**stats, **result.stats}
@@ -111,38 +141,19 @@ def infer(
         if again.status == "found" or deadline.expired():
             again.stats = {**stats, **again.stats}
             return again
-    # the enumerated templates, by length, with Houdini over all of them: what the
-    # search could not reach by excluding one CTI at a time
-    pool: list[Named] = [n for n, _ in start]
-    tried = 0
+    # the longer enumerated templates, by length, with Houdini over all of them
     while True:
         with _phase(spent, "templates"):
             got = next(levels, None)
-        if got is not None:
-            pool += [("", c.formula) for c in got[1]]
-            stats["candidates"] = len(pool) - len(given)
-            if got[0] < 2:
-                continue
-        if len(pool) > tried:
-            tried = len(pool)
-            with _phase(spent, "houdini"):
-                result = houdini(ob, ind, goals, pool, deadline, insts, len(given))
-            result.stats = {**stats, **result.stats}
-            if result.status != "failed":
-                return result
-        if got is not None and got[0] == 2 and not deadline.expired():
-            # before longer clauses over everything: the families that follow the
-            # model's maps (engines/induction/images), when it has any
-            with _phase(spent, "images_sample"):
-                imaged = images.clauses(ob.system, deadline, sample_sizes, hint, printable)
-            with _phase(spent, "images_houdini"):
-                result, pool = _images(
-                    ob, ind, goals, pool, imaged, deadline, insts, given, result, stats
-                )
-            if result.status != "failed":
-                return result
         if got is None:
             break
+        pool += [("", c.formula) for c in got[1]]
+        stats["candidates"] = len(pool) - len(given)
+        with _phase(spent, "houdini"):
+            result = houdini(ob, ind, goals, pool, deadline, insts, len(given))
+        result.stats = {**stats, **result.stats}
+        if result.status != "failed":
+            return result
     if result.status != "failed" or deadline.expired():
         return result
     # on demand only, each family added to the pool for one more Houdini run: existential
