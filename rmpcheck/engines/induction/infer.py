@@ -75,9 +75,9 @@ def infer(
     targets = {f for _, f in goals} | {f for _, f in given}
     known = _decidable(ob, ind, goals, [f for f in shared.recall(ob.model) if f not in targets])
     if known:
-        pool = [*given, *[("", f) for f in known]]
+        proved = [*given, *[("", f) for f in known]]
         with _phase(spent, "shared"):
-            quick = houdini(ob, ind, goals, pool, deadline, insts, len(given))
+            quick = houdini(ob, ind, goals, proved, deadline, insts, len(given))
         quick.stats = {"shared": len(known), **quick.stats, "cpu_s": spent}
         if quick.status == "found" or deadline.expired():
             return quick
