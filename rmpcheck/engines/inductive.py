@@ -31,7 +31,7 @@ import z3
 
 from rmpcheck import ir
 from rmpcheck.engines.base import Deadline, Options, unknown
-from rmpcheck.engines.induction import past
+from rmpcheck.engines.induction import past, shared
 from rmpcheck.engines.induction.cti import BadInit, Cti, Named, Stuck, check_set, goals_of, instance
 from rmpcheck.engines.induction.cti_reach import refute
 from rmpcheck.engines.induction.houdini import houdini
@@ -190,6 +190,11 @@ def _proved(
         return unknown(
             ob, ENGINE, f"re-check by a fresh solver failed: {failed}", deadline, **stats
         )
+    # the claim and the lemmas inferred for it hold in every reachable state: candidates
+    # for the model's next claim (engines/induction/shared). Not the property file's own
+    # lemmas: each claim of that file is given them anyway, and inference for another
+    # file's claims stays inference
+    shared.remember(ob.model, [f for _, f in [*goals[:1], *lemmas]])
     given = len(goals) - 1
     detail = f"{ob.prop.name} with {given} given and {len(lemmas)} inferred lemma(s)"
     if ob.kind == "reach":

@@ -66,9 +66,10 @@ def test_without_its_lemmas_the_claim_is_not_proved() -> None:
     assert r.verdict == "unknown" and r.reason.startswith("not inductive"), r.describe()
 
 
-@pytest.mark.slow  # minutes: the CTI search's share, then Houdini over the images family
+@pytest.mark.slow  # about a minute of CPU: Houdini over the short templates, then the images family
 def test_inference_proves_the_correct_design_for_every_size_without_the_oracle() -> None:
-    # every lemma inferred (engines/induction/images: a 2 MiB range shared by two pages)
+    # every lemma inferred (engines/induction/images: a 2 MiB range shared by two pages);
+    # about 60 s of CPU since Houdini proves from its closure first (docs/snp.md)
     model = load_model(RFC / "know_and_check.rmp")
     shared = load_properties(ROOT / "properties" / "rfc2021" / "host_safety.prop", model)
     ob = compile_obligation(model, shared, "no_host_crash")

@@ -36,12 +36,15 @@ from rmpcheck.smt.epr.transition import Transition
 
 CHUNK = 24  # candidates per initiation query
 CONE_CHUNK = 4  # candidates per consecution query: each shares the query's unsat core
+TRIMS = 3  # re-asks that shrink a core which brings new candidates into Houdini's closure
 QUERY_S = 10.0  # one Houdini query; past it, inference gives up ("unknown")
 # a solver's counterexample with more elements than this in a sort is shrunk before its
 # successors are replayed: the replay enumerates every action instance, and Z3 can answer
 # with 15 nodes (consensus: 14 s of Python for one state)
 REPLAY_ELEMENTS = 4
 
+
+INSTANCES = 8  # interpreter instances (one per size the solver's models have) kept
 
 GOALS = -1  # the goals' entry in Houdini.proofs
 
@@ -90,9 +93,14 @@ class Houdini:
 
     def inst(self, sizes: dict[str, int]) -> Instance:
         key = tuple(sorted(sizes.items()))
-        if key not in self.insts:
-            self.insts[key] = instance(self.ob, sizes)
-        return self.insts[key]
+        got = self.insts.pop(key, None)
+        if got is None:
+            got = instance(self.ob, sizes)
+            # each instance compiles every candidate it checks: keep the latest few
+            while len(self.insts) >= INSTANCES:
+                self.insts.pop(next(iter(self.insts)))
+        self.insts[key] = got  # (most recently used last)
+        return got
 
     def solver(self, k: int, tr: Transition, timeout_ms: int | None) -> z3.Solver:
         """Per action: pre-state axioms, goals, ``flag_i -> candidate_i`` and the step."""
@@ -188,7 +196,7 @@ class Houdini:
                 tr = self.ind.transitions[k]
                 if deadline.expired():
                     return f"timeout after {deadline.elapsed():.1f} s"
-                got = self._step(k, tr, pending[:CONE_CHUNK], deadline)
+                got = self._step(k, tr, pending[:CONE_CHUNK], deadline, need)
                 if isinstance(got, (Cti, str)):
                     return got
                 if got:
@@ -212,23 +220,51 @@ class Houdini:
         return core is not None and core <= self.active
 
     def _step(
-        self, k: int, tr: Transition, chunk: Sequence[int], deadline: Deadline
+        self,
+        k: int,
+        tr: Transition,
+        chunk: Sequence[int],
+        deadline: Deadline,
+        need: set[int] | None = None,
     ) -> Cti | str | bool:
         """One query for action ``tr``: can it break a goal or a candidate of ``chunk``?
         False if not (the proof's core is recorded), True if candidates were dropped, a
-        goal's CTI, or why it is stuck."""
+        goal's CTI, or why it is stuck.
+
+        The query first assumes only what the closure already needs (``need``) and the
+        chunk: a proof from those adds nothing to the closure. Only if that fails are
+        all kept candidates assumed, and a core that brings new candidates in is then
+        trimmed (asked again with its own members only, which gives a smaller core): an
+        unsat core over two thousand assumptions names hundreds, each of which the
+        closure would then have to prove for every action."""
         self.rounds += 1
         s = self.solver(k, tr, query_ms(deadline))
         posts = [z3.Not(self.ind.after(f, tr)) for _, f in self.goals]
         posts += [z3.Not(self.ind.after(self.cands[i], tr)) for i in chunk]
         s.push()
         s.add(self.ind.u.disj(posts))
-        out = ask(s, self.assumptions())
         try:
+            inside = (need or set()) | set(chunk)
+            if need is not None:
+                out = ask(s, [self.flags[i] for i in sorted(inside & self.active)])
+                if out.status == "holds":
+                    self._record(k, chunk, s.unsat_core())
+                    return False
+                self.rounds += 1
+            out = ask(s, self.assumptions())
             if out.status == "holds":
-                core = frozenset(_flag_index(f) for f in s.unsat_core())
-                for i in (*chunk, GOALS):
-                    self.proofs[(k, i)] = core
+                core = s.unsat_core()
+                for _ in range(TRIMS):
+                    if need is None or {_flag_index(f) for f in core} <= inside:
+                        break
+                    self.rounds += 1
+                    if ask(s, list(core)).status != "holds":
+                        break  # (the solver gave up on the smaller query: keep the core)
+                    smaller = s.unsat_core()
+                    if len(smaller) >= len(core):
+                        break
+                    core = smaller
+                self._record(k, chunk, core)
                 return False
             if out.status == "unknown":
                 bounded = self._bounded(s, deadline)
@@ -261,6 +297,11 @@ class Houdini:
         finally:
             s.pop()
 
+    def _record(self, k: int, chunk: Sequence[int], flags: Sequence[z3.BoolRef]) -> None:
+        core = frozenset(_flag_index(f) for f in flags)
+        for i in (*chunk, GOALS):
+            self.proofs[(k, i)] = core
+
     def _learn(self, tr: Transition, model: z3.ModelRef, deadline: Deadline) -> Cti | str | bool:
         """Drop what the model's successors violate (True), or a goal's CTI. A model that
         does not check on the interpreter stops inference as "unknown": Houdini's drops are
@@ -273,16 +314,24 @@ class Houdini:
         if not all(inst.holds(f, pre) for f in kept):
             return f"a pre-state from the solver ({tr.action.full_name}) does not check"
         # the replay is Python over the solver's structure, which can be large (Paxos):
-        # it honours the deadline as the queries do
-        succ = []
+        # it honours the deadline as the queries do. Successors are checked as they come,
+        # not kept: at the solver's sizes an action can have hundreds of thousands
+        goals = [(n, inst.predicate(f)) for n, f in self.goals]
+        left = {i: inst.predicate(self.cands[i]) for i in sorted(self.active)}
+        gone: set[int] = set()
         for ai, t in inst.successors(pre):
             if deadline.expired():
-                return f"timeout after {deadline.elapsed():.1f} s"
-            bad = tuple(n for n, f in self.goals if not inst.holds(f, t))
+                break
+            bad = tuple(n for n, g in goals if not g(t))
             if bad:
                 return make_cti(inst, self.ob, pre, ai, t, bad)
-            succ.append(t)
-        if self.drop_false(inst, succ, deadline):
+            for i in [i for i, p in left.items() if not p(t)]:
+                gone.add(i)
+                del left[i]
+        # each drop alone is sound (the candidate is false in a successor of a state
+        # satisfying everything kept), even when the deadline cut the replay short
+        self.active -= gone
+        if gone:
             return True
         if deadline.expired():
             return f"timeout after {deadline.elapsed():.1f} s"

@@ -1,18 +1,26 @@
 """Lemma inference: the sample, the candidate pool, and the search that picks lemmas.
 
-The pool starts small (clauses of one or two literals, forall-exists
-witnesses, the property file's lemmas); the CTI-guided search
-(engines/induction/search) assumes candidates only as counterexamples to
-induction ask for them, and has clauses of any length made on demand for a
-CTI no candidate excludes (engines/induction/generalize). Longer enumerated
-templates (three literals, guarded injectivity, three variables of a sort)
-stay as fallbacks. What comes out is a proposal; ``engines/inductive``
-re-checks it with a fresh solver before anything is called proved.
+First the invariants earlier claims of the model were proved with
+(engines/induction/shared), if any. Then Houdini over the sampled clauses of
+at most two literals, forall-exists witnesses and the property file's
+lemmas, and again with the clauses that follow the model's maps
+(engines/induction/images): Houdini proves a candidate from what its closure
+already needs (engines/induction/houdini), so two thousand candidates cost
+seconds. Only if no subset of those is inductive does the CTI-guided search
+(engines/induction/search) run: it assumes candidates only as
+counterexamples to induction ask for them, and has clauses of any length
+made on demand for a CTI no candidate excludes (engines/induction/generalize).
+Longer enumerated templates (three literals, guarded injectivity, three
+variables of a sort) stay as fallbacks. What comes out is a proposal;
+``engines/inductive`` re-checks it with a fresh solver before anything is
+called proved.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+import time
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from rmpcheck import ir
@@ -24,6 +32,7 @@ from rmpcheck.engines.induction import (
     projections,
     sample,
     search,
+    shared,
     triples,
 )
 from rmpcheck.engines.induction.cti import Named
@@ -59,11 +68,27 @@ def infer(
     """
     if deadline.remaining() is None:
         deadline = Deadline(BUDGET_S)  # a caller that sets a timeout gives inference all of it
+    insts: dict[tuple[tuple[str, int], ...], Instance] = {}
+    spent: dict[str, float] = {}  # CPU seconds per phase, for the stats
+    # what earlier claims of this model were proved with (engines/induction/shared): often
+    # all a further claim needs, found by a few queries instead of the whole search
+    targets = {f for _, f in goals} | {f for _, f in given}
+    known = _decidable(ob, ind, goals, [f for f in shared.recall(ob.model) if f not in targets])
+    if known:
+        proved = [*given, *[("", f) for f in known]]
+        with _phase(spent, "shared"):
+            quick = houdini(ob, ind, goals, proved, deadline, insts, len(given))
+        quick.stats = {"shared": len(known), **quick.stats, "cpu_s": spent}
+        if quick.status == "found" or deadline.expired():
+            return quick
     # monitors that read back as past-time formulas are vocabulary like any state
     printable = past.sources(ob)
-    gen = candidates.generate(ob.system, deadline, sample_sizes, hint, printable)
-    stats: dict[str, Any] = dict(gen.stats)
-    insts: dict[tuple[tuple[str, int], ...], Instance] = {}
+    with _phase(spent, "sample"):
+        gen = candidates.generate(ob.system, deadline, sample_sizes, hint, printable)
+        stats: dict[str, Any] = dict(gen.stats)
+        stats["cpu_s"] = spent
+    if known:
+        stats["shared"] = len(known)
     witnesses = _decidable(ob, ind, goals, gen.witnesses)
     # a witness left out for closing a cycle of sorts may hold with one witness for
     # every index: its exists-forall form Skolemises a constant, no function
@@ -75,10 +100,37 @@ def infer(
     levels = iter(gen.levels)
     short = next(levels, (0, []))[1]  # the clauses of one literal
     start: list[tuple[Named, int]] = [(g, 0) for g in given]
+    # proved invariants of this model: ranked with the shortest clauses
+    start += [(("", f), 1) for f in known]
     start += [(("", f), 2) for f in witnesses]
     start += [(("", c.formula), c.literals) for c in short]
     excluder = Excluder(gen.table, gen.atoms) if gen.table is not None else None
-    result = search.search(ob, ind, goals, start, deadline, insts, excluder, len(given))
+    # Houdini over the clauses of at most two literals, then with the families that
+    # follow the model's maps (engines/induction/images), when it has any: Houdini
+    # proves a candidate from what its closure already needs, so a pool of two thousand
+    # costs seconds, where the CTI-guided search can spend its whole share and fail
+    pool: list[Named] = [n for n, _ in start]
+    with _phase(spent, "templates"):
+        got = next(levels, None)
+    if got is not None:
+        pool += [("", c.formula) for c in got[1]]
+    stats["candidates"] = len(pool) - len(given)
+    with _phase(spent, "houdini"):
+        result = houdini(ob, ind, goals, pool, deadline, insts, len(given))
+    result.stats = {**stats, **result.stats}
+    if result.status == "found" or deadline.expired():
+        return result
+    with _phase(spent, "images_sample"):
+        imaged = images.clauses(ob.system, deadline, sample_sizes, hint, printable)
+    with _phase(spent, "images_houdini"):
+        result, pool = _images(ob, ind, goals, pool, imaged, deadline, insts, given, result, stats)
+    if result.status == "found" or deadline.expired():
+        return result
+    # what no subset of those does: the CTI-guided search, which assumes candidates
+    # only as counterexamples ask for them and makes clauses of any length for a CTI
+    # no candidate excludes (engines/induction/search)
+    with _phase(spent, "search"):
+        result = search.search(ob, ind, goals, start, deadline, insts, excluder, len(given))
     result.stats = {**stats, **result.stats}
     if result.status == "found" or deadline.expired():
         return result
@@ -95,34 +147,19 @@ def infer(
         if again.status == "found" or deadline.expired():
             again.stats = {**stats, **again.stats}
             return again
-    # the enumerated templates, by length, with Houdini over all of them: what the
-    # search could not reach by excluding one CTI at a time
-    pool: list[Named] = [n for n, _ in start]
-    tried = 0
+    # the longer enumerated templates, by length, with Houdini over all of them
     while True:
-        got = next(levels, None)
-        if got is not None:
-            pool += [("", c.formula) for c in got[1]]
-            stats["candidates"] = len(pool) - len(given)
-            if got[0] < 2:
-                continue
-        if len(pool) > tried:
-            tried = len(pool)
-            result = houdini(ob, ind, goals, pool, deadline, insts, len(given))
-            result.stats = {**stats, **result.stats}
-            if result.status != "failed":
-                return result
-        if got is not None and got[0] == 2 and not deadline.expired():
-            # before longer clauses over everything: the families that follow the
-            # model's maps (engines/induction/images), when it has any
-            imaged = images.clauses(ob.system, deadline, sample_sizes, hint, printable)
-            result, pool = _images(
-                ob, ind, goals, pool, imaged, deadline, insts, given, result, stats
-            )
-            if result.status != "failed":
-                return result
+        with _phase(spent, "templates"):
+            got = next(levels, None)
         if got is None:
             break
+        pool += [("", c.formula) for c in got[1]]
+        stats["candidates"] = len(pool) - len(given)
+        with _phase(spent, "houdini"):
+            result = houdini(ob, ind, goals, pool, deadline, insts, len(given))
+        result.stats = {**stats, **result.stats}
+        if result.status != "failed":
+            return result
     if result.status != "failed" or deadline.expired():
         return result
     # on demand only, each family added to the pool for one more Houdini run: existential
@@ -150,6 +187,16 @@ def infer(
         if result.status != "failed" or deadline.expired():
             return result
     return result
+
+
+@contextmanager
+def _phase(spent: dict[str, float], name: str) -> Iterator[None]:
+    """Add the CPU seconds of the block to ``spent[name]``."""
+    t0 = time.process_time()
+    try:
+        yield
+    finally:
+        spent[name] = round(spent.get(name, 0.0) + time.process_time() - t0, 2)
 
 
 def _images(
