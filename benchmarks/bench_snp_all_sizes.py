@@ -38,6 +38,7 @@ from snp_matrix import Check, all_sizes_claims, checks  # noqa: E402
 from rmpcheck.api import prove  # noqa: E402
 from rmpcheck.engines import inductive  # noqa: E402
 from rmpcheck.engines.base import Options  # noqa: E402
+from rmpcheck.engines.induction import shared  # noqa: E402
 from rmpcheck.lang import load_model, load_properties  # noqa: E402
 from rmpcheck.monitor import compile_obligation  # noqa: E402
 
@@ -65,12 +66,14 @@ def inferred(check: Check, timeout_s: float = CLAIM_TIMEOUT_S) -> list[tuple[str
     model = load_model(check.model)
     sizes = dict(next(i for i in model.instances if i.name == check.instance).sizes)
     out = []
+    store = shared.Proved()  # the design's claims share what each was proved with
     for claim, path in inferred_claims(check):
         props = load_properties(path, model)
         ob = compile_obligation(model, props, claim)
         assert not ob.lemmas, (claim, "a lemma written by hand")
         t0 = time.process_time()
-        r = inductive.check(ob, check.sizes_of(claim) or sizes, Options(timeout_s=timeout_s))
+        opts = Options(timeout_s=timeout_s, extra={"proved": store})
+        r = inductive.check(ob, check.sizes_of(claim) or sizes, opts)
         spent = time.process_time() - t0
         verdict = r.verdict + (f" {r.scope}" if r.scope is not None else f": {r.reason[:60]}")
         out.append((claim, verdict, int(r.stats.get("lemmas_inferred", 0)), spent))

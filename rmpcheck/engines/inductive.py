@@ -131,7 +131,7 @@ def _induction(
     if failure is not None and not isinstance(failure, Stuck):
         _progress(opts, "not inductive as given; looking further")
     if failure is None:
-        return _proved(ob, goals, [], deadline, stats)
+        return _proved(ob, goals, [], deadline, stats, _store(opts))
     if isinstance(failure, Stuck):
         return unknown(ob, ENGINE, failure.reason + outside, deadline, **stats)
     if isinstance(failure, BadInit) and ob.prop.name in failure.violated:
@@ -147,7 +147,7 @@ def _induction(
         stats["given_lemmas"] = sub.stats
         if sub.status == "found":
             stats["lemmas_unused"] = sorted({n for n, _ in given} - {n for n, _ in sub.lemmas})
-            return _proved(ob, [*claim, *sub.lemmas], [], deadline, stats)
+            return _proved(ob, [*claim, *sub.lemmas], [], deadline, stats, _store(opts))
         if sub.status == "unknown":
             reason = f"choosing among the given lemmas: {sub.reason}"
             return unknown(ob, ENGINE, reason + outside, deadline, **stats)
@@ -162,7 +162,9 @@ def _induction(
         return unknown(ob, ENGINE, f"not inductive: {failure.describe()}", deadline, **stats)
     _progress(opts, "inferring lemmas")
     # the sizes the caller checks at are the sample that best shows the design
-    inf = infer(ob, ind, claim, deadline, hint=sizes, given=given)
+    store = _store(opts)
+    known = store.recall(ob.model) if store is not None else ()
+    inf = infer(ob, ind, claim, deadline, hint=sizes, given=given, known=known)
     stats["inference"] = inf.stats
     _progress(opts, f"inference: {inf.status}, {len(inf.lemmas)} lemma(s)")
     if inf.status != "found":
@@ -174,7 +176,13 @@ def _induction(
     names = {n for n, _ in given}
     used = [x for x in inf.lemmas if x[0] in names]
     new = [x for x in inf.lemmas if x[0] not in names]
-    return _proved(ob, [*claim, *used], new, deadline, stats)
+    return _proved(ob, [*claim, *used], new, deadline, stats, store)
+
+
+def _store(opts: Options) -> shared.Proved | None:
+    """The caller's store of proved invariants (engines/induction/shared), if any."""
+    store = opts.extra.get("proved")
+    return store if isinstance(store, shared.Proved) else None
 
 
 def _proved(
@@ -183,6 +191,7 @@ def _proved(
     lemmas: Sequence[Named],
     deadline: Deadline,
     stats: dict[str, Any],
+    store: shared.Proved | None,
 ) -> Result:
     formulas = certificate_set(goals, lemmas)
     failed = recheck(ob, formulas, deadline)  # (no progress here: recheck is quick)
@@ -191,10 +200,11 @@ def _proved(
             ob, ENGINE, f"re-check by a fresh solver failed: {failed}", deadline, **stats
         )
     # the claim and the lemmas inferred for it hold in every reachable state: candidates
-    # for the model's next claim (engines/induction/shared). Not the property file's own
-    # lemmas: each claim of that file is given them anyway, and inference for another
-    # file's claims stays inference
-    shared.remember(ob.model, [f for _, f in [*goals[:1], *lemmas]])
+    # for the model's next claim, when the caller keeps a store (engines/induction/
+    # shared). Not the property file's own lemmas: each claim of that file is given them
+    # anyway, and inference for another file's claims stays inference
+    if store is not None:
+        store.remember(ob.model, [f for _, f in [*goals[:1], *lemmas]])
     given = len(goals) - 1
     detail = f"{ob.prop.name} with {given} given and {len(lemmas)} inferred lemma(s)"
     if ob.kind == "reach":

@@ -32,7 +32,6 @@ from rmpcheck.engines.induction import (
     projections,
     sample,
     search,
-    shared,
     triples,
 )
 from rmpcheck.engines.induction.cti import Named
@@ -56,8 +55,12 @@ def infer(
     sample_sizes: Sequence[int] = sample.SAMPLE_SIZES,
     hint: Mapping[str, int] | None = None,
     given: Sequence[Named] = (),
+    known: Sequence[ir.Expr] = (),
 ) -> Inferred:
     """Lemmas that, with ``goals``, make an inductive set (or why none were found).
+
+    ``known`` are invariants proved for earlier claims of the model (the caller's
+    engines/induction/shared store): tried first, alone.
 
     ``given`` (the property file's lemmas) are candidates like the sampled ones, and
     keep their names when used. Short clauses first: Houdini over the clauses of at
@@ -70,10 +73,10 @@ def infer(
         deadline = Deadline(BUDGET_S)  # a caller that sets a timeout gives inference all of it
     insts: dict[tuple[tuple[str, int], ...], Instance] = {}
     spent: dict[str, float] = {}  # CPU seconds per phase, for the stats
-    # what earlier claims of this model were proved with (engines/induction/shared): often
-    # all a further claim needs, found by a few queries instead of the whole search
+    # what earlier claims of this model were proved with: often all a further claim
+    # needs, found by a few queries instead of the whole search
     targets = {f for _, f in goals} | {f for _, f in given}
-    known = _decidable(ob, ind, goals, [f for f in shared.recall(ob.model) if f not in targets])
+    known = _decidable(ob, ind, goals, [f for f in known if f not in targets])
     if known:
         proved = [*given, *[("", f) for f in known]]
         with _phase(spent, "shared"):

@@ -14,10 +14,13 @@ They are candidates, nothing more. A formula proved under one claim's
 ``assume`` need not hold without it, and none is trusted: whatever set is
 chosen goes through initiation, consecution and the fresh solver's re-check
 like any other. Only formulas over the model's own state are kept (a
-monitor's variable belongs to one claim's system). The store lives in the
-process: the benchmark and the tests prove a design's claims one after
-another in one process; ``rmpcheck prove`` runs each claim in a process of
-its own, where it starts empty.
+monitor's variable belongs to one claim's system).
+
+The store is the caller's (``Options.extra["proved"]``), never the
+process's: a claim's lemmas, and whether inference finds them in its budget,
+then depend only on what the caller chose to pass, not on which claims ran
+before in the same process. The benchmark passes one store per design and
+proves its claims one after another.
 """
 
 from __future__ import annotations
@@ -29,35 +32,32 @@ from rmpcheck import ir
 MAX_MODELS = 8  # designs remembered (the oldest go first)
 MAX_FORMULAS = 200  # per design: the newest are kept
 
-_PROVED: dict[ir.Model, dict[ir.Expr, None]] = {}
-
-
 def _model_state_only(f: ir.Expr, names: set[str]) -> bool:
     return all(x.name in names for x in ir.walk(f) if isinstance(x, ir.StateVar))
 
 
-def remember(model: ir.Model, formulas: Sequence[ir.Expr]) -> None:
-    """Record the formulas of a re-checked certificate for ``model``."""
-    names = {d.name for d in model.state}
-    known = _PROVED.pop(model, None)
-    if known is None:
-        known = {}
-        while len(_PROVED) >= MAX_MODELS:
-            _PROVED.pop(next(iter(_PROVED)))
-    for f in formulas:
-        if _model_state_only(f, names):
-            known.pop(f, None)
-            known[f] = None
-    while len(known) > MAX_FORMULAS:
-        known.pop(next(iter(known)))
-    _PROVED[model] = known  # most recently used last
+class Proved:
+    """Formulas of re-checked certificates, per model, newest last."""
 
+    def __init__(self) -> None:
+        self._by_model: dict[ir.Model, dict[ir.Expr, None]] = {}
 
-def recall(model: ir.Model) -> list[ir.Expr]:
-    """The formulas remembered for ``model``, oldest first."""
-    return list(_PROVED.get(model, {}))
+    def remember(self, model: ir.Model, formulas: Sequence[ir.Expr]) -> None:
+        """Record the formulas of a re-checked certificate for ``model``."""
+        names = {d.name for d in model.state}
+        known = self._by_model.pop(model, None)
+        if known is None:
+            known = {}
+            while len(self._by_model) >= MAX_MODELS:
+                self._by_model.pop(next(iter(self._by_model)))
+        for f in formulas:
+            if _model_state_only(f, names):
+                known.pop(f, None)
+                known[f] = None
+        while len(known) > MAX_FORMULAS:
+            known.pop(next(iter(known)))
+        self._by_model[model] = known  # most recently used last
 
-
-def forget() -> None:
-    """Empty the store (a test that measures inference from scratch)."""
-    _PROVED.clear()
+    def recall(self, model: ir.Model) -> list[ir.Expr]:
+        """The formulas remembered for ``model``, oldest first."""
+        return list(self._by_model.get(model, {}))
