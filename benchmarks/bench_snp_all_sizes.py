@@ -24,6 +24,7 @@ machine does not inflate them much.
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
@@ -108,14 +109,27 @@ def instance(check: Check) -> float:
     return time.process_time() - t0
 
 
-def main() -> None:
-    args = sys.argv[1:]
-    timeout = CLAIM_TIMEOUT_S
-    if "--claims-timeout" in args:
-        timeout = float(args[args.index("--claims-timeout") + 1])
-    if "--inferred-only" not in args:
-        print(f"{'variant':24} {'claims':>6} {'proved':>6} {'all sizes':>10} {'slowest':>8}"
-              f" {'explicit':>9}")
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--inferred-only",
+        action="store_true",
+        help="only the table of the correct designs' claims with every lemma inferred",
+    )
+    parser.add_argument(
+        "--claims-timeout",
+        type=float,
+        default=CLAIM_TIMEOUT_S,
+        metavar="S",
+        help=f"inductive engine's timeout per inferred claim (default {CLAIM_TIMEOUT_S:g})",
+    )
+    args = parser.parse_args(argv)
+    timeout = args.claims_timeout
+    if not args.inferred_only:
+        print(
+            f"{'variant':24} {'claims':>6} {'proved':>6} {'all sizes':>10} {'slowest':>8}"
+            f" {'explicit':>9}"
+        )
         for c in checks():
             n, ok, total, slowest = all_sizes(c)
             print(f"{c.name:24} {n:6} {ok:6} {total:9.2f}s {slowest:7.2f}s {instance(c):8.2f}s")
@@ -130,8 +144,10 @@ def main() -> None:
             print(f"{c.name:28} {claim:34} {verdict:32} {lemmas:6} {cpu:7.1f}s", flush=True)
         proved = sum(v.startswith(PROOFS) and "all sizes" in v for _, v, _, _ in rows)
         total = sum(cpu for *_, cpu in rows)
-        print(f"{c.name:28} {'(all)':34} {f'{proved} of {len(rows)} for all sizes':32}"
-              f" {'':6} {total:7.1f}s")
+        print(
+            f"{c.name:28} {'(all)':34} {f'{proved} of {len(rows)} for all sizes':32}"
+            f" {'':6} {total:7.1f}s"
+        )
 
 
 @pytest.mark.bench
