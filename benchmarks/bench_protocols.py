@@ -19,7 +19,9 @@ has not stopped by itself ("overran" in the table: a budget not honoured).
 
 Prints one row per protocol: the verdicts, lemmas inferred, seconds, and the
 published figures of DistAI, DuoAI, SWISS and P-FOL-IC3 (protocols_published:
-"n/r" where none was transcribed). A twin that comes back proved, or an
+the seconds a paper's table reports, or its word for a failure such as
+"timeout (1 wk)", with the paper's key, e.g. "52.8 s [D21]"; "n/r" where no
+figure was transcribed). A twin that comes back proved, or an
 original that comes back refuted, is flagged on its row and makes the exit
 status 1: the first is a soundness bug, the second a wrong port.
 """
@@ -39,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.protocols_published import SUITES, TOOLS, figure  # noqa: E402
+from benchmarks.protocols_published import SOURCES, SUITES, TOOLS, figure  # noqa: E402
 from rmpcheck.engines import auto, inductive  # noqa: E402
 from rmpcheck.engines.base import Options  # noqa: E402
 from rmpcheck.engines.sandbox import die_with_parent  # noqa: E402
@@ -164,6 +166,16 @@ def alarms(row: Row) -> list[str]:
     return out
 
 
+def legend() -> str:
+    """What the published columns' keys and marks stand for."""
+    lines = [f"- [{s.key}] {s.paper}, {s.table}." for s in SOURCES.values()]
+    lines.append(
+        "- † measured on another file encoding the protocol than the one ported;"
+        " n/r: not reported here (no table read gives one; P-FOL-IC3's could not be read)."
+    )
+    return "\n".join(lines)
+
+
 def markdown(rows: list[Row]) -> str:
     """The rows as the table of docs/inductive.md, published figures beside them."""
     head = (
@@ -214,6 +226,8 @@ def main(argv: list[str]) -> int:
     args = parse(argv)
     if args.markdown is not None:
         print(markdown([Row(**x) for x in json.loads(args.markdown.read_text())]))
+        print()
+        print(legend())
         return 0
     chosen = [c for c in cases() if not args.names or c.name in args.names]
     rows = []
