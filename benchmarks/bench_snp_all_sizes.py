@@ -6,7 +6,7 @@ the lemmas its property files state (inference off: the written lemmas are
 the whole certificate), and the same claims decided by explicit search at the
 variant's default instance.
 
-The second, for the correct design of each era (INFERRED): every state and
+The second, for the correct design of each era (CORRECT): every state and
 step claim the gate expects proved or uncoverable at an instance, asked of
 the inductive engine with inference on and no lemma written by hand (the
 property files state none for these claims), one claim after another in this
@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,51 +35,36 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "snp"))
 
-from snp_matrix import Check, all_sizes_claims, checks  # noqa: E402
+from snp_matrix import (  # noqa: E402
+    CORRECT,
+    PROOFS,
+    Check,
+    all_sizes_claims,
+    checks,
+    prove_inferred,
+)
 
 from rmpcheck.api import prove  # noqa: E402
 from rmpcheck.engines import inductive  # noqa: E402
 from rmpcheck.engines.base import Options  # noqa: E402
-from rmpcheck.engines.induction import shared  # noqa: E402
 from rmpcheck.lang import load_model, load_properties  # noqa: E402
 from rmpcheck.monitor import compile_obligation  # noqa: E402
 
 NO_INFERENCE = Options(timeout_s=120, extra={"infer": False})
-INFERRED = ("know_and_check", "leak_on_invalidate_failure")  # the correct design of each era
 CLAIM_TIMEOUT_S = 400.0
-PROOFS = ("proved", "uncoverable")
 
 
-def inferred_claims(check: Check) -> list[tuple[str, Path]]:
-    """The state and step claims (covers included) the gate expects proved or
-    uncoverable, in the order of the check's property files."""
-    model = load_model(check.model)
-    out = []
-    for path in check.properties:
-        for p in load_properties(path, model).properties:
-            if p.kind in ("invariant", "always", "cover") and check.expect.get(p.name) in PROOFS:
-                out.append((p.name, path))
-    return out
-
-
-def inferred(check: Check, timeout_s: float = CLAIM_TIMEOUT_S) -> list[tuple[str, str, int, float]]:
-    """Per claim: (claim, verdict and scope, lemmas inferred, CPU s), every lemma
-    inferred, the claims proved one after another in this process."""
-    model = load_model(check.model)
-    sizes = dict(next(i for i in model.instances if i.name == check.instance).sizes)
-    out = []
-    store = shared.Proved()  # the design's claims share what each was proved with
-    for claim, path in inferred_claims(check):
-        props = load_properties(path, model)
-        ob = compile_obligation(model, props, claim)
-        assert not ob.lemmas, (claim, "a lemma written by hand")
-        t0 = time.process_time()
-        opts = Options(timeout_s=timeout_s, extra={"proved": store})
-        r = inductive.check(ob, check.sizes_of(claim) or sizes, opts)
+def inferred(
+    check: Check, timeout_s: float = CLAIM_TIMEOUT_S
+) -> Iterator[tuple[str, str, int, float]]:
+    """Per claim, as each finishes: (claim, verdict and scope, lemmas inferred, CPU s),
+    every lemma inferred, the claims proved one after another in this process."""
+    t0 = time.process_time()
+    for claim, r in prove_inferred(check, timeout_s):
         spent = time.process_time() - t0
         verdict = r.verdict + (f" {r.scope}" if r.scope is not None else f": {r.reason[:60]}")
-        out.append((claim, verdict, int(r.stats.get("lemmas_inferred", 0)), spent))
-    return out
+        yield claim, verdict, int(r.stats.get("lemmas_inferred", 0)), spent
+        t0 = time.process_time()
 
 
 def all_sizes(check: Check) -> tuple[int, int, float, float]:
@@ -123,6 +109,12 @@ def main(argv: list[str] | None = None) -> None:
         metavar="S",
         help=f"inductive engine's timeout per inferred claim (default {CLAIM_TIMEOUT_S:g})",
     )
+    parser.add_argument(
+        "--design",
+        action="append",
+        choices=[c.name for c in checks()],
+        help="the inferred table for this design (repeatable; default: " + ", ".join(CORRECT) + ")",
+    )
     args = parser.parse_args(argv)
     timeout = args.claims_timeout
     if not args.inferred_only:
@@ -137,11 +129,12 @@ def main(argv: list[str] | None = None) -> None:
     print("every lemma inferred (inductive engine, no hand lemma):")
     print(f"{'variant':28} {'claim':34} {'verdict':32} {'lemmas':>6} {'CPU':>8}")
     for c in checks():
-        if c.name not in INFERRED:
+        if c.name not in (args.design or CORRECT):
             continue
-        rows = inferred(c, timeout)
-        for claim, verdict, lemmas, cpu in rows:
+        rows = []
+        for claim, verdict, lemmas, cpu in inferred(c, timeout):
             print(f"{c.name:28} {claim:34} {verdict:32} {lemmas:6} {cpu:7.1f}s", flush=True)
+            rows.append((claim, verdict, lemmas, cpu))
         proved = sum(v.startswith(PROOFS) and "all sizes" in v for _, v, _, _ in rows)
         total = sum(cpu for *_, cpu in rows)
         print(
@@ -151,9 +144,9 @@ def main(argv: list[str] | None = None) -> None:
 
 
 @pytest.mark.bench
-@pytest.mark.parametrize("check", [c for c in checks() if c.name in INFERRED], ids=lambda c: c.name)
+@pytest.mark.parametrize("check", [c for c in checks() if c.name in CORRECT], ids=lambda c: c.name)
 def test_every_claim_of_the_correct_designs_proved_with_inferred_lemmas(check: Check) -> None:
-    rows = inferred(check)
+    rows = list(inferred(check))
     assert rows and all("for all sizes" in v for _, v, _, _ in rows), rows
 
 

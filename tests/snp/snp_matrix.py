@@ -7,14 +7,19 @@ test renders its refutations, the mutation test reuses its checks.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from glob import has_magic
 from pathlib import Path
 
 from rmpcheck import ir
 from rmpcheck.api import prove
+from rmpcheck.engines import inductive
+from rmpcheck.engines.base import Options
+from rmpcheck.engines.induction import shared
 from rmpcheck.gate.plan import expectation_for
 from rmpcheck.lang import load_model, load_properties
+from rmpcheck.monitor import compile_obligation
 from rmpcheck.result import Result
 
 if sys.version_info >= (3, 11):
@@ -25,6 +30,7 @@ else:  # pragma: no cover - exercised on 3.10 only
 ROOT = Path(__file__).resolve().parents[2]
 EXPECTED = ROOT / "pyproject.toml"  # the gate's configuration holds the matrix
 DOCS = ROOT / "docs" / "snp.md"
+
 
 @dataclass(frozen=True)
 class Check:
@@ -110,9 +116,7 @@ def prove_check(check: Check) -> dict[str, Result]:
     model, sets = check.load()
     out: dict[str, Result] = {}
     for i, props in enumerate(sets):
-        special = {
-            p.name: sizes for p in props.properties if (sizes := check.sizes_of(p.name))
-        }
+        special = {p.name: sizes for p in props.properties if (sizes := check.sizes_of(p.name))}
         rest = [p.name for p in props.properties if p.kind != "assume" and p.name not in special]
         if i == 0 and ir.DEADLOCK_CLAIM in check.expect:
             # as in the gate: the deadlock check goes with the first property file
@@ -127,3 +131,36 @@ def prove_check(check: Check) -> dict[str, Result]:
             for r in prove(model, props, property=names, engine=check.engine, sizes=dict(key)):
                 out[r.property] = r
     return out
+
+
+# The correct design of each era: every claim it is expected to prove (or find
+# uncoverable) at its instance is proved for every size with inferred lemmas.
+CORRECT = ("know_and_check", "leak_on_invalidate_failure")
+PROOFS = ("proved", "uncoverable")
+
+
+def inferred_claims(check: Check) -> list[tuple[str, Path]]:
+    """The state and step claims (covers included) the gate expects proved or
+    uncoverable, in the order of the check's property files."""
+    model = load_model(check.model)
+    out = []
+    for path in check.properties:
+        for p in load_properties(path, model).properties:
+            if p.kind in ("invariant", "always", "cover") and check.expect.get(p.name) in PROOFS:
+                out.append((p.name, path))
+    return out
+
+
+def prove_inferred(check: Check, timeout_s: float) -> Iterator[tuple[str, Result]]:
+    """Each of ``inferred_claims``, asked of the inductive engine with no lemma written
+    by hand, one after another: a design's claims share one store of what each was
+    proved with (engines/induction/shared), so a claim's inference starts from the
+    invariants the earlier ones needed. The order is the property files', fixed."""
+    model = load_model(check.model)
+    sizes = dict(next(i for i in model.instances if i.name == check.instance).sizes)
+    store = shared.Proved()
+    for claim, path in inferred_claims(check):
+        ob = compile_obligation(model, load_properties(path, model), claim)
+        assert not ob.lemmas, (claim, "a lemma written by hand")
+        opts = Options(timeout_s=timeout_s, extra={"proved": store})
+        yield claim, inductive.check(ob, check.sizes_of(claim) or sizes, opts)
