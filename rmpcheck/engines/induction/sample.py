@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from rmpcheck import ir
 from rmpcheck.engines.base import Deadline, Options
 from rmpcheck.engines.explicit import explore
+from rmpcheck.engines.fixed_params import Order
 from rmpcheck.errors import EngineError
 from rmpcheck.interp import Instance
 from rmpcheck.interp.codegen import Compiler
@@ -74,15 +75,20 @@ def sample_sizes(
 
 
 def sample_states(
-    system: System, sizes: Mapping[str, int], deadline: Deadline, max_states: int
+    system: System,
+    sizes: Mapping[str, int],
+    deadline: Deadline,
+    max_states: int,
+    orders: Sequence[Order] = (),
 ) -> tuple[Instance, list[tuple]] | None:
     """Reachable states (one per symmetry orbit: candidates are symmetric) of one instance,
     remembered for the next claim of the same system (most claims of a model add no
-    monitor, so they share one sample)."""
-    key = (system, tuple(sorted(sizes.items())), max_states)
+    monitor, so they share one sample). ``orders`` are pinned to their canonical value
+    (engines/fixed_params.Order): still every orbit, without enumerating orders."""
+    key = (system, tuple(sorted(sizes.items())), max_states, tuple(orders))
     if key in _SAMPLED:
         return _SAMPLED[key]
-    got = _explore(system, sizes, deadline, max_states)
+    got = _explore(system, sizes, deadline, max_states, orders)
     if len(_SAMPLED) >= SAMPLE_CACHE:
         _SAMPLED.pop(next(iter(_SAMPLED)))
     _SAMPLED[key] = got
@@ -90,10 +96,15 @@ def sample_states(
 
 
 def _explore(
-    system: System, sizes: Mapping[str, int], deadline: Deadline, max_states: int
+    system: System,
+    sizes: Mapping[str, int],
+    deadline: Deadline,
+    max_states: int,
+    orders: Sequence[Order],
 ) -> tuple[Instance, list[tuple]] | None:
     try:
         inst = Instance(system, sizes)
+        pinned = {o.var: o.canonical(inst) for o in orders}
         probe = Obligation(
             system,
             ir.Property("invariant", "__sample", ir.BoolLit(True)),
@@ -101,7 +112,7 @@ def _explore(
             ir.BoolLit(True),
         )
         opts = Options(extra={"max_states": max_states})
-        space = explore(inst, probe, opts, deadline, stop_at_hit=False)
+        space = explore(inst, probe, opts, deadline, stop_at_hit=False, pinned=pinned)
     except EngineError:
         return None  # too many initial states to enumerate: sample other sizes
     return inst, space.states
@@ -178,11 +189,15 @@ def take(
     deadline: Deadline,
     sizes: Sequence[int] = SAMPLE_SIZES,
     hint: Mapping[str, int] | None = None,
+    plan: Sequence[Mapping[str, int]] | None = None,
+    orders: Sequence[Order] = (),
 ) -> Sample:
-    """Sample the instances of :func:`sample_sizes` within the bit budget and mask the atoms."""
+    """Sample the instances of ``plan`` (by default :func:`sample_sizes`) within the bit
+    budget and mask the atoms; ``orders`` pinned (:func:`sample_states`)."""
     samples: list[tuple[Instance, list[tuple]]] = []
     room = MAX_SAMPLE_BITS
-    plan = sample_sizes(system.model, hint, sizes)
+    if plan is None:
+        plan = sample_sizes(system.model, hint, sizes)
     for n, at in enumerate(plan):
         # every state counts once per valuation of the variables: keep the masks small,
         # and leave room for the instances still to come
@@ -193,7 +208,8 @@ def take(
         want = max(share, per_state) // per_state
         # explore a few times what is kept, not more: the kept states are drawn from
         # deeper in the state space, and explicit search is the cost of sampling
-        got = sample_states(system, at, deadline, min(MAX_SAMPLE_STATES, EXPLORE_FACTOR * want))
+        most = min(MAX_SAMPLE_STATES, EXPLORE_FACTOR * want)
+        got = sample_states(system, at, deadline, most, orders)
         if got is not None and got[1]:
             inst, states = got
             keep = min(len(states), want)
