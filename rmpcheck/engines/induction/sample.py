@@ -213,11 +213,12 @@ def take(
     hint: Mapping[str, int] | None = None,
     plan: Sequence[Mapping[str, int]] | None = None,
     orders: Sequence[Order] = (),
+    bits: int = MAX_SAMPLE_BITS,
 ) -> Sample:
     """Sample the instances of ``plan`` (by default :func:`sample_sizes`) within the bit
     budget and mask the atoms; ``orders`` pinned (:func:`sample_states`)."""
     samples: list[tuple[Instance, list[tuple]]] = []
-    room = MAX_SAMPLE_BITS
+    room = bits
     if plan is None:
         plan = sample_sizes(system.model, hint, sizes)
     for n, at in enumerate(plan):
