@@ -75,7 +75,7 @@ def test_the_assumptions_decide_which_relation_is_a_total_order():
     ob = _ob(extra="state near : Shard, Shard -> bool")
     names = [d.name for d in ob.model.state]
     # le is ordered by the assumptions; near, never written too, by nothing
-    assert ordered.total_orders(Induction(ob.system)) == [Order(names.index("le"), False)]
+    assert ordered.total_orders(ob.system) == [Order(names.index("le"), False)]
     # a strict order is one too; a relation only reflexive and transitive is not
     strict = ORDER.replace("le[x, x]", "!le[x, x]").replace(
         "le[x, y] && le[y, x] -> x == y", "le[x, y] -> !le[y, x]"
@@ -84,14 +84,14 @@ def test_the_assumptions_decide_which_relation_is_a_total_order():
     strict = strict.replace("le[zero, x]", "x == zero || le[zero, x]")
     ob_strict = _ob("le[ver[t], v]", strict)
     le = [d.name for d in ob_strict.model.state].index("le")
-    assert ordered.total_orders(Induction(ob_strict.system)) == [Order(le, True)]
+    assert ordered.total_orders(ob_strict.system) == [Order(le, True)]
     partial = "\n".join(line for line in ORDER.splitlines() if "total" not in line)
-    assert ordered.total_orders(Induction(_ob(props=partial).system)) == []
+    assert ordered.total_orders(_ob(props=partial).system) == []
 
 
 def test_the_sample_pins_the_order_and_grows_its_sort():
     ob = _ob()
-    orders = ordered.total_orders(Induction(ob.system))
+    orders = ordered.total_orders(ob.system)
     hint = {"Shard": 2, "Ver": 3}
     assert ordered.plan(ob.model, orders, hint) == [
         {"Shard": 3, "Ver": 5},
@@ -104,7 +104,7 @@ def test_the_sample_pins_the_order_and_grows_its_sort():
 def test_the_stale_hand_off_is_a_guarded_clause_and_houdini_keeps_it():
     ob = _ob()
     ind = Induction(ob.system)
-    orders = ordered.total_orders(ind)
+    orders = ordered.total_orders(ob.system)
     got = ordered.pool(ob.system, orders, Deadline(30), {"Shard": 2, "Ver": 3})
     assert got is not None
     shown = [_show(ob, c.formula) for c in got.guarded]
@@ -141,7 +141,7 @@ def test_a_shard_that_takes_a_stale_hand_off_is_not_proved():
     # finds no proof either
     ob = _ob("true")
     ind = Induction(ob.system)
-    orders = ordered.total_orders(ind)
+    orders = ordered.total_orders(ob.system)
     table = ordered.table(ob.system, orders, Deadline(30), {"Shard": 2, "Ver": 3})
     assert table is not None
     assert ordered.pool(ob.system, orders, Deadline(30), {"Shard": 2, "Ver": 3}) is None

@@ -222,7 +222,7 @@ def _ordered(
     """Houdini over ``seed`` and the clauses of a sample with the model's total orders
     pinned (engines/induction/ordered), guarded ones included; None when the model has
     no total order, nothing was sampled or no guarded clause holds on it."""
-    orders = ordered.total_orders(ind)
+    orders = ordered.total_orders(ob.system)
     if not orders:
         return None
     got = ordered.pool(ob.system, orders, deadline, hint)

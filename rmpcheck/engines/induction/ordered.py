@@ -44,7 +44,10 @@ from rmpcheck.engines.fixed_params import Order
 from rmpcheck.engines.induction import candidates, sample
 from rmpcheck.engines.induction.candidates import Candidate, Cover, Literals
 from rmpcheck.monitor import System
-from rmpcheck.smt.epr.induction import Induction, ask, new_solver
+from rmpcheck.smt.epr.expr import Reading, encode
+from rmpcheck.smt.epr.induction import ask, new_solver
+from rmpcheck.smt.epr.universe import Universe
+from rmpcheck.smt.epr.vocab import free_vocab, range_axioms
 
 ORDER_MS = 2_000  # the query that the assumptions make a relation a total order
 MAX_REST = 3  # literals besides the guard
@@ -60,25 +63,35 @@ MORE_ROUNDS = 2
 SAMPLE_BITS = sample.MAX_SAMPLE_BITS // 4
 
 
-def total_orders(ind: Induction) -> list[Order]:
+def total_orders(system: System) -> list[Order]:
     """The never-written relations ``r : S, S -> bool`` that every state the assumptions
     allow orders totally (reflexive or strict), at most one per sort: a second order on
     a sort is no renaming of the first, so it cannot be pinned too."""
-    model = ind.system.model
+    model = system.model
     written = fixed_params.written(model)
+    found = [
+        (i, d) for i, d in enumerate(model.state) if d.name not in written and _relation(d.type)
+    ]
+    if not found:
+        return []
+    # a Z3 context of its own: terms made here do not change how the engine's solver
+    # goes about its queries (they are sensitive to the order terms are made in)
+    u = Universe(model)
+    pre = free_vocab(u, system.state, "")
+    here = Reading(pre)
+    assumed = range_axioms(u, system.state, pre)
+    assumed += [encode(u, a, here) for a in system.state_assumes]
     out: list[Order] = []
-    taken: set[ir.SortType] = set()
-    for i, d in enumerate(model.state):
-        t = d.type
-        if d.name in written or not _relation(t):
-            continue
-        assert isinstance(t, ir.MapType) and isinstance(t.keys[0], ir.SortType)
-        if t.keys[0] in taken:
+    taken: set[ir.ScalarType] = set()
+    for i, d in found:
+        assert isinstance(d.type, ir.MapType)
+        if d.type.keys[0] in taken:
             continue
         for strict in (False, True):
-            if _forced(ind, order_axioms(d, strict)):
+            axioms = [encode(u, a, here) for a in order_axioms(d, strict)]
+            if _forced(u, assumed, axioms):
                 out.append(Order(i, strict))
-                taken.add(t.keys[0])
+                taken.add(d.type.keys[0])
                 break
     return out
 
@@ -126,11 +139,11 @@ def order_axioms(d: ir.StateDecl, strict: bool) -> list[ir.Expr]:
     return out
 
 
-def _forced(ind: Induction, axioms: Sequence[ir.Expr]) -> bool:
-    """Z3 shows that every state satisfying the assumptions satisfies ``axioms``."""
-    s = new_solver(ind.u, ORDER_MS)
-    s.add(*ind.axioms)
-    s.add(z3.Not(z3.And([ind.now(a) for a in axioms])))
+def _forced(u: Universe, assumed: Sequence[z3.BoolRef], axioms: Sequence[z3.BoolRef]) -> bool:
+    """Z3 shows that every state satisfying ``assumed`` satisfies ``axioms``."""
+    s = new_solver(u, ORDER_MS)
+    s.add(*assumed)
+    s.add(z3.Not(z3.And(list(axioms))))
     return ask(s).status == "holds"
 
 
