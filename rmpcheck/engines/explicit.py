@@ -22,7 +22,7 @@ import gc
 import resource
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -98,8 +98,13 @@ def explore(
     stop_at_hit: bool = True,
     record_edges: bool = False,
     watch: Watch | None = None,
+    pinned: Mapping[int, Any] | None = None,
 ) -> Space:
-    """Breadth-first search from the initial states, checking the target on each state."""
+    """Breadth-first search from the initial states, checking the target on each state.
+
+    A ``pinned`` never-written variable takes only the value given: the caller says
+    that every initial state is a renaming of one with that value (a total order:
+    engines/fixed_params.Order), so the search still sees every orbit."""
     seen = (ob.target, *(watch.exprs if watch is not None else ()))
     sym = Symmetry(inst, seen) if opts.symmetry else None
     if sym is not None and not sym.active:
@@ -129,7 +134,7 @@ def explore(
         return i
 
     try:
-        for s in _initial(inst, sym):
+        for s in _initial(inst, sym, pinned):
             r = canon(s) if canon is not None else s
             if r not in index:
                 add(r, -1, None, 0)
@@ -179,25 +184,41 @@ def explore(
     return space
 
 
-def _initial(inst: Instance, sym: Symmetry | None) -> Iterator[State]:
+def _initial(
+    inst: Instance, sym: Symmetry | None, pinned: Mapping[int, Any] | None = None
+) -> Iterator[State]:
     """The initial states to start from: all of them, or with symmetry at least one
     per orbit (fixed parameters and a free map enumerated up to renaming)."""
+    pinned = pinned or {}
     if sym is None:
-        return inst.initial_states()
-    first, keep = _fixed(inst, sym)
-    return free_init.initial_states(inst, sym.sorts, first, keep)
+        return inst.initial_states((), None, pinned)
+    first, keep = _fixed(inst, sym, pinned)
+    return free_init.initial_states(inst, _unpinned(inst, sym, pinned), first, keep, pinned)
 
 
 def _fixed(
-    inst: Instance, sym: Symmetry | None
+    inst: Instance, sym: Symmetry | None, pinned: Collection[int] = ()
 ) -> tuple[list[int], Callable[[Sequence[Any]], bool] | None]:
     """The never-written variables, enumerated first and one value per orbit when the
-    search is reduced by symmetry (engines/fixed_params)."""
+    search is reduced by symmetry (engines/fixed_params); ``pinned`` ones keep theirs."""
     if sym is None:
         return [], None
-    params = fixed_params.parameters(inst.model)
-    keep = fixed_params.least_filter(inst, sym.sorts, params) if params else None
+    params = [i for i in fixed_params.parameters(inst.model) if i not in pinned]
+    sorts = _unpinned(inst, sym, pinned)
+    keep = fixed_params.least_filter(inst, sorts, params) if params and sorts else None
     return (params, keep) if keep is not None else ([], None)
+
+
+def _unpinned(inst: Instance, sym: Symmetry, pinned: Collection[int]) -> list[ir.SortType]:
+    """The reduced sorts no pinned variable mentions: renaming them keeps a pinned value,
+    so one value per orbit of theirs is still every orbit."""
+    held = {
+        t
+        for i in pinned
+        for t in fixed_params.scalar_types(inst.model.state[i].type)
+        if isinstance(t, ir.SortType)
+    }
+    return [s for s in sym.sorts if s not in held]
 
 
 def check(ob: Obligation, sizes: Mapping[str, int], opts: Options) -> Result:

@@ -11,12 +11,19 @@ sort permutations is kept: every initial state is then a renaming of one
 that is enumerated, since renaming maps initial states to initial states
 (engines/symmetry says why), and the search keeps one state per orbit
 anyway. So the explored orbits are the same, with far fewer initial states.
+
+A never-written relation the assumptions make a total order (``le : Epoch,
+Epoch -> bool``) has n! values at n elements but one orbit: every value is a
+renaming of the canonical order of the elements (:class:`Order`). Pinned to
+that value (explicit.explore's ``pinned``), the search needs no enumeration of
+orders at all, and sizes where there are too many to enumerate come in reach.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from rmpcheck import ir
 from rmpcheck.interp import Instance
@@ -27,6 +34,23 @@ from rmpcheck.interp.values import Raw
 MAX_PERMUTATIONS = 40_320  # 8!, or 4! x 4! x 4! ...
 
 Perm = dict[str, tuple[int, ...]]
+
+
+@dataclass(frozen=True)
+class Order:
+    """A never-written relation ``r : S, S -> bool`` that every state assumed is a total
+    order on ``S`` (``strict``: irreflexive, else reflexive): which the caller shows."""
+
+    var: int  # index in model.state
+    strict: bool
+
+    def canonical(self, inst: Instance) -> Raw:
+        """The order of the elements by their number: every other is a renaming of it."""
+        t = inst.model.state[self.var].type
+        assert isinstance(t, ir.MapType)
+        if self.strict:
+            return tuple(a < b for a, b in inst.sizes.keys(t))
+        return tuple(a <= b for a, b in inst.sizes.keys(t))
 
 
 def written(model: ir.Model) -> set[str]:
@@ -54,7 +78,7 @@ def least_filter(
     decls = [inst.model.state[i] for i in params]
     names = {s.name for s in sorts}
     mentioned = {
-        t.name for d in decls for t in _types(d.type) if isinstance(t, ir.SortType)
+        t.name for d in decls for t in scalar_types(d.type) if isinstance(t, ir.SortType)
     } & names
     if not mentioned:
         return None
@@ -82,7 +106,8 @@ def least_filter(
     return keep
 
 
-def _types(t: ir.Type) -> list[ir.ScalarType]:
+def scalar_types(t: ir.Type) -> list[ir.ScalarType]:
+    """The key and value types of a map, or the type itself."""
     return [*t.keys, t.value] if isinstance(t, ir.MapType) else [t]
 
 

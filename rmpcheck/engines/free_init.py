@@ -24,7 +24,7 @@ pinning it decides nothing about b).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from math import comb
 
@@ -51,11 +51,14 @@ def initial_states(
     sorts: Sequence[ir.SortType],
     first: Sequence[int] = (),
     keep_first: Callable[[Sequence[Raw]], bool] | None = None,
+    pinned: Mapping[int, Raw] | None = None,
 ) -> Iterator[State]:
-    """At least one initial state of every orbit of initial states under ``sorts``."""
-    free = _free_map(inst, sorts, first)
+    """At least one initial state of every orbit of initial states under ``sorts``
+    (``pinned`` variables take only the value given: Instance.initial_states)."""
+    pinned = dict(pinned or {})
+    free = _free_map(inst, sorts, [*first, *pinned])
     if free is None:
-        yield from inst.initial_states(first, keep_first)
+        yield from inst.initial_states(first, keep_first, pinned)
         return
     n = len(inst.model.state)
     others = [i for i in range(n) if i != free.var]
@@ -63,7 +66,7 @@ def initial_states(
     size = inst.sizes.sizes[free.sort]
     swaps = [_swap(size, k) for k in range(size - 1)]  # they generate every permutation
     everything: list[Raw] | None = None
-    for s in inst.initial_states(first, keep_first, {free.var: free.values[0]}):
+    for s in inst.initial_states(first, keep_first, {**pinned, free.var: free.values[0]}):
         model = list(s[:n])
         symmetric = all(
             mv(model[i], {free.sort: p}) == model[i]
@@ -100,9 +103,7 @@ def _swap(size: int, k: int) -> tuple[int, ...]:
     return tuple(p)
 
 
-def _free_map(
-    inst: Instance, sorts: Sequence[ir.SortType], first: Sequence[int]
-) -> _Free | None:
+def _free_map(inst: Instance, sorts: Sequence[ir.SortType], first: Sequence[int]) -> _Free | None:
     """The free map that saves the most (the most values), if any."""
     reduced = {s.name for s in sorts}
     read = inst.init_reads()

@@ -17,9 +17,11 @@ Read in this order:
   (``relevance``) and making clauses for a CTI from the sample when the pool
   has none (``generalize``: minimal covers of the sample by literals false at
   the CTI). Then, as fallbacks, the enumerated templates of ``candidates``
-  (clauses by length, guarded injectivity), ``witness`` (forall-exists lemmas
-  read off guarded flag writes) and ``triples`` (a third variable of a sort),
-  under ``houdini``, which also cuts any inductive set down to a small one.
+  (clauses by length, guarded injectivity), ``ordered`` (a sample with a total
+  order pinned, and clauses guarded by "one round strictly below another"),
+  ``witness`` (forall-exists lemmas read off guarded flag writes) and
+  ``triples`` (a third variable of a sort), under ``houdini``, which also cuts
+  any inductive set down to a small one.
 - ``past``: monitors of past-time formulas, merged and printed as source, so
   lemmas may speak about them.
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from rmpcheck import ir
 from rmpcheck.engines.base import Deadline
+from rmpcheck.engines.fixed_params import Order
 from rmpcheck.engines.induction import sample, witness
 from rmpcheck.engines.induction.atoms import atoms, rename, template_vars
 from rmpcheck.monitor import System
@@ -70,7 +71,7 @@ def clause_formula(lits: Sequence[tuple[ir.Expr, bool]]) -> ir.Expr:
 # ---------------------------------------------------------------- enumeration
 
 
-def _prefixes(xs: Sequence[ir.BoundVar]) -> list[tuple[int, frozenset[int]]]:
+def prefixes(xs: Sequence[ir.BoundVar]) -> list[tuple[int, frozenset[int]]]:
     """Per sort: the bits of its variables, and the allowed uses (t1 before t2: fewer
     renamings of one clause to enumerate)."""
     groups: dict[str, list[int]] = {}
@@ -82,6 +83,12 @@ def _prefixes(xs: Sequence[ir.BoundVar]) -> list[tuple[int, frozenset[int]]]:
         allowed = {sum(bits[:k]) for k in range(len(bits) + 1)}
         out.append((sum(bits), frozenset(allowed)))
     return out
+
+
+def in_order(used: int, firsts: Sequence[tuple[int, frozenset[int]]]) -> bool:
+    """The variables ``used`` (bits) are the first of their sorts (``t1`` before ``t2``):
+    any other use is a renaming of such a clause."""
+    return all(used & group in allowed for group, allowed in firsts)
 
 
 def renamings(xs: Sequence[ir.BoundVar]) -> list[dict[ir.BoundVar, ir.Expr]]:
@@ -159,7 +166,7 @@ def clause_levels(
     every noise sample (arbitrary states) are taken as valid and dropped."""
     xs, lits, index, lvars = table.xs, table.lits, table.index, table.vars
     lmask, full, nmask, nfull = table.masks, table.full, table.noise, table.noise_full
-    prefixes = _prefixes(xs)
+    firsts = prefixes(xs)
     # x == a || x == b over one enum read is a conjunction of shorter clauses (x != c ...)
     lread = table.reads
     cover = Cover(lmask, full, deadline)
@@ -183,7 +190,7 @@ def clause_levels(
             used = 0
             for j in combo:
                 used |= lvars[j]
-            if any(used & group not in allowed for group, allowed in prefixes):
+            if not in_order(used, firsts):
                 continue
             # every renaming holds too: it subsumes longer clauses just the same
             for env in ren:
@@ -304,11 +311,14 @@ class Cover:
             got = self._with[b] = [j for j, m in enumerate(self.masks) if m >> b & 1]
         return got
 
-    def combos(self, k: int) -> list[tuple[int, ...]]:
-        if not self.full:
+    def combos(self, k: int, miss: int | None = None) -> list[tuple[int, ...]]:
+        """Sets of ``k`` literals covering the samples of ``miss`` (all by default; fewer
+        when other literals, such as an order's guard, cover the rest)."""
+        miss = self.full if miss is None else miss
+        if not miss:
             return []  # no sample at all (no reachable state): nothing to go by
         out: set[tuple[int, ...]] = set()
-        self._extend((), self.full, k, out)
+        self._extend((), miss, k, out)
         return sorted(out)
 
     def _extend(self, combo: tuple[int, ...], miss: int, left: int, out: set) -> None:
@@ -370,10 +380,14 @@ def sampled_table(
     deadline: Deadline,
     sizes: Sequence[int] = sample.SAMPLE_SIZES,
     hint: Mapping[str, int] | None = None,
+    plan: Sequence[Mapping[str, int]] | None = None,
+    orders: Sequence[Order] = (),
+    bits: int = sample.MAX_SAMPLE_BITS,
 ) -> Literals | None:
     """The literals over ``atom_list`` with their masks over a fresh sample (and its
-    noise), for the templates asked for on demand; None when nothing was sampled."""
-    got = sample.take(system, xs, atom_list, deadline, sizes, hint)
+    noise), for the templates asked for on demand; None when nothing was sampled.
+    ``plan``, ``orders`` and ``bits``: sample.take."""
+    got = sample.take(system, xs, atom_list, deadline, sizes, hint, plan, orders, bits)
     if got.full == 0:
         return None
     noise = (got.noise_masks, got.noise_full)

@@ -10,8 +10,11 @@ seconds. Only if no subset of those is inductive does the CTI-guided search
 (engines/induction/search) run: it assumes candidates only as
 counterexamples to induction ask for them, and has clauses of any length
 made on demand for a CTI no candidate excludes (engines/induction/generalize).
-Longer enumerated templates (three literals, guarded injectivity, three
-variables of a sort) stay as fallbacks. What comes out is a proposal;
+Where the assumptions make a relation a total order (rounds, epochs), a richer
+sample with the order pinned and clauses guarded by "one round strictly below
+another" come next (engines/induction/ordered). Longer enumerated templates
+(three literals, guarded injectivity, three variables of a sort) stay as
+fallbacks. What comes out is a proposal;
 ``engines/inductive`` re-checks it with a fresh solver before anything is
 called proved.
 """
@@ -28,6 +31,7 @@ from rmpcheck.engines.base import Deadline
 from rmpcheck.engines.induction import (
     candidates,
     images,
+    ordered,
     past,
     projections,
     sample,
@@ -45,6 +49,7 @@ from rmpcheck.smt.epr.induction import Induction
 BUDGET_S = 60.0  # the whole inference, when the caller sets no timeout
 WIDE_VARS = 4  # variables per sort of the wider templates (two binary relation entries)
 WIDE_ATOMS = 200  # past this many atoms the wider templates are not tried
+ORDERED_SHARE = 0.5  # of the time left, for the family of engines/induction/ordered
 
 
 def infer(
@@ -150,6 +155,17 @@ def infer(
         if again.status == "found" or deadline.expired():
             again.stats = {**stats, **again.stats}
             return again
+    # rounds in a total order: a richer sample with the order pinned, and clauses guarded
+    # by "x1 strictly below x2" (engines/induction/ordered), in a fresh pool. It holds
+    # the three-literal clauses below over a better sample, so it goes before them; with
+    # part of the time, so that they still get their turn when it finds nothing
+    seed = [*given, *[("", f) for f in known], *[("", f) for f in witnesses]]
+    left = deadline.remaining()
+    share = Deadline(None if left is None else left * ORDERED_SHARE)
+    with _phase(spent, "ordered"):
+        rounds = _ordered(ob, ind, goals, seed, share, insts, len(given), stats, hint)
+    if rounds is not None and rounds.status == "found":
+        return rounds
     # the longer enumerated templates, by length, with Houdini over all of them
     while True:
         with _phase(spent, "templates"):
@@ -189,6 +205,34 @@ def infer(
         result.stats = {**stats, **result.stats}
         if result.status != "failed" or deadline.expired():
             return result
+    return result
+
+
+def _ordered(
+    ob: Obligation,
+    ind: Induction,
+    goals: Sequence[Named],
+    seed: Sequence[Named],
+    deadline: Deadline,
+    insts: dict[tuple[tuple[str, int], ...], Instance],
+    given: int,
+    stats: dict[str, Any],
+    hint: Mapping[str, int] | None,
+) -> Inferred | None:
+    """Houdini over ``seed`` and the clauses of a sample with the model's total orders
+    pinned (engines/induction/ordered), guarded ones included; None when the model has
+    no total order, nothing was sampled or no guarded clause holds on it."""
+    orders = ordered.total_orders(ob.system)
+    if not orders:
+        return None
+    got = ordered.pool(ob.system, orders, deadline, hint)
+    stats["ordered"] = {"orders": len(orders)}
+    if got is None or deadline.expired():
+        return None
+    stats["ordered"].update(clauses=len(got.clauses), guarded=len(got.guarded))
+    pool = [*seed, *[("", c.formula) for c in [*got.clauses, *got.guarded]]]
+    result = houdini(ob, ind, goals, pool, deadline, insts, given)
+    result.stats = {**stats, **result.stats}
     return result
 
 
