@@ -12,9 +12,10 @@ related to itself (no entry keyed by two P elements or keyed by P with a P
 value), and the columns must fit in 64 bits; the largest such sort is chosen.
 
 The other sorts are *enumerated*, but not over all their permutations: each
-element gets an orbit-invariant key (invariant.py), and only the labellings
-that sort the elements by key are tried, that is every order of each run of
-tied keys (isolated twins excepted: their order changes nothing). The
+element gets an orbit-invariant key (invariant.py; description.py where an
+exact key fits a word), and only the labellings that sort the elements by key
+are tried, that is every order of each run of tied keys (twins excepted:
+their order changes nothing). The
 representative of s is the least packed word of sortcanon(sigma(s)) over the
 labellings sigma in A(s), the key-sorting ones. It is canonical: renaming s
 by pi renames the keys with it, so A(pi(s)) = A(s) . pi^-1 (for the
@@ -37,6 +38,7 @@ from math import factorial, prod
 import numpy as np
 
 from rmpcheck import ir
+from rmpcheck.engines.packed.description import Descriptions, descriptions
 from rmpcheck.engines.packed.invariant import Keys
 from rmpcheck.engines.packed.layout import Layout
 
@@ -76,9 +78,11 @@ class Canon:
         self.size = lay.inst.sizes.sizes[sorted_sort.name] if sorted_sort is not None else 0
         # enumerated sorts: index among ``sorts``, and the blocks each relabels
         self.enum = [i for i, s in enumerate(sorts) if s != sorted_sort]
-        self.keys = Keys(lay, list(sorts), self.enum)
+        self.keys: Keys | Descriptions = descriptions(
+            lay, sorts, sorted_sort, groups, pointers
+        ) or Keys(lay, list(sorts), self.enum)
         self.blocks = [_blocks(lay, sorts[i]) for i in self.enum]
-        self.widths = [self.keys.sizes[i] for i in self.enum]
+        self.widths = [lay.inst.sizes.sizes[sorts[i].name] for i in self.enum]
 
     def __call__(self, words: np.ndarray) -> np.ndarray:
         if len(words) <= BATCH:
@@ -97,13 +101,14 @@ class Canon:
         ]
         if not self.enum:
             return self._image(cols, [], n)
-        keys, iso = self.keys(cols)
+        # per element, its key and whether an equal key makes it a twin of its neighbour
+        keys, twin = self.keys(cols)
         bases, pattern, at = [], np.zeros(n, dtype=np.uint64), 0
         for si, w in zip(self.enum, self.widths, strict=True):
             base = np.argsort(keys[si], axis=1, kind="stable")
             ks = np.take_along_axis(keys[si], base, axis=1)
-            alone = np.take_along_axis(iso[si], base, axis=1)
-            # a tie between neighbours in key order, unless both are isolated twins
+            alone = np.take_along_axis(twin[si], base, axis=1)
+            # a tie between neighbours in key order, unless they are twins
             tie = (ks[:, 1:] == ks[:, :-1]) & ~(alone[:, 1:] & alone[:, :-1])
             for b in range(w - 1):
                 pattern |= tie[:, b].astype(np.uint64) << np.uint64(at + b)
