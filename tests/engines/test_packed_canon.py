@@ -70,7 +70,8 @@ def _brute_orbits(inst: Instance, ob: Obligation, states: list) -> int:
 
 @pytest.mark.parametrize(
     "sizes",
-    # Page enumerated (fewer than threads), Thread enumerated (fewer than pages), equal
+    # pages fewer than, as many as, and more than threads: pages are enumerated in each
+    # (their keys exact; test_ties_... below has the hashed keys)
     [{"Page": 2, "Thread": 4}, {"Page": 3, "Thread": 3},
      pytest.param({"Page": 3, "Thread": 4}, marks=pytest.mark.slow),
      pytest.param({"Page": 4, "Thread": 3}, marks=pytest.mark.slow)],
@@ -154,8 +155,11 @@ def _race_canon(sizes: dict[str, int]) -> tuple[Instance, Obligation, object]:
 
 def test_the_race_keys_pages_by_their_exact_descriptions():
     """Pages are pointed at by threads only: their keys are exact, ties are twins."""
-    _, _, canon = _race_canon({"Page": 3, "Thread": 4})
-    assert isinstance(canon.keys, Descriptions)  # type: ignore[attr-defined]
+    for sizes in ({"Page": 3, "Thread": 4}, {"Page": 4, "Thread": 3}):
+        _, _, canon = _race_canon(sizes)
+        # with more pages than threads too: threads sorted, so that pages get exact keys
+        assert isinstance(canon.keys, Descriptions)  # type: ignore[attr-defined]
+        assert canon.sorted_sort.name == "Thread"  # type: ignore[attr-defined]
     # a page keyed by two sorts' elements, or a node related to itself: hashed keys
     inst, _ = _graph({"Node": 3, "Tag": 2})
     lay = layout.layout(inst)

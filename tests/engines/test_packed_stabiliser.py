@@ -79,8 +79,9 @@ def test_only_instances_lowered_by_a_swap_of_threads_are_marked():
     assert all(xs == () for (n, _), xs in marks.items() if n == "psc_to_private")
 
 
-# Choices of threads, one per action and one per thread under a bulk update: renaming
-# threads renames them too, yet the skipped instance's partner still comes first
+# Choices of threads, one per action and one per page under a bulk update: renaming
+# threads renames them too, yet the skipped instance's partner still comes first.
+# (``seen`` relates both sorts: no exact keys, so the larger, Thread, is sorted.)
 CHOOSING = """\
 model choosing
 sort Thread
@@ -89,6 +90,7 @@ enum Step { idle, busy }
 state step : Thread -> Step
 state mark : Thread -> bool
 state owner : Page -> Thread
+state seen : Page, Thread -> bool
 init { forall t: Thread. step[t] == idle && !mark[t] }
 actor a
 action a.start(t: Thread) {
@@ -96,7 +98,7 @@ action a.start(t: Thread) {
   step[t] := busy
   choose u: Thread where u != t { mark[u] := true }
 }
-action a.own(p: Page, t: Thread) { require step[t] == busy  owner[p] := t }
+action a.own(p: Page, t: Thread) { require step[t] == busy  owner[p] := t  seen[p, t] := true }
 action a.stop(t: Thread) {
   require step[t] == busy
   step[t] := idle

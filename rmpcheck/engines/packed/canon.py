@@ -24,7 +24,8 @@ sortcanon absorbs P's part; the minimum ranges over the same images. Most
 states have no ties, and cost one image instead of one per permutation.
 Past TIE_LIMIT possible orders of the enumerated sorts the packed search is
 not used, and symmetry reduction falls back to the interpreter's
-canonicaliser.
+canonicaliser; with exact keys no order is tried, and the sorted sort is
+chosen so that the other gets them where it can.
 """
 
 from __future__ import annotations
@@ -270,18 +271,27 @@ def canonicaliser(lay: Layout, sorts: Sequence[ir.SortType]) -> Canon | None:
     inst = lay.inst
     size = {s.name: inst.sizes.sizes[s.name] for s in sorts}
     loose = [s for s in sorts if not _self_related(inst.decls, s)]
+    # the largest sort sorted; but a sort whose other gets exact keys first (then no
+    # tied order is ever tried, whatever the other sort's size)
+    for cand in sorted(loose, key=lambda s: -size[s.name]):
+        columns = _fitting_columns(lay, cand)
+        if columns is not None and descriptions(lay, sorts, cand, *columns) is not None:
+            return Canon(lay, cand, *columns, sorts)
     pick = max(loose, key=lambda s: size[s.name], default=None)
     rest = [s for s in sorts if s != pick]
     if prod(factorial(size[s.name]) for s in rest) > TIE_LIMIT:
         return None
-    groups: list[list[int]] = []
-    pointers: list[int] = []
-    if pick is not None:
-        groups, pointers = _columns(lay, pick)
-        bits = sum(lay.fields[g[0]].bits for g in groups) + len(pointers)
-        if bits > 64:
-            return None
-    return Canon(lay, pick, groups, pointers, sorts)
+    columns = _fitting_columns(lay, pick) if pick is not None else ([], [])
+    if columns is None:
+        return None
+    return Canon(lay, pick, *columns, sorts)
+
+
+def _fitting_columns(lay: Layout, pick: ir.SortType) -> tuple[list[list[int]], list[int]] | None:
+    """``_columns`` of ``pick``, or None when a column needs more than 64 bits."""
+    groups, pointers = _columns(lay, pick)
+    bits = sum(lay.fields[g[0]].bits for g in groups) + len(pointers)
+    return (groups, pointers) if bits <= 64 else None
 
 
 def _self_related(decls: Sequence[ir.StateDecl], s: ir.SortType) -> bool:
