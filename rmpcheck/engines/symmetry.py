@@ -92,6 +92,16 @@ class Symmetry:
         self._own, self._refine, self.apply = code.own, code.refine, code.apply
         self.source = code.source
         self.identity: Perm = tuple(tuple(range(n)) for n in self.sizes)
+        # The refinement's signatures list an element's roles in a map in the order the
+        # code generator met them, which for a sort at two key positions of one map
+        # (a relation) depends on the element: its colours are then not invariant, and
+        # the form, though sound, not canonical. canon_exact never claims it there.
+        self.equivariant = not any(
+            sum(k == s for k in d.type.keys) >= 2
+            for d in inst.decls
+            if isinstance(d.type, ir.MapType)
+            for s in self.sorts
+        )
         self._elements = sum(self.sizes)  # colour classes once every element is alone
 
     @property
@@ -121,9 +131,23 @@ class Symmetry:
 
     def canon_perm(self, s: State) -> tuple[State, Perm]:
         """A member of ``s``'s orbit and the permutation that maps ``s`` to it."""
+        rep, perm, _ = self._best(s)
+        return rep, perm
+
+    def canon_exact(self, s: State) -> tuple[State, bool]:
+        """``canon(s)``, and whether it is canonical: the whole search tree was tried
+        (at most ``exact_limit`` leaves, no class cut short) over invariant colours,
+        and so every member of ``s``'s orbit gets the same representative. (With at
+        most ``exact_limit`` leaves in all, no class is ever cut short, in whatever
+        order they come.)"""
+        rep, _, exact = self._best(s)
+        return rep, exact and self.equivariant
+
+    def _best(self, s: State) -> tuple[State, Perm, bool]:
         col, isolated = self.colours(s)
         leaves: list[list[list[int]]] = []
-        self._search(s, col, isolated, leaves)
+        cut: list[bool] = []
+        self._search(s, col, isolated, leaves, cut)
         best: tuple[State, Perm] | None = None
         for leaf in leaves:
             perm = _perm_of(
@@ -133,10 +157,15 @@ class Symmetry:
             if best is None or img < best[0]:
                 best = (img, perm)
         assert best is not None
-        return best
+        return best[0], best[1], not cut and len(leaves) <= self.exact_limit
 
     def _search(
-        self, s: State, col: list[list[int]], isolated: list[list[bool]], leaves: list[Any]
+        self,
+        s: State,
+        col: list[list[int]],
+        isolated: list[list[bool]],
+        leaves: list[Any],
+        cut: list[bool],
     ) -> None:
         cell = _target_cell(col, isolated)
         if cell is None:
@@ -147,13 +176,15 @@ class Symmetry:
         classes = sum(max(c, default=-1) + 1 for c in col) + 1
         # branch on every member while the budget allows; else on the first only
         room = self.exact_limit - len(leaves)
+        if len(members) > room:
+            cut.append(True)
         for x in members if len(members) <= room else members[:1]:
             split = list(col)
             # x alone just before the rest of its class: ranks stay dense
             split[si] = [
                 v + (v > col[si][x] or (v == col[si][x] and e != x)) for e, v in enumerate(col[si])
             ]
-            self._search(s, self._stable(s, split, classes), isolated, leaves)
+            self._search(s, self._stable(s, split, classes), isolated, leaves, cut)
 
     def canon(self, s: State) -> State:
         return self.canon_perm(s)[0]
