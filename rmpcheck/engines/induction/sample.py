@@ -153,16 +153,19 @@ def masks(
         comp = Compiler(system, inst.sizes)
         doms = [inst.sizes.domain(x.type).values for x in xs]
         full_vals = list(itertools.product(*doms))
+        spreads: dict[tuple[int, ...], list[int]] = {}  # atoms share their variables
         for i, a in enumerate(atom_list):
             own = [x for x in xs if x in ir.free_vars(a)]
-            pos = [xs.index(x) for x in own]
+            pos = tuple(xs.index(x) for x in own)
             sub = list(itertools.product(*(doms[p] for p in pos)))
-            where = {v: k for k, v in enumerate(sub)}
-            spread = [where[tuple(v[p] for p in pos)] for v in full_vals]
-            f = comp.function(a, own)
+            spread = spreads.get(pos)
+            if spread is None:
+                where = {v: k for k, v in enumerate(sub)}
+                spread = spreads[pos] = [where[tuple(v[p] for p in pos)] for v in full_vals]
+            row_of = comp.row_function(a, own, sub)
             spread_of: dict[tuple[bool, ...], str] = {}  # few distinct rows: spread each once
             for s in states:
-                row = tuple(bool(f(s, *v)) for v in sub)
+                row = row_of(s)
                 text = spread_of.get(row)
                 if text is None:
                     text = spread_of[row] = "".join(["1" if row[k] else "0" for k in spread])
