@@ -110,6 +110,11 @@ class Symmetry:
 
     # ------------------------------------------------------------ colours
 
+    def own(self, s: State) -> tuple[list[list[Any]], list[list[bool]]]:
+        """Each element's own entries (those naming no other element), and which
+        elements are isolated: the colours before any refinement."""
+        return self._own(s)
+
     def colours(self, s: State) -> tuple[list[list[int]], list[list[bool]]]:
         """Stable orbit-invariant colours of every element, and which are isolated."""
         own, isolated = self._own(s)

@@ -51,13 +51,15 @@ class Twins:
             self.swaps.append(out)
 
     def twins(self, s: State) -> list[Twin]:
-        """The swaps of two elements of a sort that give ``s`` back."""
+        """The swaps of two elements of a sort that give ``s`` back (tried only between
+        elements whose own entries agree: the cheap part of being twins)."""
         apply = self.sym.apply
+        own, _ = self.sym.own(s)
         return [
             (si, x, y, perm)
             for si, swaps in enumerate(self.swaps)
             for x, y, perm in swaps
-            if apply(s, perm) == s
+            if own[si][x] == own[si][y] and apply(s, perm) == s
         ]
 
     def lowering(self, action: int, args: Sequence[Any], twins: list[Twin]) -> Perm | None:
