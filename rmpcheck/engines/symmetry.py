@@ -145,8 +145,59 @@ class Symmetry:
         and so every member of ``s``'s orbit gets the same representative. (With at
         most ``exact_limit`` leaves in all, no class is ever cut short, in whatever
         order they come.)"""
+        if self.equivariant:
+            col, isolated = self.colours(s)
+            images: list[State] = []
+            if self._pruned(s, col, isolated, images, self.exact_limit) <= self.exact_limit:
+                return min(images), True
         rep, _, exact = self._best(s)
         return rep, exact and self.equivariant
+
+    def _pruned(
+        self,
+        s: State,
+        col: list[list[int]],
+        isolated: list[list[bool]],
+        images: list[State],
+        room: int,
+    ) -> int:
+        """``_search`` with twins pruned: of the members of a class that a swap of two
+        of them maps onto each other (an automorphism of s fixing the path so far),
+        only the first is tried, its subtree standing for theirs (the swap maps one
+        onto the other, leaf images included: colours are invariant). Adds the leaf
+        images to ``images``; returns the leaves the whole tree has, or room + 1 once
+        past ``room`` (then the whole tree would have been cut short somewhere)."""
+        cell = _target_cell(col, isolated)
+        if cell is None:
+            orders = [
+                sorted(range(n), key=c.__getitem__) for n, c in zip(self.sizes, col, strict=True)
+            ]
+            images.append(self.apply(s, _perm_of(orders)))
+            return 1
+        si, members = cell
+        classes = sum(max(c, default=-1) + 1 for c in col) + 1
+        twins: list[list[int]] = []  # [first member, members it stands for]
+        for x in members:
+            for t in twins:
+                if self.apply(s, self.swap(si, t[0], x)) == s:
+                    t[1] += 1
+                    break
+            else:
+                twins.append([x, 1])
+        total = 0
+        for x, k in twins:
+            split = _individualised(col, si, x)
+            below = (room - total) // k
+            total += k * self._pruned(s, self._stable(s, split, classes), isolated, images, below)
+            if total > room:
+                return room + 1
+        return total
+
+    def swap(self, si: int, x: int, y: int) -> Perm:
+        """The permutation exchanging elements x and y of the si-th reduced sort."""
+        p = list(self.identity[si])
+        p[x], p[y] = y, x
+        return (*self.identity[:si], tuple(p), *self.identity[si + 1 :])
 
     def _best(self, s: State) -> tuple[State, Perm, bool]:
         col, isolated = self.colours(s)
@@ -184,11 +235,7 @@ class Symmetry:
         if len(members) > room:
             cut.append(True)
         for x in members if len(members) <= room else members[:1]:
-            split = list(col)
-            # x alone just before the rest of its class: ranks stay dense
-            split[si] = [
-                v + (v > col[si][x] or (v == col[si][x] and e != x)) for e, v in enumerate(col[si])
-            ]
+            split = _individualised(col, si, x)
             self._search(s, self._stable(s, split, classes), isolated, leaves, cut)
 
     def canon(self, s: State) -> State:
@@ -209,6 +256,15 @@ class Symmetry:
         for n in self.sizes:
             out *= factorial(n)
         return out
+
+
+def _individualised(col: list[list[int]], si: int, x: int) -> list[list[int]]:
+    """``col`` with element x of sort si alone just before the rest of its class
+    (ranks stay dense)."""
+    split = list(col)
+    c = col[si][x]
+    split[si] = [v + (v > c or (v == c and e != x)) for e, v in enumerate(col[si])]
+    return split
 
 
 def _target_cell(col: list[list[int]], isolated: list[list[bool]]) -> tuple[int, list[int]] | None:

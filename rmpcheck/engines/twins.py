@@ -39,16 +39,10 @@ class Twins:
                 if isinstance(v.type, ir.SortType) and v.type.name in index:
                     mine.setdefault(index[v.type.name], []).append(j)
             self.at.append({si: tuple(js) for si, js in mine.items()})
-        ident = sym.identity
-        self.swaps: list[list[tuple[int, int, Perm]]] = []
-        for si, n in enumerate(sym.sizes):
-            out = []
-            for x in range(n):
-                for y in range(x + 1, n):
-                    p = list(ident[si])
-                    p[x], p[y] = y, x
-                    out.append((x, y, (*ident[:si], tuple(p), *ident[si + 1 :])))
-            self.swaps.append(out)
+        self.swaps = [
+            [(x, y, sym.swap(si, x, y)) for x in range(n) for y in range(x + 1, n)]
+            for si, n in enumerate(sym.sizes)
+        ]
 
     def twins(self, s: State) -> list[Twin]:
         """The swaps of two elements of a sort that give ``s`` back (tried only between

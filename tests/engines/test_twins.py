@@ -28,6 +28,7 @@ from rmpcheck.engines import explicit, twins
 from rmpcheck.engines.base import Deadline, Options
 from rmpcheck.engines.symmetry import Symmetry
 from rmpcheck.interp import Instance
+from rmpcheck.lang import parse_model, parse_properties
 from rmpcheck.lang.pretty import model_to_text
 from rmpcheck.monitor import Obligation, compile_obligation
 
@@ -157,3 +158,53 @@ def test_relations_are_never_called_exact():
     assert not sym.equivariant
     full = explicit.explore(inst, ob, Options(symmetry=False), Deadline(None), stop_at_hit=False)
     assert not any(sym.canon_exact(s)[1] for s in full.states)
+
+
+@pytest.mark.parametrize("sizes", [{"Page": 3, "Thread": 3}, {"Page": 4, "Thread": 2}])
+def test_the_pruned_canonical_form_is_the_full_searchs(sizes):
+    """canon_exact tries one of each class of twins: where the full search is exact,
+    the same representative (the same leaf images, fewer of them)."""
+    ob = race_obligation()
+    inst = Instance(ob.system, sizes)
+    sym = Symmetry(inst, (ob.target,))
+    full = explicit.explore(inst, ob, Options(symmetry=False), Deadline(None), stop_at_hit=False)
+    for s in full.states:
+        rep, _, exact = sym._best(s)
+        assert not exact or sym.canon_exact(s) == (rep, True)
+
+
+# A function on nodes (no relation: the colours are invariant). In a permutation of
+# five nodes, a 2-cycle and a 3-cycle, refinement cannot tell the cycles' nodes
+# apart: tied, yet no automorphism maps one cycle to the other, so both are tried.
+FUNCTIONS = """\
+model functions
+sort Node
+state next : Node -> Node
+init { forall n: Node. next[n] == n }
+actor a
+action a.set(x: Node, y: Node) { next[x] := y }
+"""
+
+
+def test_a_pruning_that_takes_any_pair_for_twins_is_caught():
+    """The twin: taking every pair of a class for twins tries one member only, and
+    then members of one orbit get different representatives."""
+    model = parse_model(FUNCTIONS, "functions.rmp")
+    props = parse_properties("properties for functions\ninvariant t: true\n", model)
+    ob = compile_obligation(model, props, "t", use_lemmas=False)
+    inst = Instance(ob.system, {"Node": 5})
+    bijective = [(p,) for p in permutations(range(5))][::4]  # next a permutation
+    sym = Symmetry(inst, (ob.target,))
+    assert sym.equivariant
+    perms = list(product(*(permutations(range(n)) for n in sym.sizes)))
+
+    def split(sym: Symmetry) -> list:
+        return [
+            s for s in bijective
+            if len({sym.canon_exact(sym.apply(s, p))[0] for p in perms}) > 1
+        ]  # fmt: skip
+
+    assert split(sym) == []
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(Symmetry, "swap", lambda self, si, x, y: self.identity)
+        assert split(Symmetry(inst, (ob.target,)))
