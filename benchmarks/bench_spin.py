@@ -11,7 +11,7 @@ stops with an error if the state counts disagree: SPIN stores exactly one
 state more (the one before the initial targets are chosen, race.pml says why).
 
     python benchmarks/bench_spin.py [--pages 2,3,4,5,6] [--threads 3]
-    python benchmarks/bench_spin.py --proof [--pages 6,7,8] [--threads 4]
+    python benchmarks/bench_spin.py --proof [--pages 6,7,8] [--threads 4] [--against DIR] [--runs N]
     pytest benchmarks/bench_spin.py -m bench
 
 With ``--proof`` it compares the inductive engine's proof of write_only_shared
@@ -20,6 +20,9 @@ inferred), which is one run whatever the size, with SPIN's exhaustive check at
 each ``--pages`` (SPIN's state count checked against ``expected_states``), and
 says how much of the proof's CPU time is spent inside Z3 (z3_time.py). It stops
 after the first size SPIN needs a minute or more for, or cannot finish (memory).
+``--against DIR`` (another checkout, e.g. ``git worktree add DIR <rev>``) runs that
+checkout's proof too, interleaved with this one's, and prints it last ("before");
+``--runs N`` takes the run of median CPU among N of each.
 
 Each side runs in a fresh process, so its peak resident set is its own. The
 ratios use CPU seconds, since the machine is shared and wall clock varies with
@@ -80,6 +83,7 @@ sys.path.insert(0, {bench!r})
 from z3_time import install
 z3_seconds = install()
 from rmpcheck import api
+assert api.__file__.startswith({root!r}), api.__file__
 t0, c0 = time.perf_counter(), time.process_time()
 (r,) = api.prove({rmp!r}, {prop!r}, property="write_only_shared", engine="inductive")
 wall, cpu = time.perf_counter() - t0, time.process_time() - c0
@@ -117,10 +121,12 @@ def missing_tools() -> str | None:
     return None
 
 
-def _waited(args: list[str], cwd: str | None = None) -> tuple[str, float, float, float]:
+def _waited(
+    args: list[str], cwd: str | None = None, env: dict[str, str] | None = None
+) -> tuple[str, float, float, float]:
     """Run ``args``; its stdout, wall and CPU seconds, and peak RSS in MB (from wait4)."""
     t0 = time.perf_counter()
-    p = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    p = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     assert p.stdout is not None
     out = p.stdout.read().decode(errors="replace")
     _, status, usage = os.wait4(p.pid, 0)
@@ -239,18 +245,43 @@ class ProofRun:
     command_wall: float
 
 
-def run_proof() -> ProofRun:
-    code = _PROOF_CHILD.format(bench=str(HERE), rmp=str(RACE_RMP), prop=str(NO_LEMMAS))
-    out, _, _, _ = _waited([sys.executable, "-c", code])
+def run_proof(tree: Path | None = None) -> ProofRun:
+    """The proof and the whole command, each in a fresh process, with the code of
+    ``tree`` (default: this checkout)."""
+    root = tree or HERE.parent
+    code = _PROOF_CHILD.format(
+        bench=str(HERE), rmp=str(RACE_RMP), prop=str(NO_LEMMAS), root=str(root)
+    )
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    out, _, _, _ = _waited([sys.executable, "-c", code], cwd=str(root), env=env)
     st = json.loads(out.strip().splitlines()[-1])
     cmd = [sys.executable, "-m", "rmpcheck", *PROOF_COMMAND[1:]]
-    _, cmd_wall, cmd_cpu, _ = _waited(cmd, cwd=str(HERE.parent))
+    _, cmd_wall, cmd_cpu, _ = _waited(cmd, cwd=str(root), env=env)
     return ProofRun(st["verdict"], st["scope"], st["cpu"], st["wall"], st["z3"], cmd_cpu, cmd_wall)
 
 
-def proof_against_spin(pages: list[int], thread: int) -> list[str]:
-    """The proof once (it has no size), then SPIN at each size until it takes a minute."""
-    p = run_proof()
+def median_proof(runs: int, against: Path | None) -> tuple[ProofRun, ProofRun | None]:
+    """The run of median CPU among ``runs`` of this checkout's proof, and of ``against``'s
+    (interleaved, so that both see the same load)."""
+    mine: list[ProofRun] = []
+    theirs: list[ProofRun] = []
+    for _ in range(runs):
+        mine.append(run_proof())
+        if against is not None:
+            theirs.append(run_proof(against))
+
+    def median(rs: list[ProofRun]) -> ProofRun:
+        return sorted(rs, key=lambda r: r.cpu)[len(rs) // 2]
+
+    return median(mine), (median(theirs) if theirs else None)
+
+
+def proof_against_spin(
+    pages: list[int], thread: int, against: Path | None = None, runs: int = 1
+) -> list[str]:
+    """The proof (it has no size; the median of ``runs``), then SPIN at each size until it
+    takes a minute; with ``against``, that checkout's proof too, for before/after."""
+    p, before = median_proof(runs, against)
     if p.verdict != "proved":
         raise RuntimeError(f"the all-sizes proof did not succeed: {p.scope}")
     lines = [
@@ -280,6 +311,14 @@ def proof_against_spin(pages: list[int], thread: int) -> list[str]:
             )
             if s.seconds >= SPIN_MINUTE_S:
                 break
+    if before is not None:
+        assert before.verdict == p.verdict, (before.verdict, p.verdict)
+        lines.append(
+            f"before ({against}): check {before.cpu:.2f} CPU s, {before.z3_cpu:.2f} s of it in "
+            f"Z3 ({100 * before.z3_cpu / before.cpu:.0f}%); the whole command "
+            f"{before.command_cpu:.2f} CPU s; now/before {p.cpu / before.cpu:.2f}x "
+            f"(median of {runs} runs each)"
+        )
     return lines
 
 
@@ -306,15 +345,24 @@ def main() -> int:
     ap.add_argument("--pages", help="comma-separated Page sizes (2,3,4,5,6; --proof: 6,7,8)")
     ap.add_argument("--threads", type=int, help="Thread (3; --proof: 4)")
     ap.add_argument("--proof", action="store_true", help="the all-sizes proof against SPIN")
+    ap.add_argument(
+        "--against", type=Path, help="--proof: another rmpcheck checkout's proof, for before/after"
+    )
+    ap.add_argument("--runs", type=int, default=1, help="--proof: the median of this many runs")
     args = ap.parse_args()
+    if args.against is not None and not args.proof:
+        ap.error("--against needs --proof")
     why = missing_tools()
     if why:
         print(f"bench_spin: skipped: {why}")
         return 0
     pages = [int(p) for p in (args.pages or ("6,7,8" if args.proof else "2,3,4,5,6")).split(",")]
     thread = args.threads or (4 if args.proof else 3)
-    run = proof_against_spin if args.proof else compare
-    for line in run(pages, thread):
+    if args.proof:
+        lines = proof_against_spin(pages, thread, args.against, args.runs)
+    else:
+        lines = compare(pages, thread)
+    for line in lines:
         print(line, flush=True)
     return 0
 

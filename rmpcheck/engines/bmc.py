@@ -29,7 +29,7 @@ from rmpcheck.result import Certificate, Result, Scope
 from rmpcheck.smt import solving
 from rmpcheck.smt.decode import run_of
 from rmpcheck.smt.solving import Outcome
-from rmpcheck.smt.system import Encoding, encoding
+from rmpcheck.smt.system import Encoding, Transition, encoding
 from rmpcheck.smt.vocab import Labels, Vocabulary
 from rmpcheck.trace.model import Trace
 from rmpcheck.trace.replay import build_trace
@@ -58,6 +58,7 @@ class Unrolling:
         self.states: list[Vocabulary] = [enc.vocab(0)]
         self.steps: list[Labels] = []
         self.solver.add(enc.init(self.states[0]))
+        self._first: Transition | None = None  # T(s0, s1), which later steps rename
 
     @property
     def depth(self) -> int:
@@ -67,9 +68,24 @@ class Unrolling:
         k = self.depth
         lab = self.enc.labels(k)
         nxt = self.enc.vocab(k + 1)
-        self.solver.add(self.enc.trans(self.states[-1], nxt, lab).formula)
+        self.solver.add(self._trans(self.states[-1], nxt, lab))
         self.states.append(nxt)
         self.steps.append(lab)
+
+    def _trans(self, v: Vocabulary, w: Vocabulary, lab: Labels) -> z3.BoolRef:
+        """T(v, w, lab): the first step built, every later one that step renamed
+        (z3.substitute, in C: the same term as built afresh, for a fraction of the
+        Python; tests/engines/test_bmc.py compares them)."""
+        if self._first is None:
+            self._first = self.enc.trans(v, w, lab)
+            return self._first.formula
+        v0, w0, lab0 = self.states[0], self.states[1], self.steps[0]
+        pairs = [*zip(v0.flat(), v.flat(), strict=True), *zip(w0.flat(), w.flat(), strict=True)]
+        pairs += zip(lab0.constants(), lab.constants(), strict=True)
+        named = {c.get_id() for c in lab0.constants()}
+        # the hidden choices: constants named for the step's labels (smt/actions)
+        pairs += [(c, _retagged(c, lab.tag)) for c in self._first.aux if c.get_id() not in named]
+        return z3.substitute(self._first.formula, *pairs)
 
     def extend_to(self, depth: int) -> None:
         while self.depth < depth:
@@ -101,6 +117,12 @@ class Unrolling:
         inst = Instance(self.ob.system, sizes)
         trace = build_trace(inst, self.ob, states, actions, engine)
         return decided(self.ob, sizes, engine, deadline, trace=trace, depth=self.depth)
+
+
+def _retagged(c: z3.ExprRef, tag: str) -> z3.ExprRef:
+    """The constant named as ``c`` but for step ``tag`` (``name@tag``)."""
+    name = c.decl().name()
+    return z3.Const(f"{name[: name.rindex('@')]}@{tag}", c.sort())
 
 
 def decided(

@@ -31,6 +31,7 @@ from rmpcheck.engines import fixed_params, free_init
 from rmpcheck.engines.base import Deadline, Options, instance_scope, unknown, verdict_for
 from rmpcheck.engines.limits import too_large
 from rmpcheck.engines.symmetry import Symmetry, reducible_sorts
+from rmpcheck.engines.twins import Twins
 from rmpcheck.errors import InternalError
 from rmpcheck.interp import Instance, State
 from rmpcheck.monitor import Obligation
@@ -116,7 +117,11 @@ def explore(
     expanders = [c.expand for c in inst.actions]
     index: dict[State, int] = {}
     cache: dict[State, State] = {}  # concrete successor -> representative
-    canon = sym.canon if sym is not None else None
+    canon = sym.canon_exact if sym is not None else None
+    exact: set[State] = set()  # representatives canonical for their whole orbit
+    # successors that a state's twins make redundant are skipped (engines/twins): the
+    # same states in the same order; not where every edge or step is wanted
+    twins = Twins(inst, sym) if sym is not None and not record_edges and watch is None else None
     states, parent, via, depth = space.states, space.parent, space.via, space.depth
     edges = space.edges
 
@@ -135,7 +140,11 @@ def explore(
 
     try:
         for s in _initial(inst, sym, pinned):
-            r = canon(s) if canon is not None else s
+            r = s
+            if canon is not None:
+                r, ok = canon(s)
+                if ok:
+                    exact.add(r)
             if r not in index:
                 add(r, -1, None, 0)
         head = 0
@@ -152,6 +161,7 @@ def explore(
                     space.stopped = f"state limit of {max_states:,} reached"
                     break
             s, d = states[head], depth[head] + 1
+            mine = twins.twins(s) if twins is not None else []
             for a, expand in enumerate(expanders):
                 assert expand is not None
                 succ = expand(s)
@@ -159,6 +169,8 @@ def explore(
                 for args, ch, t in succ:
                     if watch is not None:
                         watch.step(s, a, args, t)
+                    if mine and _met(twins, a, args, t, mine, index, cache, exact):
+                        continue
                     j = index.get(t)
                     if j is None and canon is not None:
                         # a successor that is itself a stored representative needs no canon
@@ -166,7 +178,10 @@ def explore(
                         if rep is None:
                             if len(cache) >= CACHE_LIMIT:
                                 cache.clear()  # only a speed-up: bound its memory
-                            rep = cache[t] = canon(t)
+                            rep, ok = canon(t)
+                            cache[t] = rep
+                            if ok:
+                                exact.add(rep)
                         t = rep
                         j = index.get(t)
                     if j is None:
@@ -182,6 +197,27 @@ def explore(
         gc.collect()
         space.stopped = "out of memory"
     return space
+
+
+def _met(
+    twins: Twins | None,
+    a: int,
+    args: tuple[Any, ...],
+    t: State,
+    mine: list[Any],
+    index: dict[State, int],
+    cache: dict[State, State],
+    exact: set[State],
+) -> bool:
+    """Whether successor ``t`` (of action ``a`` with ``args``) is a renaming of one met
+    just before, whose representative is canonical and so stored already."""
+    assert twins is not None
+    swap = twins.lowering(a, args, mine)
+    if swap is None:
+        return False
+    u = twins.sym.apply(t, swap)
+    rep = u if u in index else cache.get(u)
+    return rep is not None and rep in exact
 
 
 def _initial(

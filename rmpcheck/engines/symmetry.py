@@ -92,6 +92,16 @@ class Symmetry:
         self._own, self._refine, self.apply = code.own, code.refine, code.apply
         self.source = code.source
         self.identity: Perm = tuple(tuple(range(n)) for n in self.sizes)
+        # The refinement's signatures list an element's roles in a map in the order the
+        # code generator met them, which for a sort at two key positions of one map
+        # (a relation) depends on the element: its colours are then not invariant, and
+        # the form, though sound, not canonical. canon_exact never claims it there.
+        self.equivariant = not any(
+            sum(k == s for k in d.type.keys) >= 2
+            for d in inst.decls
+            if isinstance(d.type, ir.MapType)
+            for s in self.sorts
+        )
         self._elements = sum(self.sizes)  # colour classes once every element is alone
 
     @property
@@ -99,6 +109,11 @@ class Symmetry:
         return bool(self.sorts)
 
     # ------------------------------------------------------------ colours
+
+    def own(self, s: State) -> tuple[list[list[Any]], list[list[bool]]]:
+        """Each element's own entries (those naming no other element), and which
+        elements are isolated: the colours before any refinement."""
+        return self._own(s)
 
     def colours(self, s: State) -> tuple[list[list[int]], list[list[bool]]]:
         """Stable orbit-invariant colours of every element, and which are isolated."""
@@ -121,9 +136,74 @@ class Symmetry:
 
     def canon_perm(self, s: State) -> tuple[State, Perm]:
         """A member of ``s``'s orbit and the permutation that maps ``s`` to it."""
+        rep, perm, _ = self._best(s)
+        return rep, perm
+
+    def canon_exact(self, s: State) -> tuple[State, bool]:
+        """``canon(s)``, and whether it is canonical: the whole search tree was tried
+        (at most ``exact_limit`` leaves, no class cut short) over invariant colours,
+        and so every member of ``s``'s orbit gets the same representative. (With at
+        most ``exact_limit`` leaves in all, no class is ever cut short, in whatever
+        order they come.)"""
+        if self.equivariant:
+            col, isolated = self.colours(s)
+            images: list[State] = []
+            if self._pruned(s, col, isolated, images, self.exact_limit) <= self.exact_limit:
+                return min(images), True
+        rep, _, exact = self._best(s)
+        return rep, exact and self.equivariant
+
+    def _pruned(
+        self,
+        s: State,
+        col: list[list[int]],
+        isolated: list[list[bool]],
+        images: list[State],
+        room: int,
+    ) -> int:
+        """``_search`` with twins pruned: of the members of a class that a swap of two
+        of them maps onto each other (an automorphism of s fixing the path so far),
+        only the first is tried, its subtree standing for theirs (the swap maps one
+        onto the other, leaf images included: colours are invariant). Adds the leaf
+        images to ``images``; returns the leaves the whole tree has, or room + 1 once
+        past ``room`` (then the whole tree would have been cut short somewhere)."""
+        cell = _target_cell(col, isolated)
+        if cell is None:
+            orders = [
+                sorted(range(n), key=c.__getitem__) for n, c in zip(self.sizes, col, strict=True)
+            ]
+            images.append(self.apply(s, _perm_of(orders)))
+            return 1
+        si, members = cell
+        classes = sum(max(c, default=-1) + 1 for c in col) + 1
+        twins: list[list[int]] = []  # [first member, members it stands for]
+        for x in members:
+            for t in twins:
+                if self.apply(s, self.swap(si, t[0], x)) == s:
+                    t[1] += 1
+                    break
+            else:
+                twins.append([x, 1])
+        total = 0
+        for x, k in twins:
+            split = _individualised(col, si, x)
+            below = (room - total) // k
+            total += k * self._pruned(s, self._stable(s, split, classes), isolated, images, below)
+            if total > room:
+                return room + 1
+        return total
+
+    def swap(self, si: int, x: int, y: int) -> Perm:
+        """The permutation exchanging elements x and y of the si-th reduced sort."""
+        p = list(self.identity[si])
+        p[x], p[y] = y, x
+        return (*self.identity[:si], tuple(p), *self.identity[si + 1 :])
+
+    def _best(self, s: State) -> tuple[State, Perm, bool]:
         col, isolated = self.colours(s)
         leaves: list[list[list[int]]] = []
-        self._search(s, col, isolated, leaves)
+        cut: list[bool] = []
+        self._search(s, col, isolated, leaves, cut)
         best: tuple[State, Perm] | None = None
         for leaf in leaves:
             perm = _perm_of(
@@ -133,10 +213,15 @@ class Symmetry:
             if best is None or img < best[0]:
                 best = (img, perm)
         assert best is not None
-        return best
+        return best[0], best[1], not cut and len(leaves) <= self.exact_limit
 
     def _search(
-        self, s: State, col: list[list[int]], isolated: list[list[bool]], leaves: list[Any]
+        self,
+        s: State,
+        col: list[list[int]],
+        isolated: list[list[bool]],
+        leaves: list[Any],
+        cut: list[bool],
     ) -> None:
         cell = _target_cell(col, isolated)
         if cell is None:
@@ -147,13 +232,11 @@ class Symmetry:
         classes = sum(max(c, default=-1) + 1 for c in col) + 1
         # branch on every member while the budget allows; else on the first only
         room = self.exact_limit - len(leaves)
+        if len(members) > room:
+            cut.append(True)
         for x in members if len(members) <= room else members[:1]:
-            split = list(col)
-            # x alone just before the rest of its class: ranks stay dense
-            split[si] = [
-                v + (v > col[si][x] or (v == col[si][x] and e != x)) for e, v in enumerate(col[si])
-            ]
-            self._search(s, self._stable(s, split, classes), isolated, leaves)
+            split = _individualised(col, si, x)
+            self._search(s, self._stable(s, split, classes), isolated, leaves, cut)
 
     def canon(self, s: State) -> State:
         return self.canon_perm(s)[0]
@@ -173,6 +256,15 @@ class Symmetry:
         for n in self.sizes:
             out *= factorial(n)
         return out
+
+
+def _individualised(col: list[list[int]], si: int, x: int) -> list[list[int]]:
+    """``col`` with element x of sort si alone just before the rest of its class
+    (ranks stay dense)."""
+    split = list(col)
+    c = col[si][x]
+    split[si] = [v + (v > c or (v == c and e != x)) for e, v in enumerate(col[si])]
+    return split
 
 
 def _target_cell(col: list[list[int]], isolated: list[list[bool]]) -> tuple[int, list[int]] | None:

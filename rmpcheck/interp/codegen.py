@@ -142,6 +142,23 @@ class Compiler:
         src = f"def _fn({args}):\n    return {self.expr(e, ctx)}\n"
         return _exec(src, "_fn")
 
+    def row_function(
+        self, e: ir.Expr, params: Sequence[ir.BoundVar], valuations: Sequence[tuple[Any, ...]]
+    ) -> Callable[[Any], tuple[bool, ...]]:
+        """``f(s)``: ``bool(e)`` on a state at each of ``valuations`` of ``params``, in
+        order, in one call (the loop in the generated code: a sample's atoms are read
+        this way for every state and valuation)."""
+        ctx = _Ctx()
+        for p in params:
+            ctx.names[p] = self.fresh("a")
+        target = "(" + "".join(f"{ctx.names[p]}, " for p in params) + ")"
+        src = (
+            "def _make(_V):\n    def _fn(s):\n"
+            f"        return tuple([bool({self.expr(e, ctx)}) for {target} in _V])\n"
+            "    return _fn\n"
+        )
+        return _exec(src, "_make")(list(valuations))
+
     def step_function(self, e: ir.Expr, a: ir.Action) -> Callable[..., Any]:
         """``f(s, t, *params)``: a step formula (primes, action patterns) at a step of
         action ``a`` with these arguments, from pre-state ``s`` to post-state ``t``."""

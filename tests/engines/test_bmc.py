@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from known_models import FILES, SMALL, from_text, obligation
+from known_models import FILES, ROOT, SMALL, from_text, obligation
 from symbolic_fakes import UnknownSolver
 
 from rmpcheck.engines import bmc, explicit
 from rmpcheck.engines.base import Options
 from rmpcheck.engines.bmc import finite_encoding
+from rmpcheck.lang import load_model, load_properties
+from rmpcheck.monitor import compile_obligation
 from rmpcheck.smt import solving
 
 
@@ -96,3 +98,28 @@ def test_bit_vector_encoding_agrees_with_explicit_search_on_signed_arithmetic(cl
         assert bfs.trace is not None and r.trace.length == bfs.trace.length
     width = finite_encoding(ob, {}).lay.width
     assert width == (32 if claim == "wide" else 5)  # 2**31 - 1; else y + x - (0 - 4) <= 12
+
+
+# models whose actions choose hidden values (constants named per step) and read
+# monitors, beside the known ones
+CHOOSING = ROOT / "tests" / "models" / "features"
+
+
+@pytest.mark.parametrize("name", [*sorted(FILES), "features"])
+def test_a_renamed_step_is_the_step_built_afresh(name: str) -> None:
+    """Unrolling renames its first transition for every later step: the very term
+    (Z3's structural identity) that building the step again would give."""
+    if name == "features":
+        model = load_model(CHOOSING.with_suffix(".rmp"))
+        props = load_properties(CHOOSING.with_suffix(".prop"), model)
+        ob = compile_obligation(model, props, "reclaim_after_assign")
+        sizes = {s.name: 2 for s in model.sorts}
+    else:
+        ob, sizes = obligation(name), SMALL[name]
+    enc = finite_encoding(ob, sizes)
+    u = bmc.Unrolling(ob, enc)
+    u.extend_to(4)
+    assert u._first is not None and u._first.aux
+    for k in range(1, 4):
+        v, w, lab = u.states[k], u.states[k + 1], u.steps[k]
+        assert u._trans(v, w, lab).eq(enc.trans(v, w, lab).formula), k

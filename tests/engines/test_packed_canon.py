@@ -13,11 +13,12 @@ refuted at a size the old canon left to the interpreter.
 
 from __future__ import annotations
 
+import dataclasses
 from itertools import permutations, product
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, given, note, settings
+from hypothesis import HealthCheck, assume, event, given, note, settings
 from profiles import examples
 from race_model import race_obligation
 from strategies import models
@@ -29,6 +30,8 @@ from rmpcheck.engines.base import Deadline, Options
 from rmpcheck.engines.packed import canon as canon_mod
 from rmpcheck.engines.packed import layout
 from rmpcheck.engines.packed.canon import canonicaliser
+from rmpcheck.engines.packed.description import Descriptions
+from rmpcheck.engines.packed.invariant import Keys
 from rmpcheck.engines.symmetry import Symmetry, reducible_sorts
 from rmpcheck.interp import Instance
 from rmpcheck.lang import parse_model, parse_properties
@@ -67,7 +70,8 @@ def _brute_orbits(inst: Instance, ob: Obligation, states: list) -> int:
 
 @pytest.mark.parametrize(
     "sizes",
-    # Page enumerated (fewer than threads), Thread enumerated (fewer than pages), equal
+    # pages fewer than, as many as, and more than threads: pages are enumerated in each
+    # (their keys exact; test_ties_... below has the hashed keys)
     [{"Page": 2, "Thread": 4}, {"Page": 3, "Thread": 3},
      pytest.param({"Page": 3, "Thread": 4}, marks=pytest.mark.slow),
      pytest.param({"Page": 4, "Thread": 3}, marks=pytest.mark.slow)],
@@ -141,6 +145,45 @@ def test_a_canon_that_skips_ties_is_caught(monkeypatch):
         _check_canonical(inst, ob, full.states)
 
 
+def _race_canon(sizes: dict[str, int]) -> tuple[Instance, Obligation, object]:
+    ob = race_obligation()
+    inst = Instance(ob.system, sizes)
+    lay = layout.layout(inst)
+    assert lay is not None
+    return inst, ob, canonicaliser(lay, reducible_sorts(inst, (ob.target,)))
+
+
+def test_the_race_keys_pages_by_their_exact_descriptions():
+    """Pages are pointed at by threads only: their keys are exact, ties are twins."""
+    for sizes in ({"Page": 3, "Thread": 4}, {"Page": 4, "Thread": 3}):
+        _, _, canon = _race_canon(sizes)
+        # with more pages than threads too: threads sorted, so that pages get exact keys
+        assert isinstance(canon.keys, Descriptions)  # type: ignore[attr-defined]
+        assert canon.sorted_sort.name == "Thread"  # type: ignore[attr-defined]
+    # a page keyed by two sorts' elements, or a node related to itself: hashed keys
+    inst, _ = _graph({"Node": 3, "Tag": 2})
+    lay = layout.layout(inst)
+    assert lay is not None
+    graph = canonicaliser(lay, reducible_sorts(inst))
+    assert graph is not None and isinstance(graph.keys, Keys)
+
+
+@pytest.mark.parametrize("drop", ["own", "column"])
+def test_descriptions_that_leave_something_out_are_caught(drop):
+    """The twins of the exact keys: without a page's own entries (assigned), or
+    without the steps of the threads that target it, pages that differ get equal
+    keys, their orders are not tried, and the form is no longer canonical."""
+    inst, ob, canon = _race_canon({"Page": 2, "Thread": 4})
+    keys = canon.keys  # type: ignore[attr-defined]
+    cut = {"own": ((),) * keys.size} if drop == "own" else {"column": ()}
+    broken = dataclasses.replace(keys, **cut)
+    full = explicit.explore(inst, ob, Options(symmetry=False), Deadline(None), stop_at_hit=False)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(canon_mod, "descriptions", lambda *a: broken)
+        with pytest.raises(AssertionError, match="same word"):
+            _check_canonical(inst, ob, full.states)
+
+
 def test_the_broken_race_is_refuted_with_symmetry_at_a_size_past_the_old_limit():
     """Page=6, Thread=7 was past the packed canon's 120 permutations (6! of the pages):
     now it is packed, and the bug is found at the depth of the unreduced search."""
@@ -169,8 +212,10 @@ def test_packed_canon_is_canonical_on_random_models(model):
     inst = _instance(ob, model)
     sorts = reducible_sorts(inst, (ob.target,))
     lay = layout.layout(inst)
-    assume(sorts and lay is not None and canonicaliser(lay, sorts) is not None)
+    canon = canonicaliser(lay, sorts) if sorts and lay is not None else None
+    assume(canon is not None)
     note(model_to_text(model))
+    event(f"keys: {type(canon.keys).__name__}")
     full = explicit.explore(inst, ob, Options(symmetry=False), Deadline(None), stop_at_hit=False)
     assert _check_canonical(inst, ob, full.states[:200]) == _brute_orbits(
         inst, ob, full.states[:200]

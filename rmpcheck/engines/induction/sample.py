@@ -174,10 +174,10 @@ def masks(
             sel = spreads.get(pos)
             if sel is None:
                 sel = spreads[pos] = _spreads(full_vals, pos, sub)
-            f = comp.function(a, own)
+            row_of = comp.row_function(a, own, sub)
             spread_of: dict[tuple[bool, ...], str] = {}  # few distinct rows: spread each once
             for s in states:
-                row = tuple(bool(f(s, *v)) for v in sub)
+                row = row_of(s)
                 text = spread_of.get(row)
                 if text is None:
                     spread = 0

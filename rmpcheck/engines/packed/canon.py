@@ -12,9 +12,10 @@ related to itself (no entry keyed by two P elements or keyed by P with a P
 value), and the columns must fit in 64 bits; the largest such sort is chosen.
 
 The other sorts are *enumerated*, but not over all their permutations: each
-element gets an orbit-invariant key (invariant.py), and only the labellings
-that sort the elements by key are tried, that is every order of each run of
-tied keys (isolated twins excepted: their order changes nothing). The
+element gets an orbit-invariant key (invariant.py; description.py where an
+exact key fits a word), and only the labellings that sort the elements by key
+are tried, that is every order of each run of tied keys (twins excepted:
+their order changes nothing). The
 representative of s is the least packed word of sortcanon(sigma(s)) over the
 labellings sigma in A(s), the key-sorting ones. It is canonical: renaming s
 by pi renames the keys with it, so A(pi(s)) = A(s) . pi^-1 (for the
@@ -23,7 +24,8 @@ sortcanon absorbs P's part; the minimum ranges over the same images. Most
 states have no ties, and cost one image instead of one per permutation.
 Past TIE_LIMIT possible orders of the enumerated sorts the packed search is
 not used, and symmetry reduction falls back to the interpreter's
-canonicaliser.
+canonicaliser; with exact keys no order is tried, and the sorted sort is
+chosen so that the other gets them where it can.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from math import factorial, prod
 import numpy as np
 
 from rmpcheck import ir
+from rmpcheck.engines.packed.description import Descriptions, descriptions
 from rmpcheck.engines.packed.invariant import Keys
 from rmpcheck.engines.packed.layout import Layout
 
@@ -76,9 +79,11 @@ class Canon:
         self.size = lay.inst.sizes.sizes[sorted_sort.name] if sorted_sort is not None else 0
         # enumerated sorts: index among ``sorts``, and the blocks each relabels
         self.enum = [i for i, s in enumerate(sorts) if s != sorted_sort]
-        self.keys = Keys(lay, list(sorts), self.enum)
+        self.keys: Keys | Descriptions = descriptions(
+            lay, sorts, sorted_sort, groups, pointers
+        ) or Keys(lay, list(sorts), self.enum)
         self.blocks = [_blocks(lay, sorts[i]) for i in self.enum]
-        self.widths = [self.keys.sizes[i] for i in self.enum]
+        self.widths = [lay.inst.sizes.sizes[sorts[i].name] for i in self.enum]
 
     def __call__(self, words: np.ndarray) -> np.ndarray:
         if len(words) <= BATCH:
@@ -97,13 +102,14 @@ class Canon:
         ]
         if not self.enum:
             return self._image(cols, [], n)
-        keys, iso = self.keys(cols)
+        # per element, its key and whether an equal key makes it a twin of its neighbour
+        keys, twin = self.keys(cols)
         bases, pattern, at = [], np.zeros(n, dtype=np.uint64), 0
         for si, w in zip(self.enum, self.widths, strict=True):
             base = np.argsort(keys[si], axis=1, kind="stable")
             ks = np.take_along_axis(keys[si], base, axis=1)
-            alone = np.take_along_axis(iso[si], base, axis=1)
-            # a tie between neighbours in key order, unless both are isolated twins
+            alone = np.take_along_axis(twin[si], base, axis=1)
+            # a tie between neighbours in key order, unless they are twins
             tie = (ks[:, 1:] == ks[:, :-1]) & ~(alone[:, 1:] & alone[:, :-1])
             for b in range(w - 1):
                 pattern |= tie[:, b].astype(np.uint64) << np.uint64(at + b)
@@ -265,18 +271,27 @@ def canonicaliser(lay: Layout, sorts: Sequence[ir.SortType]) -> Canon | None:
     inst = lay.inst
     size = {s.name: inst.sizes.sizes[s.name] for s in sorts}
     loose = [s for s in sorts if not _self_related(inst.decls, s)]
+    # the largest sort sorted; but a sort whose other gets exact keys first (then no
+    # tied order is ever tried, whatever the other sort's size)
+    for cand in sorted(loose, key=lambda s: -size[s.name]):
+        columns = _fitting_columns(lay, cand)
+        if columns is not None and descriptions(lay, sorts, cand, *columns) is not None:
+            return Canon(lay, cand, *columns, sorts)
     pick = max(loose, key=lambda s: size[s.name], default=None)
     rest = [s for s in sorts if s != pick]
     if prod(factorial(size[s.name]) for s in rest) > TIE_LIMIT:
         return None
-    groups: list[list[int]] = []
-    pointers: list[int] = []
-    if pick is not None:
-        groups, pointers = _columns(lay, pick)
-        bits = sum(lay.fields[g[0]].bits for g in groups) + len(pointers)
-        if bits > 64:
-            return None
-    return Canon(lay, pick, groups, pointers, sorts)
+    columns = _fitting_columns(lay, pick) if pick is not None else ([], [])
+    if columns is None:
+        return None
+    return Canon(lay, pick, *columns, sorts)
+
+
+def _fitting_columns(lay: Layout, pick: ir.SortType) -> tuple[list[list[int]], list[int]] | None:
+    """``_columns`` of ``pick``, or None when a column needs more than 64 bits."""
+    groups, pointers = _columns(lay, pick)
+    bits = sum(lay.fields[g[0]].bits for g in groups) + len(pointers)
+    return (groups, pointers) if bits <= 64 else None
 
 
 def _self_related(decls: Sequence[ir.StateDecl], s: ir.SortType) -> bool:

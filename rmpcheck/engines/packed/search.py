@@ -20,6 +20,7 @@ import numpy as np
 from rmpcheck.engines.base import Deadline
 from rmpcheck.engines.packed.canon import Canon
 from rmpcheck.engines.packed.layout import Layout
+from rmpcheck.engines.packed.stabiliser import Stabiliser
 from rmpcheck.engines.packed.step import Ground, Stepper
 from rmpcheck.engines.packed.vector import Batch, Env, ev, is_const
 from rmpcheck.ir import Expr
@@ -97,7 +98,8 @@ def search(
     seen = init.copy()
     found = Found(store.words, store.parent, store.via, levels=[0])
     found.hit = _first_hit(lay, init, target, bad, 0)
-    limits = _Limits(target, bad, canon, deadline, max_states, memory_bytes, progress)
+    stab = Stabiliser(canon, instances) if canon is not None and canon.sorted_sort else None
+    limits = _Limits(target, bad, canon, stab, deadline, max_states, memory_bytes, progress)
     try:
         _bfs(lay, Stepper(lay), store, seen, found, instances, limits)
     except MemoryError:
@@ -117,6 +119,7 @@ class _Limits:
     target: Expr
     bad: bool
     canon: Canon | None
+    stabiliser: Stabiliser | None
     deadline: Deadline
     max_states: int | None
     memory_bytes: int | None
@@ -144,7 +147,8 @@ def _bfs(
                 break
             hi = min(head + CHUNK, level_end)
             batch = Batch(lay, store.words[head:hi].copy())
-            succ, par, via = _expand(step, batch, instances, head)
+            live = q.stabiliser.live(batch) if q.stabiliser is not None else None
+            succ, par, via = _expand(step, batch, instances, head, live)
             found.transitions += len(succ)
             if q.canon is not None and len(succ):
                 succ, first = np.unique(succ, return_index=True)
@@ -153,7 +157,12 @@ def _bfs(
                 new = ~_member(seen, succ)
                 succ, par, via = succ[new], par[new], via[new]
                 succ = q.canon(succ)
-            # the first occurrence in BFS order keeps the parent (ties: least instance)
+                # per orbit, the least instance and then the least parent reaching it
+                # (not the first raw word's: those the stabiliser skips may be first)
+                order = np.lexsort((par, via, succ))
+                succ, par, via = succ[order], par[order], via[order]
+            # the first occurrence keeps the parent: the least instance, then the least
+            # parent (successors come instance by instance)
             succ, first = np.unique(succ, return_index=True)
             par, via = par[first], via[first]
             fresh = ~_member(seen, succ)
@@ -181,11 +190,15 @@ def _bfs(
 
 
 def _expand(
-    step: Stepper, batch: Batch, instances: list[Ground], base: int
+    step: Stepper,
+    batch: Batch,
+    instances: list[Ground],
+    base: int,
+    live: list[np.ndarray | None] | None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     words, parents, vias = [], [], []
     for k, g in enumerate(instances):
-        pos, post = step.successors(batch, g)
+        pos, post = step.successors(batch, g, live[k] if live is not None else None)
         if len(pos):
             words.append(post)
             parents.append(pos.astype(np.int32) + np.int32(base))

@@ -83,13 +83,16 @@ class Stepper:
             # first, they shrink the batch the rest of the body runs on
             self.guards.append([st.cond for st in a.body if isinstance(st, ir.Require)])
 
-    def successors(self, batch: Batch, g: Ground) -> tuple[np.ndarray, np.ndarray]:
-        """(positions in ``batch`` of the states ``g`` is enabled in, their post-states)."""
+    def successors(
+        self, batch: Batch, g: Ground, live: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(positions in ``batch`` of the states ``g`` is enabled in, their post-states);
+        with ``live``, only of the states it marks."""
         inst = self.lay.inst
         a = inst.model.actions[g.action]
         params = dict(zip(a.params, g.args, strict=True))
         env = Env(batch, None, a, g.args, params)
-        ok: Val = True
+        ok: Val = True if live is None else live
         for c in self.guards[g.action]:
             ok = v_and(ok, ev(c, env))
             if is_const(ok) and not ok:
