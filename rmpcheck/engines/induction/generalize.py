@@ -198,7 +198,13 @@ class Excluder:
         # few distinct bits, and testing one bit of a long mask costs the mask's length
         covering: dict[int, list[int]] = {}
 
-        def grow(combo: tuple[int, ...], miss: int) -> None:
+        # the clause's length (an enum read's values counting once) is carried along as
+        # the set of reads it holds: recounting it per extension was most of the search
+        # (as small ints: hashing the reads' expression trees was the other part)
+        ids: dict[ir.Expr, int] = {}
+        key = [-1 - j if r is None else ids.setdefault(r, len(ids)) for j, r in enumerate(t.reads)]
+
+        def grow(combo: tuple[int, ...], miss: int, held: frozenset[int]) -> None:
             if budget[0] <= 0 or len(out) >= MAX_EXACT:
                 return
             budget[0] -= 1
@@ -206,7 +212,7 @@ class Excluder:
                 if self._irreducible(combo):
                     out.add(tuple(sorted(combo)))
                 return
-            if self.length(combo) >= MAX_LENGTH and not self._same_read_helps(combo):
+            if len(held) >= MAX_LENGTH and not self._same_read_helps(combo):
                 return
             low = miss & -miss
             b = low.bit_length() - 1
@@ -214,11 +220,16 @@ class Excluder:
             if cover is None:
                 cover = covering[b] = [j for j in allowed if t.masks[j] & low]
             for j in cover:
-                if j not in combo and self.length((*combo, j)) <= MAX_LENGTH:
-                    grow((*combo, j), miss & ~t.masks[j])
+                if j in combo:
+                    continue
+                k = key[j]
+                if k in held:
+                    grow((*combo, j), miss & ~t.masks[j], held)
+                elif len(held) < MAX_LENGTH:
+                    grow((*combo, j), miss & ~t.masks[j], held | {k})
 
         if t.full and not deadline.expired():
-            grow((), t.full)
+            grow((), t.full, frozenset())
         return sorted(out, key=lambda c: (self.length(c), len(c)))
 
     def _same_read_helps(self, combo: Sequence[int]) -> bool:
