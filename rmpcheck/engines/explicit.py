@@ -42,7 +42,8 @@ from rmpcheck.trace.replay import build_trace
 ENGINE = "explicit"
 
 # The deadline is polled once per this many expanded states (time.monotonic
-# per state would cost more than the check itself on small states).
+# per state would cost more than the check itself on small states), and on every
+# state under symmetry, where one state's successors can take long to canonicalise.
 POLL_EVERY = 256
 
 # Concrete successors remembered with their representatives (many successors
@@ -140,6 +141,9 @@ def explore(
 
     try:
         for s in _initial(inst, sym, pinned):
+            if canon is not None and deadline.expired():
+                space.stopped = f"timeout after {deadline.elapsed():.1f} s"
+                break
             r = s
             if canon is not None:
                 r, ok = canon(s)
@@ -151,7 +155,7 @@ def explore(
         while head < len(states):
             if (space.hit is not None and stop_at_hit) or (watch is not None and watch.done):
                 break
-            if head % POLL_EVERY == 0:
+            if head % POLL_EVERY == 0 or canon is not None:
                 if opts.progress is not None and head % (POLL_EVERY * 256) == 0 and head:
                     opts.progress(f"{ENGINE}: {len(states):,} states, depth {depth[head]}")
                 if deadline.expired():

@@ -243,7 +243,9 @@ class Excluder:
         """Add reachable states (an initial state Z3 found at other sizes) to the sample:
         no clause they violate is proposed again."""
         t = self.table
-        am, full = sample.masks(inst.system, t.xs, self.atoms, [(inst, list(states))])
+        got = sample.masks(inst.system, t.xs, self.atoms, [(inst, list(states))])
+        assert got is not None  # no deadline given
+        am, full = got
         n = full.bit_length()
         masks = [
             (m << n) | (am[self._atom_of[j]] if p else full ^ am[self._atom_of[j]])

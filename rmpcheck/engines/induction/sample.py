@@ -154,8 +154,10 @@ def masks(
     xs: Sequence[ir.BoundVar],
     atom_list: Sequence[ir.Expr],
     samples: Sequence[tuple[Instance, list[tuple]]],
-) -> tuple[list[int], int]:
-    """Per atom, the bitmask of the (state, valuation) samples where it holds; and all-ones.
+    deadline: Deadline | None = None,
+) -> tuple[list[int], int] | None:
+    """Per atom, the bitmask of the (state, valuation) samples where it holds; and all-ones;
+    None when ``deadline`` expires first (a partial row would be a wrong one).
 
     An atom is evaluated only over valuations of its own variables, then spread
     over the full valuations by projection (most atoms mention one or two).
@@ -168,6 +170,8 @@ def masks(
         width = len(full_vals)
         spreads: dict[tuple[int, ...], list[int]] = {}  # per projection: see _spreads
         for i, a in enumerate(atom_list):
+            if deadline is not None and deadline.expired():
+                return None
             own = [x for x in xs if x in ir.free_vars(a)]
             pos = tuple(xs.index(x) for x in own)
             sub = list(itertools.product(*(doms[p] for p in pos)))
@@ -248,11 +252,14 @@ def take(
     }
     if not samples or not atom_list:
         return Sample([], 0, [], 0, stats)
-    atom_masks, full = masks(system, xs, atom_list, samples)
+    got_masks = masks(system, xs, atom_list, samples, deadline)
     noise = [
         (inst, noise_states(inst, st, NOISE_STATES, seed=i))
         for i, (inst, st) in enumerate(samples)
         if st
     ]
-    nmasks, nfull = masks(system, xs, atom_list, noise)
+    got_noise = masks(system, xs, atom_list, noise, deadline)
+    if got_masks is None or got_noise is None:
+        return Sample([], 0, [], 0, {**stats, "stopped": "timeout"})
+    (atom_masks, full), (nmasks, nfull) = got_masks, got_noise
     return Sample(atom_masks, full, nmasks, nfull, stats, samples, noise)
