@@ -260,6 +260,6 @@ def take(
     ]
     got_noise = masks(system, xs, atom_list, noise, deadline)
     if got_masks is None or got_noise is None:
-        return Sample([], 0, [], 0, {**stats, "stopped": "timeout"})
+        return Sample([], 0, [], 0, stats)
     (atom_masks, full), (nmasks, nfull) = got_masks, got_noise
     return Sample(atom_masks, full, nmasks, nfull, stats, samples, noise)
