@@ -260,6 +260,8 @@ def take(
     ]
     got_noise = masks(system, xs, atom_list, noise, deadline)
     if got_masks is None or got_noise is None:
-        return Sample([], 0, [], 0, stats)
+        # the states are whole: only the masks are not (witness proposals are judged on
+        # the states, and with none every proposal would look plausible)
+        return Sample([], 0, [], 0, stats, samples, noise)
     (atom_masks, full), (nmasks, nfull) = got_masks, got_noise
     return Sample(atom_masks, full, nmasks, nfull, stats, samples, noise)
