@@ -58,7 +58,8 @@ def test_masks_spread_each_atom_over_every_valuation_of_the_variables():
 
 def test_masks_stop_at_the_deadline_rather_than_return_a_partial_row():
     # a row cut short would make a clause look true on states it was never evaluated
-    # on: an expired budget gives no masks at all, and take() none
+    # on: an expired budget gives no masks at all, and take() none; the states it did
+    # sample are kept (witness proposals are judged on them)
     system = _ticket()
     xs = template_vars(system.model)
     atom_list = atoms(system, xs)
@@ -70,3 +71,6 @@ def test_masks_stop_at_the_deadline_rather_than_return_a_partial_row():
     assert sample.masks(system, xs, atom_list, got.states, Deadline(0)) is None
     late = sample.take(system, xs, atom_list, Deadline(0), plan=plan, orders=[le])
     assert late.full == 0 and late.masks == []
+    assert late.states, "the sampled states are kept"
+    for (inst, kept), (_, whole) in zip(late.states, got.states, strict=False):
+        assert set(kept) <= set(whole), inst.sizes
