@@ -33,13 +33,16 @@ from rmpcheck.engines.induction.atoms import atoms, rename, template_vars
 from rmpcheck.monitor import System
 
 MAX_LITERALS = 3
-MAX_CANDIDATES = 2_000  # past this many, stop enumerating (longer clauses are left out)
+MAX_CANDIDATES = 6_000  # past this many, stop enumerating (longer clauses are left out)
 
 
 @dataclass(frozen=True)
 class Candidate:
     formula: ir.Expr  # closed: forall over the variables it uses
     literals: int
+    # the clause's literals (atom, positive), where it was made from a literal table:
+    # what engines/induction/guards adds a guard to
+    lits: tuple[tuple[ir.Expr, bool], ...] = ()
 
 
 def negate(e: ir.Expr) -> ir.Expr:
@@ -369,7 +372,8 @@ def closed(
             continue
         for env in ren:
             seen.add(frozenset((rename(a, env), p) for a, p in key))
-        out.append(Candidate(build([lits[j] for j in combo]), len(combo)))
+        chosen = tuple(lits[j] for j in combo)
+        out.append(Candidate(build(chosen), len(combo), chosen))
     return out
 
 

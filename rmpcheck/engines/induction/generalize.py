@@ -164,7 +164,8 @@ class Excluder:
         key = _canonical(t, combo)
         if key in found:
             return False
-        c = Candidate(clause_formula([t.lits[j] for j in combo]), self.length(combo))
+        chosen = tuple(t.lits[j] for j in combo)
+        c = Candidate(clause_formula(chosen), self.length(combo), chosen)
         found[key] = c
         self.made.setdefault(c.formula, tuple(combo))
         return c.formula not in known

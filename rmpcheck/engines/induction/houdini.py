@@ -26,7 +26,9 @@ import z3
 
 from rmpcheck import ir
 from rmpcheck.engines.base import Deadline
+from rmpcheck.engines.induction import relevance
 from rmpcheck.engines.induction.cti import Cti, Named, instance, make_cti, shrink
+from rmpcheck.engines.induction.generalize import Excluder
 from rmpcheck.errors import InternalError
 from rmpcheck.interp import Instance, State
 from rmpcheck.monitor import Obligation
@@ -47,6 +49,8 @@ REPLAY_ELEMENTS = 4
 INSTANCES = 8  # interpreter instances (one per size the solver's models have) kept
 
 GOALS = -1  # the goals' entry in Houdini.proofs
+EXCLUSIONS = 40  # goal CTIs excluded by new clauses in one Houdini run
+EXCLUDE_BEAM = 6  # clauses added per CTI excluded (shortest first)
 
 
 def _flag_index(flag: z3.ExprRef) -> int:
@@ -401,17 +405,46 @@ def houdini(
     deadline: Deadline,
     insts: dict[tuple[tuple[str, int], ...], Instance] | None = None,
     given: int = 0,
+    excluder: Excluder | None = None,
 ) -> Inferred:
     """A small subset of ``pool`` that is inductive with ``goals``: found (the subset,
     named: a pool entry without a name is called ``inferred_N``), failed (with the
     goals' CTI relative to every candidate that survived) or unknown. The first
-    ``given`` entries are kept in preference to the others."""
+    ``given`` entries are kept in preference to the others. With an ``excluder``, a
+    goal's CTI that every kept candidate allows brings in clauses that exclude it and
+    hold on the sample (at most EXCLUSIONS times), and Houdini goes on with what it has
+    proved and dropped so far, where the CTI-guided search (engines/induction/search)
+    starts from nothing assumed."""
     h = Houdini(ob, ind, goals, [f for _, f in pool], {} if insts is None else insts, given)
     stuck = h.initiation(deadline)
     got = h.cone(deadline) if stuck is None else stuck
+    excluded = 0
+    while isinstance(got, Cti) and excluder is not None and excluded < EXCLUSIONS:
+        new = _exclude(h, got, excluder, deadline)
+        if not new or deadline.expired():
+            break
+        excluded += 1
+        stuck = h.initiation(deadline, new)
+        got = h.cone(deadline) if stuck is None else stuck
     stats: dict[str, Any] = {"houdini_pool": len(pool), "houdini_queries": h.rounds}
+    if excluder is not None:
+        stats["excluded_ctis"] = excluded
     stats["kept"] = len(h.active)
     return conclude(h, got, [n for n, _ in pool], deadline, stats)
+
+
+def _exclude(h: Houdini, cti: Cti, excluder: Excluder, deadline: Deadline) -> list[int]:
+    """Add to ``h`` a few clauses false at the CTI's pre-state and true on the sample,
+    those about what its bad step depends on first; their indices."""
+    inst = h.inst(dict(cti.sizes))
+    succ = list(inst.successors(cti.pre))
+    goals = [f for _, f in h.goals]
+    focus = relevance.focus(inst, cti.pre, succ, goals, excluder.table.xs)
+    known = set(h.cands)
+    made = excluder.excluding(inst, cti.pre, deadline, known, focus) if focus else []
+    if not made:
+        made = excluder.excluding(inst, cti.pre, deadline, known)
+    return h.extend([c.formula for c in made[:EXCLUDE_BEAM]])
 
 
 def conclude(

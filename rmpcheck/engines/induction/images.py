@@ -338,5 +338,6 @@ def _classes(table: Literals, found: Sequence[tuple[int, ...]]) -> list[Candidat
             continue
         for env in ren:
             seen.add(frozenset((rename(a, env), p) for a, p in key))
-        out.append(Candidate(clause_formula([table.lits[j] for j in combo]), len(combo)))
+        chosen = tuple(table.lits[j] for j in combo)
+        out.append(Candidate(clause_formula(chosen), len(combo), chosen))
     return out

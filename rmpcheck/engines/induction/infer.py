@@ -30,6 +30,7 @@ from rmpcheck import ir
 from rmpcheck.engines.base import Deadline
 from rmpcheck.engines.induction import (
     candidates,
+    guards,
     images,
     ordered,
     past,
@@ -120,18 +121,24 @@ def infer(
     pool: list[Named] = [n for n, _ in start]
     with _phase(spent, "templates"):
         got = next(levels, None)
-    if got is not None:
-        pool += [("", c.formula) for c in got[1]]
+        two = got[1] if got is not None else []
+        # partial maps' lemmas, guarded by their flags (engines/induction/guards)
+        pairs = guards.guarded_maps(ob.model)
+        guarded = guards.clauses(gen.table, pairs, short) if gen.table and pairs else []
+    pool += [("", c.formula) for c in [*two, *guarded]]
     stats["candidates"] = len(pool) - len(given)
+    stats["guarded"] = len(guarded)
     with _phase(spent, "houdini"):
-        result = houdini(ob, ind, goals, pool, deadline, insts, len(given))
+        result = houdini(ob, ind, goals, pool, deadline, insts, len(given), excluder)
     result.stats = {**stats, **result.stats}
     if result.status == "found" or deadline.expired():
         return result
     with _phase(spent, "images_sample"):
         imaged = images.clauses(ob.system, deadline, sample_sizes, hint, printable)
     with _phase(spent, "images_houdini"):
-        result, pool = _images(ob, ind, goals, pool, imaged, deadline, insts, given, result, stats)
+        result, pool = _images(
+            ob, ind, goals, pool, imaged, deadline, insts, given, result, stats, excluder
+        )
     if result.status == "found" or deadline.expired():
         return result
     # what no subset of those does: the CTI-guided search, which assumes candidates
@@ -257,13 +264,14 @@ def _images(
     given: Sequence[Named],
     failed: Inferred,
     stats: dict[str, Any],
+    excluder: Excluder | None,
 ) -> tuple[Inferred, list[Named]]:
     """Houdini again with ``found`` (clauses over composed terms and shared images) added."""
     stats["image_clauses"] = len(found)
     if not found:
         return failed, pool
     pool = pool + [("", c.formula) for c in found]
-    result = houdini(ob, ind, goals, pool, deadline, insts, len(given))
+    result = houdini(ob, ind, goals, pool, deadline, insts, len(given), excluder)
     result.stats = {**stats, **result.stats}
     return result, pool
 

@@ -130,3 +130,26 @@ def touching(
         if cache[a]:
             out.append(j)
     return out
+
+
+def focus(
+    inst: Instance,
+    pre: State,
+    succ: Sequence[tuple[ActionInstance, State]],
+    kept: Sequence[ir.Expr],
+    xs: Sequence[ir.BoundVar],
+) -> tuple[Reads, set[Entry]] | None:
+    """The entries of ``pre`` its first step that breaks a formula of ``kept`` depends
+    on, with a reader of atoms over ``xs`` at this instance; None if that step has no
+    single cause (or no step breaks anything)."""
+    for ai, t in succ:
+        broken = [f for f in kept if not inst.holds(f, t)]
+        if broken:
+            preds = [inst.predicate(f) for f in broken]
+
+            def bad(x: State, preds: list = preds) -> bool:
+                return not all(p(x) for p in preds)
+
+            rel = relevant(inst, pre, ai, bad)
+            return (Reads(inst, xs), rel) if rel else None
+    return None

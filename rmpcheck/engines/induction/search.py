@@ -35,8 +35,7 @@ from rmpcheck.engines.induction.candidates import Candidate
 from rmpcheck.engines.induction.cti import Cti, Named, make_cti, shrink
 from rmpcheck.engines.induction.generalize import Excluder
 from rmpcheck.engines.induction.houdini import Houdini, Inferred, conclude, query_ms
-from rmpcheck.engines.induction.relevance import Entry, Reads
-from rmpcheck.interp import ActionInstance, Instance, State
+from rmpcheck.interp import Instance
 from rmpcheck.monitor import Obligation
 from rmpcheck.smt.epr import readback
 from rmpcheck.smt.epr.induction import Induction, ask
@@ -118,7 +117,7 @@ class Search(Houdini):
         options = [i for i in self.active - self.chosen if not inst.holds(self.cands[i], pre)]
         succ = list(inst.successors(pre))
         ex = self.excluder
-        focus = self._focus(inst, pre, succ, kept) if ex is not None else None
+        focus = relevance.focus(inst, pre, succ, kept, ex.table.xs) if ex is not None else None
         # most telling first: what the bad step depends on, from the pool, then made
         # for it; only then anything that excludes the state at all
         tiers: list[Callable[[], list[int]]] = []
@@ -173,28 +172,6 @@ class Search(Houdini):
                 self.drop_false(self.inst(st.sizes), [s])
             self.active.discard(i)
         return [i for i in pick if i in self.active]
-
-    def _focus(
-        self,
-        inst: Instance,
-        pre: State,
-        succ: Sequence[tuple[ActionInstance, State]],
-        kept: Sequence[ir.Expr],
-    ) -> tuple[Reads, set[Entry]] | None:
-        """The entries of ``pre`` its first bad step depends on (engines/induction/relevance),
-        with a reader of atoms at this instance; None if the step has no single cause."""
-        assert self.excluder is not None
-        for ai, t in succ:
-            broken = [f for f in kept if not inst.holds(f, t)]
-            if broken:
-                preds = [inst.predicate(f) for f in broken]
-
-                def bad(x: State, preds: list = preds) -> bool:
-                    return not all(p(x) for p in preds)
-
-                rel = relevance.relevant(inst, pre, ai, bad)
-                return (relevance.Reads(inst, self.excluder.table.xs), rel) if rel else None
-        return None
 
     def _rank(self, i: int) -> tuple[int, int, int]:
         """The property file's lemmas first, then the shortest, the fewest variables."""
