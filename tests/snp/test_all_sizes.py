@@ -67,12 +67,11 @@ def test_without_its_lemmas_the_claim_is_not_proved() -> None:
     assert r.verdict == "unknown" and r.reason.startswith("not inductive"), r.describe()
 
 
-# The correct designs whose every claim inference proves for all sizes today; the
-# upstream era's (leak_on_invalidate_failure) is not among them yet (docs/snp.md).
-INFERRED_FOR_ALL_SIZES = ("know_and_check",)
+# The correct design of each era: inference proves its every claim for all sizes
+INFERRED_FOR_ALL_SIZES = ("know_and_check", "leak_on_invalidate_failure")
 
 
-@pytest.mark.slow  # about 3 CPU-minutes: the first claim infers most lemmas (docs/snp.md)
+@pytest.mark.slow  # about 3 CPU-minutes each: the first claim infers most lemmas (docs/snp.md)
 @pytest.mark.parametrize("design", INFERRED_FOR_ALL_SIZES)
 def test_inference_proves_every_claim_of_the_correct_design_for_every_size(design: str) -> None:
     # every lemma inferred, no oracle: each claim the gate expects proved (or
@@ -112,7 +111,7 @@ UPSTREAM = ROOT / "models" / "upstream"
 
 def test_the_upstream_oracle_proves_the_correct_design_for_every_size() -> None:
     # the upstream era's correct design: 14 hand lemmas, three of four literals
-    # that inference does not make yet (docs/snp.md)
+    # (inference finds its own set: test_inference_proves_every_claim_...)
     model = load_model(UPSTREAM / "leak_on_invalidate_failure.rmp")
     props = load_properties(ORACLES / "leak_on_invalidate_failure.prop", model)
     ob = compile_obligation(model, props, "no_store_to_assigned")
