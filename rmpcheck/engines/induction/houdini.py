@@ -49,7 +49,8 @@ REPLAY_ELEMENTS = 4
 INSTANCES = 8  # interpreter instances (one per size the solver's models have) kept
 
 GOALS = -1  # the goals' entry in Houdini.proofs
-EXCLUSIONS = 40  # goal CTIs excluded by new clauses in one Houdini run
+EXCLUSIONS = 6  # goal CTIs excluded by new clauses in one Houdini run
+EXCLUDE_SHARE = 0.1  # of the time left at the first such CTI: for excluding more of them
 EXCLUDE_BEAM = 6  # clauses added per CTI excluded (shortest first)
 
 
@@ -412,16 +413,20 @@ def houdini(
     goals' CTI relative to every candidate that survived) or unknown. The first
     ``given`` entries are kept in preference to the others. With an ``excluder``, a
     goal's CTI that every kept candidate allows brings in clauses that exclude it and
-    hold on the sample (at most EXCLUSIONS times), and Houdini goes on with what it has
-    proved and dropped so far, where the CTI-guided search (engines/induction/search)
-    starts from nothing assumed."""
+    hold on the sample (at most EXCLUSIONS times, while EXCLUDE_SHARE of the time
+    lasts), and Houdini goes on with what it has proved and dropped so far, where the
+    CTI-guided search (engines/induction/search) starts from nothing assumed."""
     h = Houdini(ob, ind, goals, [f for _, f in pool], {} if insts is None else insts, given)
     stuck = h.initiation(deadline)
     got = h.cone(deadline) if stuck is None else stuck
     excluded = 0
+    # a claim that is false ends with a CTI nothing excludes: a short leash, so that
+    # what comes after (the search, the instance's bmc) keeps its time
+    left = deadline.remaining()
+    leash = Deadline(None if left is None else left * EXCLUDE_SHARE)
     while isinstance(got, Cti) and excluder is not None and excluded < EXCLUSIONS:
-        new = _exclude(h, got, excluder, deadline)
-        if not new or deadline.expired():
+        new = _exclude(h, got, excluder, leash)
+        if not new or leash.expired():
             break
         excluded += 1
         stuck = h.initiation(deadline, new)
