@@ -91,3 +91,34 @@ def test_houdini_excludes_a_goals_cti_with_a_clause_it_makes(model: str) -> None
     assert r.status == "found", r.reason
     assert r.stats["excluded_ctis"] >= 1
     assert inductive.recheck(ob, [*goals, *r.lemmas], Deadline(60)) is None
+
+
+def test_an_exclusion_out_of_its_share_answers_with_the_cti_not_unknown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the cone after an exclusion runs out of the exclusion's share (as on a loaded
+    # machine): Houdini answers "failed" with the CTI it had, so that the caller's next
+    # phase (the search, the instance's bmc) still runs; never "unknown" for the share,
+    # never "found"
+    ob = _obligation("folio")
+    ind, goals = Induction(ob.system), goals_of(ob)
+    gen, short = _short(ob)
+    assert gen.table is not None
+    pool: list[Named] = [("", c.formula) for c in short]
+    cone = houdini.Houdini.cone
+    calls: list[float | None] = []
+
+    def slow_cone(self: houdini.Houdini, deadline: Deadline) -> object:
+        calls.append(deadline.remaining())
+        if len(calls) == 1:
+            return cone(self, deadline)
+        while not deadline.expired():  # the share runs out in here
+            pass
+        return f"timeout after {deadline.elapsed():.1f} s"
+
+    monkeypatch.setattr(houdini.Houdini, "cone", slow_cone)
+    monkeypatch.setattr(houdini, "EXCLUDE_SHARE", 0.02)
+    excluder = Excluder(gen.table, gen.atoms)
+    r = houdini.houdini(ob, ind, goals, pool, Deadline(60), {}, 0, excluder)
+    assert len(calls) == 2 and calls[1] is not None and calls[1] <= 0.02 * 60
+    assert r.status == "failed" and r.cti is not None, (r.status, r.reason)

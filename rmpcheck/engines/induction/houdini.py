@@ -420,17 +420,25 @@ def houdini(
     stuck = h.initiation(deadline)
     got = h.cone(deadline) if stuck is None else stuck
     excluded = 0
-    # a claim that is false ends with a CTI nothing excludes: a short leash, so that
-    # what comes after (the search, the instance's bmc) keeps its time
+    # a claim that is false ends with a CTI nothing excludes: a short leash for all of
+    # it (the clauses, their initiation, the cone again), so that what comes after (the
+    # search, the instance's bmc) keeps its time however loaded the machine is
     left = deadline.remaining()
     leash = Deadline(None if left is None else left * EXCLUDE_SHARE)
+    last = got
     while isinstance(got, Cti) and excluder is not None and excluded < EXCLUSIONS:
         new = _exclude(h, got, excluder, leash)
         if not new or leash.expired():
             break
         excluded += 1
-        stuck = h.initiation(deadline, new)
-        got = h.cone(deadline) if stuck is None else stuck
+        stuck = h.initiation(leash, new)
+        got = h.cone(leash) if stuck is None else stuck
+        if isinstance(got, Cti):
+            last = got
+    if isinstance(got, str) and leash.expired() and not deadline.expired():
+        # out of its share, not of the caller's time: Houdini's answer is the CTI it had
+        # (no subset of what it kept excludes it), and the caller's next phase goes on
+        got = last
     stats: dict[str, Any] = {"houdini_pool": len(pool), "houdini_queries": h.rounds}
     if excluder is not None:
         stats["excluded_ctis"] = excluded
