@@ -295,3 +295,15 @@ def test_a_witness_that_closes_a_cycle_is_hoisted_out_of_its_forall():
 
 def test_two_valid_tickets_are_not_proved():
     _not_proved(_ob(LEASE.replace("ISSUE", ""), LEASE_CLAIM))
+
+
+def test_cover_stops_at_its_limit_and_finds_the_same_sets_below_it() -> None:
+    # 40 literals, each true on one of 4 samples: every 4 disjoint ones cover them all
+    # (10**4 sets). A limit bounds the work by a count, not by how busy the machine is
+    masks = [1 << (j % 4) for j in range(40)]
+    cover = candidates.Cover(masks, 0b1111, Deadline(60))
+    every = cover.combos(4)
+    assert len(every) == 10**4
+    some = cover.combos(4, limit=100)
+    assert 100 <= len(some) < 200 and set(some) <= set(every)
+    assert cover.combos(4) == every  # the limit was that call's alone

@@ -34,6 +34,7 @@ from rmpcheck.monitor import System
 
 MAX_LITERALS = 3
 MAX_CANDIDATES = 6_000  # past this many, stop enumerating (longer clauses are left out)
+COMBO_FACTOR = 25  # sets of literals looked at per candidate still wanted (most fail a filter)
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,9 @@ def clause_levels(
     total = 0
     for k in range(1, max_literals + 1):
         found: list[tuple[int, ...]] = []
-        for combo in cover.combos(k):
+        # a count, not only the deadline: three literals over the 640 of an SNP model
+        # are millions of sets, and their enumeration would take whatever time is left
+        for combo in cover.combos(k, limit=COMBO_FACTOR * (MAX_CANDIDATES - total)):
             if deadline.expired() or total + len(found) >= MAX_CANDIDATES:
                 yield k, closed(lits, found, xs, seen)
                 return
@@ -314,18 +317,24 @@ class Cover:
             got = self._with[b] = [j for j, m in enumerate(self.masks) if m >> b & 1]
         return got
 
-    def combos(self, k: int, miss: int | None = None) -> list[tuple[int, ...]]:
+    def combos(
+        self, k: int, miss: int | None = None, limit: int | None = None
+    ) -> list[tuple[int, ...]]:
         """Sets of ``k`` literals covering the samples of ``miss`` (all by default; fewer
-        when other literals, such as an order's guard, cover the rest)."""
+        when other literals, such as an order's guard, cover the rest); at most about
+        ``limit`` of them, the first the search meets."""
         miss = self.full if miss is None else miss
         if not miss:
             return []  # no sample at all (no reachable state): nothing to go by
         out: set[tuple[int, ...]] = set()
+        self._limit = limit
         self._extend((), miss, k, out)
         return sorted(out)
 
+    _limit: int | None = None
+
     def _extend(self, combo: tuple[int, ...], miss: int, left: int, out: set) -> None:
-        if self.deadline.expired():
+        if self.deadline.expired() or (self._limit is not None and len(out) >= self._limit):
             return
         b = (miss & -miss).bit_length() - 1
         for j in self.with_bit(b):
