@@ -327,14 +327,13 @@ class Cover:
         if not miss:
             return []  # no sample at all (no reachable state): nothing to go by
         out: set[tuple[int, ...]] = set()
-        self._limit = limit
-        self._extend((), miss, k, out)
+        self._extend((), miss, k, out, limit)
         return sorted(out)
 
-    _limit: int | None = None
-
-    def _extend(self, combo: tuple[int, ...], miss: int, left: int, out: set) -> None:
-        if self.deadline.expired() or (self._limit is not None and len(out) >= self._limit):
+    def _extend(
+        self, combo: tuple[int, ...], miss: int, left: int, out: set, limit: int | None
+    ) -> None:
+        if self.deadline.expired() or (limit is not None and len(out) >= limit):
             return
         b = (miss & -miss).bit_length() - 1
         for j in self.with_bit(b):
@@ -345,7 +344,7 @@ class Cover:
                 if rest == 0:
                     out.add(tuple(sorted((*combo, j))))
             elif rest != 0:  # covering with fewer literals is a shorter clause
-                self._extend((*combo, j), rest, left - 1, out)
+                self._extend((*combo, j), rest, left - 1, out, limit)
 
 
 def _var_equality(a: ir.Expr) -> bool:
