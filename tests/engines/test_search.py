@@ -96,3 +96,34 @@ def test_search_proves_race_from_an_empty_pool_and_not_its_broken_twin():
             assert got.stats["generated"] > 0 and got.lemmas
         else:
             assert got.cti is not None
+
+
+def test_a_replay_cut_short_by_the_deadline_says_timeout_not_breaks_nothing():
+    # under load the search's time can run out while a CTI is being excluded: the
+    # successors are then not all checked, and "breaks nothing on replay" (which ends
+    # inference as if the solver and the interpreter disagreed) would be wrong
+    import z3
+
+    ob = _race()
+    ind = Induction(ob.system)
+    # forall p: Page. !assigned[p]: true initially, a chosen candidate the step breaks
+    assigned = next(d for d in ob.system.state if d.name == "assigned")
+    p = ir.BoundVar("p", assigned.type.keys[0])
+    shared = ir.Quant(
+        "forall", (p,), ir.Not(ir.Select(ir.StateVar("assigned", assigned.type), (p,)))
+    )
+    h = search.Search(ob, ind, goals_of(ob), [shared], [1], {}, None)
+    h.chosen = {0}
+    k, tr = next((k, t) for k, t in enumerate(ind.transitions) if t.action.name == "psc_to_private")
+    s = h.solver(k, tr, 10_000)
+    s.push()
+    s.add(z3.Not(ind.after(shared, tr)))
+    assert s.check(h.flags[0]) == z3.sat
+    model = s.model()
+    s.pop()
+    live = h._exclude(tr, model, Deadline(60))
+    assert live is True and 0 not in h.active  # with time, the replay drops it
+    h.active, h.chosen = {0}, {0}
+    spent = Deadline(0)
+    got = h._exclude(tr, model, spent)
+    assert isinstance(got, str) and got.startswith("timeout"), got

@@ -144,6 +144,9 @@ class Search(Houdini):
         if self.drop_false(inst, [t for _, t in succ], deadline):
             self.chosen &= self.active
             return True
+        if deadline.expired():
+            # the candidates were not all checked: nothing is known to disagree
+            return f"timeout after {deadline.elapsed():.1f} s"
         return f"the solver's successor under {tr.action.full_name} breaks nothing on replay"
 
     def _made(self, made: Sequence[Candidate]) -> list[int]:
