@@ -127,3 +127,20 @@ def test_a_replay_cut_short_by_the_deadline_says_timeout_not_breaks_nothing():
     spent = Deadline(0)
     got = h._exclude(tr, model, spent)
     assert isinstance(got, str) and got.startswith("timeout"), got
+
+
+def test_the_search_stops_at_its_cap_however_long_the_budget(monkeypatch):
+    # a search that has not converged within its cap rarely does later: the phases after
+    # it get the time (on the protocol suite a failing search used 30 s of 120)
+    import time
+
+    ob = _race()
+    ex = _excluder(ob)
+    monkeypatch.setattr(search, "SEARCH_CAP_S", 0.0)
+    start = time.monotonic()
+    got = search.search(ob, Induction(ob.system), goals_of(ob), [], Deadline(600), {}, ex)
+    assert time.monotonic() - start < 30
+    assert got.status == "failed" and "share of the time" in got.reason, got.reason
+    monkeypatch.setattr(search, "SEARCH_CAP_S", 60.0)
+    got = search.search(ob, Induction(ob.system), goals_of(ob), [], Deadline(600), {}, ex)
+    assert got.status == "found", got.reason
