@@ -58,6 +58,7 @@ class Excluder:
         self._atom_of = [lit_of[a] for a, _ in table.lits]
         self._false_when = [p for _, p in table.lits]
         self.made: dict[ir.Expr, tuple[int, ...]] = {}  # each clause made: its literals
+        self._last: tuple[Any, list[tuple[tuple[Any, ...], frozenset[int]]]] | None = None
 
     def _functions(self, inst: Instance) -> list[tuple[list[int], Callable[..., Any]]]:
         key = tuple(sorted(inst.sizes.sizes.items()))
@@ -145,13 +146,25 @@ class Excluder:
         combo = self.made.get(f)
         if combo is None:
             return True
-        for val, blocked in self.valuations(inst):
-            allowed = set(self.false_literals(inst, s, val, blocked))
+        for val, allowed in self._falsified(inst, s):
             if allowed.issuperset(combo):
                 near = touching(focus[0], self.table.lits, list(combo), s, val, focus[1])
                 if len(near) == len(combo):
                     return True
         return False
+
+    def _falsified(self, inst: Instance, s: State) -> list[tuple[tuple[Any, ...], frozenset[int]]]:
+        """Per valuation, the literals false at ``s``: the same for every clause asked
+        about one state (an SNP model: hundreds of candidates, each over every valuation
+        of 640 literals, took minutes), so kept for the last state asked about."""
+        key = (tuple(sorted(inst.sizes.sizes.items())), s)
+        if self._last is None or self._last[0] != key:
+            rows = [
+                (val, frozenset(self.false_literals(inst, s, val, blocked)))
+                for val, blocked in self.valuations(inst)
+            ]
+            self._last = (key, rows)
+        return self._last[1]
 
     def _add(
         self,

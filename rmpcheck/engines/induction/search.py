@@ -126,9 +126,7 @@ class Search(Houdini):
         # for it; only then anything that excludes the state at all
         tiers: list[Callable[[], list[int]]] = []
         if ex is not None and focus is not None:
-            tiers.append(
-                lambda: [i for i in options if ex.relevant(self.cands[i], inst, pre, focus)]
-            )
+            tiers.append(lambda: self._relevant(ex, options, inst, pre, focus, deadline))
             tiers.append(lambda: self._made(ex.excluding(inst, pre, deadline, self.known, focus)))
         tiers.append(lambda: options)
         if ex is not None:
@@ -152,6 +150,25 @@ class Search(Houdini):
             # the candidates were not all checked: nothing is known to disagree
             return f"timeout after {deadline.elapsed():.1f} s"
         return f"the solver's successor under {tr.action.full_name} breaks nothing on replay"
+
+    def _relevant(
+        self,
+        ex: Excluder,
+        options: Sequence[int],
+        inst: Instance,
+        pre: Any,
+        focus: Any,
+        deadline: Deadline,
+    ) -> list[int]:
+        """The candidates of ``options`` false at ``pre`` by what the bad step depends on;
+        as many as the deadline allows."""
+        out = []
+        for i in options:
+            if deadline.expired():
+                break
+            if ex.relevant(self.cands[i], inst, pre, focus):
+                out.append(i)
+        return out
 
     def _made(self, made: Sequence[Candidate]) -> list[int]:
         """Add clauses the excluder made to the pool; their indices."""
