@@ -144,3 +144,29 @@ def test_the_search_stops_at_its_cap_however_long_the_budget(monkeypatch):
     monkeypatch.setattr(search, "SEARCH_CAP_S", 60.0)
     got = search.search(ob, Induction(ob.system), goals_of(ob), [], Deadline(600), {}, ex)
     assert got.status == "found", got.reason
+
+
+def test_relevance_reads_a_states_false_literals_once_and_the_tier_stops_at_the_deadline():
+    ob = _race()
+    ex = _excluder(ob)
+    inst = Instance(ob.system, {"Page": 2, "Thread": 1})
+    s = _bad_state(inst)
+    made = ex.excluding(inst, s, Deadline(30))
+    reads = relevance.Reads(inst, ex.table.xs)
+    everything = set(range(len(inst.decls)))
+    focus = (reads, {(i, k) for i in everything for k in range(8)})
+    # what relevant() says from the kept rows is what the rows computed afresh say
+    for c in made:
+        combo = set(ex.made[c.formula])
+        fresh = any(
+            combo <= set(ex.false_literals(inst, s, val, blocked))
+            and len(relevance.touching(reads, ex.table.lits, list(combo), s, val, focus[1]))
+            == len(combo)
+            for val, blocked in ex.valuations(inst)
+        )
+        assert ex.relevant(c.formula, inst, s, focus) == fresh
+    h = search.Search(ob, Induction(ob.system), goals_of(ob), [c.formula for c in made],
+                      [c.literals for c in made], {}, ex)  # fmt: skip
+    options = list(range(len(made)))
+    assert h._relevant(ex, options, inst, s, focus, Deadline(60))
+    assert h._relevant(ex, options, inst, s, focus, Deadline(0)) == []
