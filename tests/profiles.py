@@ -31,8 +31,9 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     """Mark every Hypothesis test ``randomized``, so the thorough run can select them; and
     run the ``slow`` tests first. The slow tests take from seconds to half an hour
     (README's cold ``rmpcheck prove``), the randomized ones at most a minute or two: with
-    the long ones started first, the short ones fill the end, and no worker waits idle
-    while another still has long tests queued (the order changes nothing else)."""
+    the long ones started first and the workers stealing queued tests from each other
+    (``--dist worksteal``), the short ones fill the end and no worker waits idle while
+    another still has long tests queued (the order changes nothing else)."""
     for item in items:
         if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
             item.add_marker("randomized")

@@ -55,17 +55,33 @@ _dirs: dict[int, Path] = {}  # where each started command writes its output
 
 
 def _start(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
-    for name, text in (("slow.rmp", SLOW), ("slow.prop", PROPS), ("cti.prop", CTI_PROPS),
-                       ("loop.rmp", LOOP), ("loop.prop", LOOP_PROPS)):
+    for name, text in (
+        ("slow.rmp", SLOW),
+        ("slow.prop", PROPS),
+        ("cti.prop", CTI_PROPS),
+        ("loop.rmp", LOOP),
+        ("loop.prop", LOOP_PROPS),
+    ):
         (tmp_path / name).write_text(text)
     # output to files, not pipes: a worker that outlived the command would hold a pipe open
     with (tmp_path / "out").open("w") as out, (tmp_path / "err").open("w") as err:
         proc = subprocess.Popen(
             [sys.executable, "-c", "from rmpcheck.cli import main; main()", *args],
-            cwd=tmp_path, stdout=out, stderr=err, text=True,
+            cwd=tmp_path,
+            stdout=out,
+            stderr=err,
+            text=True,
+            preexec_fn=_as_from_a_terminal,
         )
     _dirs[proc.pid] = tmp_path
     return proc
+
+
+def _as_from_a_terminal() -> None:
+    # a command started from a terminal has SIGINT's default action; the tests may run
+    # where it is ignored (a background job of a non-interactive shell), and an ignored
+    # SIGINT stays ignored across exec, which is what a user's Ctrl-C never meets
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _children(pid: int) -> list[int]:
@@ -100,8 +116,9 @@ def _stop(proc: subprocess.Popen[str], sig: signal.Signals, workers: list[int]) 
     try:
         proc.wait(timeout=WAIT_S)
     except subprocess.TimeoutExpired:
-        tree = subprocess.run(["ps", "-eo", "pid,ppid,pgid,stat,etime,cmd"], capture_output=True,
-                              text=True).stdout
+        tree = subprocess.run(
+            ["ps", "-eo", "pid,ppid,pgid,stat,etime,cmd"], capture_output=True, text=True
+        ).stdout
         proc.kill()
         raise AssertionError(f"still running after {sig.name}:\n{tree}") from None
     where = _dirs[proc.pid]
