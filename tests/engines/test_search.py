@@ -55,11 +55,16 @@ def _excluder(ob):
     return Excluder(gen.table, gen.atoms)
 
 
-def test_clauses_made_for_a_cti_exclude_it_and_hold_on_the_sample():
+def _cti_case():
+    """The race model, an excluder over its sample, and the CTI's pre-state (2 pages)."""
     ob = _race()
     ex = _excluder(ob)
     inst = Instance(ob.system, {"Page": 2, "Thread": 1})
-    s = _bad_state(inst)
+    return ob, ex, inst, _bad_state(inst)
+
+
+def test_clauses_made_for_a_cti_exclude_it_and_hold_on_the_sample():
+    ob, ex, inst, s = _cti_case()
     made = ex.excluding(inst, s, Deadline(30))
     assert made
     for c in made:
@@ -71,10 +76,7 @@ def test_clauses_made_for_a_cti_exclude_it_and_hold_on_the_sample():
 
 
 def test_focus_keeps_only_literals_over_relevant_entries():
-    ob = _race()
-    ex = _excluder(ob)
-    inst = Instance(ob.system, {"Page": 2, "Thread": 1})
-    s = _bad_state(inst)
+    ob, ex, inst, s = _cti_case()
     reads = relevance.Reads(inst, ex.table.xs)
     only_lock = {(inst.index["psc_lock"], 0)}
     made = ex.excluding(inst, s, Deadline(30), focus=(reads, only_lock))
@@ -147,10 +149,7 @@ def test_the_search_stops_at_its_cap_however_long_the_budget(monkeypatch):
 
 
 def test_relevance_reads_a_states_false_literals_once_and_the_tier_stops_at_the_deadline():
-    ob = _race()
-    ex = _excluder(ob)
-    inst = Instance(ob.system, {"Page": 2, "Thread": 1})
-    s = _bad_state(inst)
+    ob, ex, inst, s = _cti_case()
     made = ex.excluding(inst, s, Deadline(30))
     reads = relevance.Reads(inst, ex.table.xs)
     everything = set(range(len(inst.decls)))
