@@ -103,6 +103,11 @@ class Symmetry:
             for s in self.sorts
         )
         self._elements = sum(self.sizes)  # colour classes once every element is alone
+        # Colour refinement decides the orbits of a coloured forest: on a state whose
+        # elements are linked only by functions from one sort to another, forming no
+        # cycle, every member of a tied class leads to the same leaf image, and one
+        # path of the individualisation search is the canonical form (no branching)
+        self.forest = self.equivariant and _forest(inst, self.sorts)
 
     @property
     def active(self) -> bool:
@@ -145,6 +150,8 @@ class Symmetry:
         and so every member of ``s``'s orbit gets the same representative. (With at
         most ``exact_limit`` leaves in all, no class is ever cut short, in whatever
         order they come.)"""
+        if self.forest:
+            return self._path(s), True
         if self.equivariant:
             col, isolated = self.colours(s)
             images: list[State] = []
@@ -152,6 +159,16 @@ class Symmetry:
                 return min(images), True
         rep, _, exact = self._best(s)
         return rep, exact and self.equivariant
+
+    def _path(self, s: State) -> State:
+        """The leaf image of the individualisation search's first path."""
+        col, isolated = self.colours(s)
+        while (cell := _target_cell(col, isolated)) is not None:
+            si, members = cell
+            classes = sum(max(c, default=-1) + 1 for c in col) + 1
+            col = self._stable(s, _individualised(col, si, members[0]), classes)
+        orders = [sorted(range(n), key=c.__getitem__) for n, c in zip(self.sizes, col, strict=True)]
+        return self.apply(s, _perm_of(orders))
 
     def _pruned(
         self,
@@ -256,6 +273,38 @@ class Symmetry:
         for n in self.sizes:
             out *= factorial(n)
         return out
+
+
+def _forest(inst: Instance, sorts: Sequence[ir.SortType]) -> bool:
+    """Whether every state of ``inst`` is a coloured forest over the reduced elements:
+    each entry naming two or more reduced elements is a function's, from one element
+    of one sort to an element of another, each sort has at most one such function
+    (one entry per element), and the sorts' functions form no cycle."""
+    reduced = {s.name for s in sorts}
+    out: dict[str, str] = {}
+    for d in inst.decls:
+        t = d.type
+        if not isinstance(t, ir.MapType):
+            continue
+        keys = [k.name for k in t.keys if isinstance(k, ir.SortType) and k.name in reduced]
+        value = t.value.name if isinstance(t.value, ir.SortType) else None
+        linked = len(keys) + (value in reduced)
+        if linked < 2:
+            continue
+        other = [k for k in t.keys if not (isinstance(k, ir.SortType) and k.name in reduced)]
+        if len(keys) != 1 or value not in reduced or keys[0] == value or keys[0] in out:
+            return False
+        if any(len(inst.sizes.domain(k).values) != 1 for k in other):
+            return False  # several entries per element: several edges
+        out[keys[0]] = value
+    for start in out:  # each sort has one successor at most: follow it
+        seen, x = {start}, out[start]
+        while x in out:
+            if x in seen:
+                return False
+            seen.add(x)
+            x = out[x]
+    return True
 
 
 def _individualised(col: list[list[int]], si: int, x: int) -> list[list[int]]:
