@@ -10,9 +10,11 @@ The generated source is kept on the result (``.source``) for debugging.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from types import CodeType
 from typing import Any
 
 from rmpcheck import ir
@@ -375,6 +377,15 @@ class Compiler:
         return _exec(src, "_minit")
 
 
+@functools.lru_cache(maxsize=4096)
+def _code(src: str, name: str) -> CodeType:
+    """Compiled once per source: the same atom, action or predicate is generated again
+    for every instance of a size and every sample that reads it (a sample's atoms twice,
+    for the reachable states and for the noise), and compiling costs more than running
+    it there."""
+    return compile(src, f"<rmpcheck:{name}>", "exec")
+
+
 def _written(body: Sequence[ir.Stmt]) -> list[str]:
     seen: dict[str, None] = {}
     for st in ir.walk_stmts(tuple(body)):
@@ -385,7 +396,7 @@ def _written(body: Sequence[ir.Stmt]) -> list[str]:
 
 def _exec(src: str, name: str) -> Callable[..., Any]:
     ns: dict[str, Any] = {}
-    exec(compile(src, f"<rmpcheck:{name}>", "exec"), ns)  # noqa: S102 - our own generated code
+    exec(_code(src, name), ns)  # noqa: S102 - our own generated code
     fn = ns[name]
     fn.source = src
     return fn

@@ -90,6 +90,8 @@ def sample_states(
     if key in _SAMPLED:
         return _SAMPLED[key]
     got = _explore(system, sizes, deadline, max_states, orders)
+    if deadline.expired():
+        return got  # cut short by this caller's time: not the sample a later claim would get
     if len(_SAMPLED) >= SAMPLE_CACHE:
         _SAMPLED.pop(next(iter(_SAMPLED)))
     _SAMPLED[key] = got
@@ -133,18 +135,25 @@ def noise_states(inst: Instance, states: Sequence[tuple], n: int, seed: int) -> 
         for x in ir.walk(a)
         if isinstance(x, ir.StateVar)
     }
+    # per scrambled variable: its values, and how many entries (None: a scalar); looked
+    # up once, not per state (a type's hash is recomputed at every lookup)
+    scrambled: list[tuple[int, Sequence[Any], int | None]] = []
+    for i, d in enumerate(inst.model.state):
+        if d.name in background:
+            continue
+        if isinstance(d.type, ir.MapType):
+            vals = inst.sizes.domain(d.type.value).values
+            scrambled.append((i, vals, len(inst.sizes.keys(d.type))))
+        else:
+            scrambled.append((i, inst.sizes.domain(d.type).values, None))
     out = []
     for _ in range(n):
-        base = rng.choice(states)
-        s = list(base)
-        for i, d in enumerate(inst.model.state):
-            if d.name in background:
-                continue
-            if isinstance(d.type, ir.MapType):
-                vals = inst.sizes.domain(d.type.value).values
-                s[i] = tuple(rng.choice(vals) for _ in inst.sizes.keys(d.type))
+        s = list(rng.choice(states))
+        for i, vals, entries in scrambled:
+            if entries is None:
+                s[i] = rng.choice(vals)
             else:
-                s[i] = rng.choice(inst.sizes.domain(d.type).values)
+                s[i] = tuple(rng.choice(vals) for _ in range(entries))
         out.append(tuple(s))
     return out
 
