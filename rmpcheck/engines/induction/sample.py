@@ -142,8 +142,8 @@ def noise_states(inst: Instance, states: Sequence[tuple], n: int, seed: int) -> 
         if d.name in background:
             continue
         if isinstance(d.type, ir.MapType):
-            vals = inst.sizes.domain(d.type.value).values
-            scrambled.append((i, vals, len(inst.sizes.keys(d.type))))
+            values = inst.sizes.domain(d.type.value).values
+            scrambled.append((i, values, len(inst.sizes.keys(d.type))))
         else:
             scrambled.append((i, inst.sizes.domain(d.type).values, None))
     out = []
