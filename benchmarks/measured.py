@@ -122,8 +122,8 @@ def _orbits(docs: Sequence[Any], wall: float) -> str:
 def _proof_vs_spin(docs: Sequence[Any], wall: float) -> str:
     lines = docs[-1].splitlines()
     proof = re.search(
-        r"check ([\d.]+) CPU s .*?, ([\d.]+) s of it in Z3 \((\d+)%\); the whole command "
-        r"([\d.]+) CPU s",
+        r"check ([\d.]+) CPU s .*?, ([\d.]+) s of it in Z3 \((\d+)%\), start-up before it "
+        r"\(.*?\) ([\d.]+) CPU s; the whole command ([\d.]+) CPU s",
         lines[0],
     )
     rows = [ln.split() for ln in lines[3:] if ln.strip() and ln.split()[0].isdigit()]
@@ -132,9 +132,10 @@ def _proof_vs_spin(docs: Sequence[Any], wall: float) -> str:
     last = rows[-1]
     if not last[1][0].isdigit():
         return f"SPIN did not finish at Page={last[0]}: {' '.join(last[1:])}"
-    check, z3, share, command = proof.groups()
+    check, z3, share, imports, command = proof.groups()
     return (
-        f"proof {check} CPU s (Z3 {share}% of it), the whole command {command} CPU s; SPIN at "
+        f"proof {check} CPU s (Z3 {share}% of it; start-up before it, {imports} CPU s, "
+        f"apart), the whole command {command} CPU s; SPIN at "
         f"Page={last[0]}, Thread=4 ({last[1]} states): {last[2]} CPU s, {last[5]} the proof's "
         f"check, {last[6]} the whole command"
     )

@@ -95,17 +95,18 @@ class Unrolling:
         self, deadline: Deadline, bad: Callable[[Vocabulary], z3.BoolRef] | None = None
     ) -> Outcome:
         """Is the goal (or ``bad``) reachable in exactly ``depth`` steps?"""
+        last = self.states[-1]
+        target = goal(self.ob, self.enc, last) if bad is None else bad(last)
         self.solver.push()
         try:
-            last = self.states[-1]
-            self.solver.add(goal(self.ob, self.enc, last) if bad is None else bad(last))
+            self.solver.add(target)
             out = solving.check(self.solver, deadline)
         finally:
             self.solver.pop()
         if bad is None and out.status == "unsat":
             # no bad state at this depth: saying so helps every deeper probe
             # (twice as fast on the race) and loses no shortest run
-            self.solver.add(z3.Not(goal(self.ob, self.enc, self.states[-1])))
+            self.solver.add(z3.Not(target))
         return out
 
     def found(

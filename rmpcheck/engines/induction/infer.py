@@ -251,7 +251,8 @@ def _small_first(
         return None
     left = deadline.remaining()
     sub = Deadline(SMALL_MAX_S if left is None else min(SMALL_MAX_S, SMALL_SHARE * left))
-    gen = candidates.generate(ob.system, sub, sample_sizes, small, printable)
+    # the cut instance alone: the uniform sizes come with the full sample
+    gen = candidates.generate(ob.system, sub, (), small, printable)
     levels = iter(gen.levels)
     pool = list(given)
     for _ in range(2):  # the clauses of one literal, then of two
