@@ -1,7 +1,9 @@
 """Lemma inference: the sample, the candidate pool, and the search that picks lemmas.
 
 First the invariants earlier claims of the model were proved with
-(engines/induction/shared), if any. Then Houdini over the sampled clauses of
+(engines/induction/shared), if any. Where the user's instance is larger than
+the templates need, Houdini over the short clauses of a cut-down instance's
+sample (_small_first: only a proof counts). Then Houdini over the sampled clauses of
 at most two literals, forall-exists witnesses and the property file's
 lemmas, and again with the clauses that follow the model's maps
 (engines/induction/images): Houdini proves a candidate from what its closure
