@@ -34,6 +34,7 @@ from rmpcheck.engines.induction import (
     candidates,
     guards,
     images,
+    inclusion,
     ordered,
     past,
     projections,
@@ -201,16 +202,20 @@ def infer(
         return result
     # on demand only, each family added to the pool for one more Houdini run: existential
     # projections (a key has an owner or is in flight), then a third variable of one sort
-    # (an element between two others; a relation read at one node and two others): their
-    # samples are larger, and their clauses many more than those over two variables
+    # (an element between two others; a relation read at one node and two others), then
+    # inclusions between relations read at up to four variables of a sort (a packet in
+    # flight implies a route back): their samples are larger, and their clauses many
+    # more than those over two variables
     forms = [f for _, f in goals]
     args = (deadline, sample_sizes, hint)
     families = (
         ("exists_projection", lambda: projections.projected(ob.system, forms, *args)),
         ("three_variable", lambda: triples.three_variable(ob.system, *args)),
+        ("inclusion", lambda: inclusion.inclusions(ob.system, *args)),
     )
     for name, family in families:
-        extra = [c.formula for c in family()]
+        with _phase(spent, name):
+            extra = [c.formula for c in family()]
         if name == "exists_projection":
             extra = _decidable(ob, ind, goals, extra)
         stats[name] = len(extra)
@@ -219,7 +224,8 @@ def infer(
         if not extra:
             continue
         pool += [("", f) for f in extra]
-        result = houdini(ob, ind, goals, pool, deadline, insts, len(given))
+        with _phase(spent, "houdini"):
+            result = houdini(ob, ind, goals, pool, deadline, insts, len(given))
         result.stats = {**stats, **result.stats}
         if result.status != "failed" or deadline.expired():
             return result
