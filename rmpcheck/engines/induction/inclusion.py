@@ -8,9 +8,10 @@ table[ps, s, ps]`` (a packet in flight away from its source has taught the
 switch it sits at the way back; four variables of one sort) and ``table[t, x,
 y] && t != y && x != y -> table[t, y, t]`` (four literals over three).
 
-Each written bool relation ``A`` of two or more keys is read at fresh variables,
-one per key, and every bool relation ``B`` at every choice of those variables;
-the atoms are sampled once per ``A``, with the equalities of the variables. A
+Each written bool relation ``A`` of two to MAX_KEYS keys is read at fresh
+variables, one per key, and every bool relation ``B`` at every choice of those
+variables; one sample serves every ``A`` (their variables are the first of each
+sort), with the equalities of the variables. A
 candidate must hold on the sample, not on every noise state, and need every
 literal: a clause without one of them that still holds on the sample says
 more, and the templates or this family have it. Asked for only after every
@@ -31,7 +32,7 @@ from rmpcheck.monitor import System
 
 MAX_KEYS = 4  # a relation with more keys is not read at fresh variables (too many valuations)
 MAX_EXCEPTIONS = 2  # equalities of the variables that excuse the inclusion
-MAX_ATOMS = 400  # per relation A: past this many reads of the others, A is skipped
+MAX_ATOMS = 400  # in the one sample: a relation A whose reads would pass it is skipped
 MAX_FOUND = 400  # candidates, at most
 
 

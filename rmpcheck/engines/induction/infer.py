@@ -240,7 +240,7 @@ def _small_first(
     deadline: Deadline,
     sample_sizes: Sequence[int],
     hint: Mapping[str, int] | None,
-    printable: Any,
+    printable: Collection[str],
     insts: dict[tuple[tuple[str, int], ...], Instance],
 ) -> Inferred | None:
     """Houdini over the short clauses of a sample with every sort of ``hint`` cut to one
