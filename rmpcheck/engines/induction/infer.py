@@ -38,6 +38,7 @@ from rmpcheck.engines.induction import (
     ordered,
     past,
     projections,
+    quorums,
     sample,
     search,
     triples,
@@ -153,6 +154,22 @@ def infer(
         )
     if result.status == "found" or deadline.expired():
         return result
+    # a quorum guard and rounds: choosability lemmas, with the three-literal clauses
+    # that such proofs need beside them (a round has one proposal)
+    with _phase(spent, "quorum"):
+        chosen = _choosable(ob, ind, goals, deadline, hint)
+    stats["quorum"] = len(chosen)
+    if chosen:
+        with _phase(spent, "templates"):
+            got = next(levels, None)
+        pool += [("", f) for f in chosen]
+        pool += [("", c.formula) for c in (got[1] if got is not None else [])]
+        stats["candidates"] = len(pool) - len(given)
+        with _phase(spent, "houdini"):
+            result = houdini(ob, ind, goals, pool, deadline, insts, len(given), excluder)
+        result.stats = {**stats, **result.stats}
+        if result.status == "found" or deadline.expired():
+            return result
     # what no subset of those does: the CTI-guided search, which assumes candidates
     # only as counterexamples ask for them and makes clauses of any length for a CTI
     # no candidate excludes (engines/induction/search)
@@ -273,6 +290,24 @@ def _small_first(
         return None
     result.stats = {**gen.stats, "small_first": small, **result.stats}
     return result
+
+
+def _choosable(
+    ob: Obligation,
+    ind: Induction,
+    goals: Sequence[Named],
+    deadline: Deadline,
+    hint: Mapping[str, int] | None,
+) -> list[ir.Expr]:
+    """The quorum family's clauses (engines/induction/quorums) that keep consecution
+    decidable; none unless the model has a quorum guard and a total order."""
+    if not quorums.shapes(ob.model):
+        return []
+    orders = ordered.total_orders(ob.system)
+    if not orders:
+        return []
+    found = quorums.clauses(ob.system, orders, deadline, hint)
+    return _decidable(ob, ind, goals, [c.formula for c in found])
 
 
 def _ordered(

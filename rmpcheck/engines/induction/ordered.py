@@ -32,7 +32,7 @@ proved.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import z3
@@ -216,11 +216,17 @@ def pool(
 
 
 def guarded(
-    table: Literals, model: ir.Model, orders: Sequence[Order], deadline: Deadline
+    table: Literals,
+    model: ir.Model,
+    orders: Sequence[Order],
+    deadline: Deadline,
+    must: Collection[ir.Expr] = (),
 ) -> list[Candidate]:
     """The minimal clauses ``x1 strictly below x2 -> C`` (``C`` of two or three literals
     over both) that hold on the sample and not on every noise state, one per renaming
-    class, shortest first."""
+    class, shortest first; with ``must``, only those that read exactly one of its atoms
+    (and their other literals need not speak of either round)."""
+    wanted = {j for j, (a, _) in enumerate(table.lits) if a in must} if must else None
     ids: dict[ir.Expr, int] = {}
     atom = [ids.setdefault(a, len(ids)) for a, _ in table.lits]
     prefixes = candidates.prefixes(table.xs)
@@ -234,8 +240,10 @@ def guarded(
         fixed = {atom[j] for j in guard}
         # the rest reads the guard's atoms no more (``le[x1, x2]`` is decided), and each
         # of its literals speaks of one of the two rounds: a zero mask is never chosen
+        # (with ``must``, its atom anchors the clause: a literal such as ``v1 != v2``
+        # may speak of neither round)
         masks = [
-            m if table.vars[j] & both and atom[j] not in fixed else 0
+            m if (table.vars[j] & both or wanted is not None) and atom[j] not in fixed else 0
             for j, m in enumerate(table.masks)
         ]
         cover = Cover(masks, table.full, deadline)
@@ -245,6 +253,8 @@ def guarded(
                     return candidates.closed(table.lits, found, table.xs, set())
                 if len({atom[j] for j in rest} | fixed) < k + len(fixed):
                     continue  # a guard's atom again, or a literal and its negation
+                if wanted is not None and len(wanted.intersection(rest)) != 1:
+                    continue
                 used = 0
                 for j in rest:
                     used |= table.vars[j]

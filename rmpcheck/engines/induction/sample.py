@@ -30,6 +30,7 @@ MAX_SAMPLE_STATES = 20_000  # per instance; a partial sample only filters less
 MAX_SAMPLE_BITS = 400_000  # (state, valuation) pairs over all instances: the masks' length
 EXPLORE_FACTOR = 4  # states explored per state kept
 NOISE_STATES = 200  # per sampled instance: states that spot valid clauses
+WALK_STEPS = 40  # per random run, where breadth-first search stopped at its limit
 
 
 SAMPLE_CACHE = 16  # instances whose reachable states are kept for later claims
@@ -118,7 +119,43 @@ def _explore(
         space = explore(inst, probe, opts, deadline, stop_at_hit=False, pinned=pinned)
     except EngineError:
         return None  # too many initial states to enumerate: sample other sizes
-    return inst, space.states
+    states = space.states
+    if space.stopped and states and not deadline.expired():
+        # breadth-first search stopped at the limit has seen only shallow states: the
+        # first proposal of a Paxos round is eight steps in, past thousands of states
+        # that differ in which nodes joined which rounds. Random runs from the same
+        # initial states go that deep, so that clauses only the shallow states satisfy
+        # ("no round has a proposal") are refuted by the sample instead of by Z3
+        roots = [s for s, d in zip(states, space.depth, strict=True) if d == 0]
+        seen = set(states)
+        states = states + [s for s in walks(inst, roots, max_states, deadline) if s not in seen]
+    return inst, states
+
+
+def walks(
+    inst: Instance, roots: Sequence[tuple], most: int, deadline: Deadline, seed: int = 0
+) -> list[tuple]:
+    """Distinct states of random runs from ``roots``, at most ``most``: each step picks an
+    enabled action uniformly, then one of its successors (not one successor among all:
+    an action with many parameters would crowd out the others), for WALK_STEPS steps or
+    until no action is enabled."""
+    rng = random.Random(seed)
+    out: dict[tuple, None] = {}
+    runs = 0
+    while len(out) < most and runs < most and not deadline.expired():
+        runs += 1
+        s = rng.choice(roots)
+        for _ in range(WALK_STEPS):
+            by_action: dict[str, list[tuple]] = {}
+            for ai, t in inst.successors(s):
+                by_action.setdefault(ai.action, []).append(t)
+            if not by_action:
+                break
+            s = rng.choice(by_action[rng.choice(sorted(by_action))])
+            out[s] = None
+            if len(out) >= most:
+                break
+    return list(out)
 
 
 def noise_states(inst: Instance, states: Sequence[tuple], n: int, seed: int) -> list[tuple]:
