@@ -31,6 +31,8 @@ MAX_SAMPLE_BITS = 400_000  # (state, valuation) pairs over all instances: the ma
 EXPLORE_FACTOR = 4  # states explored per state kept
 NOISE_STATES = 200  # per sampled instance: states that spot valid clauses
 WALK_STEPS = 40  # per random run, where breadth-first search stopped at its limit
+WALK_COST = 2  # steps of all runs, per state wanted
+WALK_STALE = 5  # a run ends after this many steps in a row to states seen before
 
 
 SAMPLE_CACHE = 16  # instances whose reachable states are kept for later claims
@@ -115,7 +117,8 @@ def _explore(
             "safety",
             ir.BoolLit(True),
         )
-        opts = Options(extra={"max_states": max_states})
+        # half the states breadth-first; if that stops short, the other half from runs
+        opts = Options(extra={"max_states": max(1, max_states // 2)})
         space = explore(inst, probe, opts, deadline, stop_at_hit=False, pinned=pinned)
     except EngineError:
         return None  # too many initial states to enumerate: sample other sizes
@@ -128,32 +131,36 @@ def _explore(
         # ("no round has a proposal") are refuted by the sample instead of by Z3
         roots = [s for s, d in zip(states, space.depth, strict=True) if d == 0]
         seen = set(states)
-        states = states + [s for s in walks(inst, roots, max_states, deadline) if s not in seen]
+        more = walks(inst, roots, max_states - len(states), deadline)
+        states = states + [s for s in more if s not in seen]
     return inst, states
 
 
 def walks(
     inst: Instance, roots: Sequence[tuple], most: int, deadline: Deadline, seed: int = 0
 ) -> list[tuple]:
-    """Distinct states of random runs from ``roots``, at most ``most``: each step picks an
-    enabled action uniformly, then one of its successors (not one successor among all:
-    an action with many parameters would crowd out the others), for WALK_STEPS steps or
-    until no action is enabled."""
+    """Distinct states of random runs from ``roots``, at most ``most``, in at most
+    WALK_COST times as many steps: each step picks an enabled action uniformly, then one
+    of its successors (not one successor among all: an action with many parameters would
+    crowd out the others), for WALK_STEPS steps, until no action is enabled, or until
+    the run has met only states seen before for a while (a decided consensus steps in
+    place: its runs would cost without adding a state)."""
     rng = random.Random(seed)
+    expanders = [c.expand for c in inst.actions]
     out: dict[tuple, None] = {}
-    runs = 0
-    while len(out) < most and runs < most and not deadline.expired():
-        runs += 1
+    steps = 0
+    while len(out) < most and steps < WALK_COST * most and not deadline.expired():
         s = rng.choice(roots)
+        stale = 0
         for _ in range(WALK_STEPS):
-            by_action: dict[str, list[tuple]] = {}
-            for ai, t in inst.successors(s):
-                by_action.setdefault(ai.action, []).append(t)
-            if not by_action:
+            steps += 1
+            enabled = [succ for succ in (expand(s) for expand in expanders) if succ]
+            if not enabled:
                 break
-            s = rng.choice(by_action[rng.choice(sorted(by_action))])
+            s = rng.choice(rng.choice(enabled))[2]
+            stale = stale + 1 if s in out else 0
             out[s] = None
-            if len(out) >= most:
+            if len(out) >= most or stale >= WALK_STALE:
                 break
     return list(out)
 
