@@ -146,7 +146,7 @@ def walks(
     the run has met only states seen before for a while (a decided consensus steps in
     place: its runs would cost without adding a state)."""
     rng = random.Random(seed)
-    expanders = [c.expand for c in inst.actions]
+    expanders = [c.expand for c in inst.actions if c.expand is not None]
     out: dict[tuple, None] = {}
     steps = 0
     while len(out) < most and steps < WALK_COST * most and not deadline.expired():
