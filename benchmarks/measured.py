@@ -246,6 +246,12 @@ ROWS: tuple[Row, ...] = (
         "-e", "inductive",
     ),
     _prove(
+        "paxos_inferred",
+        "single-decree Paxos for all sizes, every lemma inferred (choosability included)",
+        "benchmarks/protocols/paxos.rmp", "benchmarks/protocols/paxos.prop", "agreement",
+        "-e", "inductive",
+    ),
+    _prove(
         "blind_write",
         "inductive refutes an SNP design's claim (CTI confirmed by bmc)",
         "models/rfc2021/blind_write.rmp", "properties/rfc2021/host_safety.prop",

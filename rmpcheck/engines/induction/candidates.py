@@ -395,11 +395,12 @@ def sampled_table(
     plan: Sequence[Mapping[str, int]] | None = None,
     orders: Sequence[Order] = (),
     bits: int = sample.MAX_SAMPLE_BITS,
+    runs: bool = False,
 ) -> Literals | None:
     """The literals over ``atom_list`` with their masks over a fresh sample (and its
     noise), for the templates asked for on demand; None when nothing was sampled.
-    ``plan``, ``orders`` and ``bits``: sample.take."""
-    got = sample.take(system, xs, atom_list, deadline, sizes, hint, plan, orders, bits)
+    ``plan``, ``orders``, ``bits`` and ``runs``: sample.take."""
+    got = sample.take(system, xs, atom_list, deadline, sizes, hint, plan, orders, bits, runs)
     if got.full == 0:
         return None
     noise = (got.noise_masks, got.noise_full)
@@ -427,12 +428,14 @@ def generate(
     hint: Mapping[str, int] | None = None,
     monitors: Collection[str] = (),
     per_sort: int = sample.VARS_PER_SORT,
+    runs: bool = False,
 ) -> Generated:
     """Candidate lemmas that hold on sampled reachable states (``levels`` yields them by
-    number of literals, enumerated only when asked for), with counts for stats."""
+    number of literals, enumerated only when asked for), with counts for stats; ``runs``:
+    sample.take."""
     xs = template_vars(system.model, per_sort)
     atom_list = atoms(system, xs, monitors)
-    got = sample.take(system, xs, atom_list, deadline, sizes, hint)
+    got = sample.take(system, xs, atom_list, deadline, sizes, hint, runs=runs)
     found = witness.plausible(got.states, got.noise, witness.proposals(system.model))
     pairs = [(f, h) for f in found if (h := witness.hoisted(f)) is not None]
     kept = witness.plausible(got.states, got.noise, [h for _, h in pairs])

@@ -23,6 +23,7 @@ called proved.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -154,16 +155,23 @@ def infer(
         )
     if result.status == "found" or deadline.expired():
         return result
-    # a quorum guard and rounds: choosability lemmas, with the three-literal clauses
-    # that such proofs need beside them (a round has one proposal)
+    # a quorum guard and rounds: choosability lemmas, with the clauses of up to three
+    # literals that such proofs need beside them (a round has one proposal), over a
+    # sample with random runs: breadth-first search stops before any quorum decides,
+    # and the clauses of its shallow states would swamp Houdini (Paxos: 495 of three
+    # literals, 274 with the runs)
     with _phase(spent, "quorum"):
         chosen = _choosable(ob, ind, goals, deadline, hint)
     stats["quorum"] = len(chosen)
     if chosen:
+        with _phase(spent, "quorum_sample"):
+            deep = candidates.generate(
+                ob.system, deadline, sample_sizes, hint, printable, runs=True
+            )
         with _phase(spent, "templates"):
-            got = next(levels, None)
-        pool += [("", f) for f in chosen]
-        pool += [("", c.formula) for c in (got[1] if got is not None else [])]
+            pool = [n for n, _ in start] + [("", f) for f in chosen]
+            for _, level in itertools.islice(deep.levels, 3):
+                pool += [("", c.formula) for c in level]
         stats["candidates"] = len(pool) - len(given)
         with _phase(spent, "houdini"):
             result = houdini(ob, ind, goals, pool, deadline, insts, len(given), excluder)

@@ -183,7 +183,7 @@ def table(
     atom_list = candidates.atoms(system, xs)
     at = plan(system.model, orders, hint)
     return candidates.sampled_table(
-        system, xs, atom_list, deadline, plan=at, orders=orders, bits=SAMPLE_BITS
+        system, xs, atom_list, deadline, plan=at, orders=orders, bits=SAMPLE_BITS, runs=True
     )
 
 

@@ -74,7 +74,14 @@ def clauses(
     own = instances(found, xs)
     at = ordered.plan(system.model, orders, hint)
     table = candidates.sampled_table(
-        system, xs, [*atom_list, *own], deadline, plan=at, orders=orders, bits=SAMPLE_BITS
+        system,
+        xs,
+        [*atom_list, *own],
+        deadline,
+        plan=at,
+        orders=orders,
+        bits=SAMPLE_BITS,
+        runs=True,
     )
     if table is None or deadline.expired():
         return []

@@ -84,15 +84,17 @@ def sample_states(
     deadline: Deadline,
     max_states: int,
     orders: Sequence[Order] = (),
+    runs: bool = False,
 ) -> tuple[Instance, list[tuple]] | None:
     """Reachable states (one per symmetry orbit: candidates are symmetric) of one instance,
     remembered for the next claim of the same system (most claims of a model add no
     monitor, so they share one sample). ``orders`` are pinned to their canonical value
-    (engines/fixed_params.Order): still every orbit, without enumerating orders."""
-    key = (system, tuple(sorted(sizes.items())), max_states, tuple(orders))
+    (engines/fixed_params.Order): still every orbit, without enumerating orders. With
+    ``runs``, random runs go deeper where breadth-first search stops short (_explore)."""
+    key = (system, tuple(sorted(sizes.items())), max_states, tuple(orders), runs)
     if key in _SAMPLED:
         return _SAMPLED[key]
-    got = _explore(system, sizes, deadline, max_states, orders)
+    got = _explore(system, sizes, deadline, max_states, orders, runs)
     if deadline.expired():
         return got  # cut short by this caller's time: not the sample a later claim would get
     if len(_SAMPLED) >= SAMPLE_CACHE:
@@ -107,6 +109,7 @@ def _explore(
     deadline: Deadline,
     max_states: int,
     orders: Sequence[Order],
+    runs: bool = False,
 ) -> tuple[Instance, list[tuple]] | None:
     try:
         inst = Instance(system, sizes)
@@ -117,18 +120,28 @@ def _explore(
             "safety",
             ir.BoolLit(True),
         )
-        # half the states breadth-first; if that stops short, the other half from runs
-        opts = Options(extra={"max_states": max(1, max_states // 2)})
-        space = explore(inst, probe, opts, deadline, stop_at_hit=False, pinned=pinned)
+        # with runs, breadth-first search gets half of the states: the runs, the rest
+        bfs = max(1, max_states // 2) if runs and WALK_STEPS > 0 else max_states
+        space = explore(
+            inst,
+            probe,
+            Options(extra={"max_states": bfs}),
+            deadline,
+            stop_at_hit=False,
+            pinned=pinned,
+        )
     except EngineError:
         return None  # too many initial states to enumerate: sample other sizes
     states = space.states
-    if space.stopped and states and not deadline.expired():
-        # breadth-first search stopped at the limit has seen only shallow states: the
-        # first proposal of a Paxos round is eight steps in, past thousands of states
-        # that differ in which nodes joined which rounds. Random runs from the same
-        # initial states go that deep, so that clauses only the shallow states satisfy
-        # ("no round has a proposal") are refuted by the sample instead of by Z3
+    if bfs < max_states and space.stopped and not deadline.expired():
+        # breadth-first search stopped at its limit has seen only shallow states: at
+        # Paxos's Round=3, Node=2, Quorum=2, thousands of ways to join rounds and
+        # propose, and no quorum that all voted. Random runs from the same initial
+        # states go deeper, so that clauses only shallow states satisfy ("a node votes
+        # one value only") are refuted by the sample, not by Z3 queries. Only where
+        # asked for (the rounds' and quorums' samples): elsewhere they take the kept
+        # sample's room from breadth-first states that refute more (an SNP claim's
+        # Houdini took a fifth longer over the pool they let through)
         roots = [s for s, d in zip(states, space.depth, strict=True) if d == 0]
         seen = set(states)
         more = walks(inst, roots, max_states - len(states), deadline)
@@ -152,6 +165,7 @@ def walks(
     while len(out) < most and steps < WALK_COST * most and not deadline.expired():
         s = rng.choice(roots)
         stale = 0
+        steps += 1  # (a run that cannot step still costs)
         for _ in range(WALK_STEPS):
             steps += 1
             enabled = [succ for succ in (expand(s) for expand in expanders) if succ]
@@ -271,9 +285,10 @@ def take(
     plan: Sequence[Mapping[str, int]] | None = None,
     orders: Sequence[Order] = (),
     bits: int = MAX_SAMPLE_BITS,
+    runs: bool = False,
 ) -> Sample:
     """Sample the instances of ``plan`` (by default :func:`sample_sizes`) within the bit
-    budget and mask the atoms; ``orders`` pinned (:func:`sample_states`)."""
+    budget and mask the atoms; ``orders`` pinned and ``runs`` (:func:`sample_states`)."""
     samples: list[tuple[Instance, list[tuple]]] = []
     room = bits
     if plan is None:
@@ -289,7 +304,7 @@ def take(
         # explore a few times what is kept, not more: the kept states are drawn from
         # deeper in the state space, and explicit search is the cost of sampling
         most = min(MAX_SAMPLE_STATES, EXPLORE_FACTOR * want)
-        got = sample_states(system, at, deadline, most, orders)
+        got = sample_states(system, at, deadline, most, orders, runs)
         if got is not None and got[1]:
             inst, states = got
             keep = min(len(states), want)
