@@ -17,12 +17,14 @@ import pytest
 from rmpcheck import ir
 from rmpcheck.engines import inductive
 from rmpcheck.engines.base import Deadline, Options
-from rmpcheck.engines.induction import quorums, sample, witness
+from rmpcheck.engines.induction import infer, quorums, sample, witness
+from rmpcheck.engines.induction.cti import goals_of
 from rmpcheck.engines.induction.houdini import _has_exists
 from rmpcheck.engines.inductive import show
 from rmpcheck.interp import Instance
 from rmpcheck.lang import load_model, load_properties
 from rmpcheck.monitor import compile_obligation
+from rmpcheck.smt.epr.induction import Induction
 
 SUITE = Path(__file__).resolve().parents[2] / "benchmarks" / "protocols"
 
@@ -65,14 +67,25 @@ def test_instances_cover_every_choice_of_template_variables():
 
 def test_a_witness_skolemises_only_over_what_its_body_reads():
     ob = _obligation("paxos")
-    shown = [show(ob, f) for f in witness.proposals(ob.model)]
-    assert (
+    plain = {show(ob, f): f for f in witness.proposals(ob.model)}
+    decided = plain[
+        "forall n: Node, r: Round, v: Value. decision[n, r, v] -> "
+        "(exists q: Quorum. forall m: Node. member[m, q] -> vote[m, r, v])"
+    ]
+    scoped = witness.miniscoped(decided)
+    assert scoped is not None
+    assert show(ob, scoped) == (
         "forall r: Round, v: Value. exists q: Quorum. forall n: Node. "
         "decision[n, r, v] -> (forall m: Node. member[m, q] -> vote[m, r, v])"
-    ) in shown
-    # and where the body reads every index, the exists stays inside
-    plain = [f for f in shown if f.startswith("forall n: Node, r: Round. one_b[n, r] -> (exists")]
-    assert plain
+    )
+    # the plain form closes Node -> Quorum -> Node with the quorum axiom; this one not
+    ind = Induction(ob.system)
+    goals = goals_of(ob)
+    assert infer._decidable(ob, ind, goals, [decided]) == []
+    assert infer._decidable(ob, ind, goals, [scoped]) == [scoped]
+    # a witness whose body reads every index has nothing to move out
+    joined = next(f for s, f in plain.items() if s.startswith("forall n: Node, r: Round. one_b"))
+    assert witness.miniscoped(joined) is None
 
 
 def test_has_exists_reads_polarity():

@@ -43,6 +43,7 @@ from rmpcheck.engines.induction import (
     sample,
     search,
     triples,
+    witness,
 )
 from rmpcheck.engines.induction.cti import Named
 from rmpcheck.engines.induction.generalize import Excluder
@@ -113,9 +114,16 @@ def infer(
     if known:
         stats["shared"] = len(known)
     witnesses = _decidable(ob, ind, goals, gen.witnesses)
-    # a witness left out for closing a cycle of sorts may hold with one witness for
-    # every index: its exists-forall form Skolemises a constant, no function
-    hoisted = [h for f, h in gen.hoisted.items() if f not in witnesses]
+    # a witness left out for closing a cycle of sorts may leave it open with its
+    # exists moved out past the indices its body does not read (witness.miniscoped:
+    # the same formula); or hold with one witness for every index: its exists-forall
+    # form Skolemises a constant, no function
+    scoped = {f: m for f in gen.witnesses if f not in witnesses and (m := witness.miniscoped(f))}
+    kept = set(_decidable(ob, ind, goals, list(scoped.values())))
+    scoped = {f: m for f, m in scoped.items() if m in kept}
+    stats["miniscoped_witnesses"] = len(scoped)
+    witnesses += list(scoped.values())
+    hoisted = [h for f, h in gen.hoisted.items() if f not in witnesses and f not in scoped]
     hoisted = _decidable(ob, ind, goals, hoisted)
     stats["witnesses"] = len(witnesses)
     stats["hoisted_witnesses"] = len(hoisted)

@@ -81,31 +81,43 @@ def _from_action(act: ir.Action) -> Iterator[ir.Expr]:
             others = tuple(sorted(ir.free_vars(ir.conj(body)) - index, key=lambda v: v.name))
             if not others:
                 continue  # a plain clause: the clause templates cover those
-            yield _closed(head, index, others, ir.conj(body))
+            ex = ir.Quant("exists", others, ir.conj(body))
+            f: ir.Expr = ir.BinOp("implies", head, ex, ir.BOOL)
+            vs = tuple(sorted(index, key=lambda v: v.name))
+            yield ir.Quant("forall", vs, f) if vs else f
 
 
-def _closed(
-    head: ir.Expr,
-    index: frozenset[ir.BoundVar],
-    others: tuple[ir.BoundVar, ...],
-    body: ir.Expr,
-) -> ir.Expr:
-    """``forall index. head -> exists others. body``, with the ``exists`` moved out past
-    the index variables ``body`` does not read: ``forall r, v. exists q. forall n.
-    decision[n, r, v] -> quorum q voted v in r`` says the same as ``forall n, r, v.
-    decision[n, r, v] -> exists q. ...``, but Skolemises a quorum per round and value,
-    not per node, round and value: no edge from nodes to quorums, which with quorums'
-    edge to nodes (two quorums share a node) would be a cycle, outside EPR."""
-    by_name = lambda v: v.name  # noqa: E731
-    outer = tuple(sorted(index & ir.free_vars(body), key=by_name))
-    inner = tuple(sorted(index - ir.free_vars(body), key=by_name))
-    if inner:
-        f: ir.Expr = ir.Quant(
-            "exists", others, ir.Quant("forall", inner, ir.BinOp("implies", head, body, ir.BOOL))
-        )
-    else:
-        f = ir.BinOp("implies", head, ir.Quant("exists", others, body), ir.BOOL)
-    return ir.Quant("forall", outer, f) if outer else f
+def miniscoped(f: ir.Expr) -> ir.Expr | None:
+    """``forall vs. flag -> exists ws. body`` with the ``exists`` moved out past the
+    variables of ``vs`` that ``body`` does not read (None for a formula not of that
+    shape, or whose body reads them all).
+
+    ``forall r, v. exists q. forall n. decision[n, r, v] -> quorum q voted v in r``
+    says the same as ``forall n, r, v. decision[n, r, v] -> exists q. ...``, but
+    Skolemises a quorum per round and value, not per node, round and value: no edge
+    from nodes to quorums, which with the quorum axiom's edge back would be a cycle,
+    outside EPR. Asked for only where the witness itself closes such a cycle: the
+    two forms send Houdini's queries different ways, and where both are decidable the
+    plain one is what earlier proofs were found with."""
+    if not (isinstance(f, ir.Quant) and f.kind == "forall"):
+        return None
+    imp = f.body
+    if not (isinstance(imp, ir.BinOp) and imp.op == "implies"):
+        return None
+    ex = imp.right
+    if not (isinstance(ex, ir.Quant) and ex.kind == "exists"):
+        return None
+    read = ir.free_vars(ex.body)
+    outer = tuple(v for v in f.vars if v in read)
+    inner = tuple(v for v in f.vars if v not in read)
+    if not inner:
+        return None
+    body: ir.Expr = ir.Quant(
+        "exists",
+        ex.vars,
+        ir.Quant("forall", inner, ir.BinOp("implies", imp.left, ex.body, ir.BOOL)),
+    )
+    return ir.Quant("forall", outer, body) if outer else body
 
 
 def hoisted(f: ir.Expr) -> ir.Expr | None:
