@@ -32,6 +32,7 @@ from rmpcheck.engines.base import Deadline
 from rmpcheck.engines.fixed_params import Order
 from rmpcheck.engines.induction import candidates, ordered, sample
 from rmpcheck.engines.induction.candidates import Candidate
+from rmpcheck.engines.induction.witness import conjuncts
 from rmpcheck.monitor import System
 
 # the sample's (state, valuation) bits: as many as the clause templates get
@@ -97,7 +98,7 @@ def shapes(model: ir.Model) -> list[Shape]:
         for st in act.body:
             if not isinstance(st, ir.Require):
                 continue
-            for c in _conjuncts(st.cond):
+            for c in conjuncts(st.cond):
                 for s in _from_guard(model, c, never):
                     if s.atom not in {o.atom for o in out}:
                         out.append(s)
@@ -171,7 +172,7 @@ def _blockers(model: ir.Model, target: ir.Select, m: ir.BoundVar) -> Iterator[ir
             for req in act.body:
                 if not isinstance(req, ir.Require):
                     continue
-                for c in _conjuncts(req.cond):
+                for c in conjuncts(req.cond):
                     free = ir.free_vars(c)
                     if who in free and free <= set(env) and not _reads(c, name):
                         yield _negate(ir.substitute(c, env))
@@ -198,9 +199,3 @@ def _negate(e: ir.Expr) -> ir.Expr:
     if isinstance(e, ir.BinOp) and e.op in ("==", "!="):
         return ir.BinOp("!=" if e.op == "==" else "==", e.left, e.right, ir.BOOL)
     return ir.Not(e)
-
-
-def _conjuncts(e: ir.Expr) -> list[ir.Expr]:
-    if isinstance(e, ir.BinOp) and e.op == "and":
-        return _conjuncts(e.left) + _conjuncts(e.right)
-    return [e]

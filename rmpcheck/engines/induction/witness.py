@@ -46,7 +46,7 @@ def _from_action(act: ir.Action) -> Iterator[ir.Expr]:
         c
         for st in act.body
         if isinstance(st, ir.Require)
-        for c in _conjuncts(st.cond)
+        for c in conjuncts(st.cond)
         if ir.free_vars(c) <= params
         and not any(isinstance(x, ir.StateVar) and x.name in written for x in ir.walk(c))
     ]
@@ -99,14 +99,10 @@ def miniscoped(f: ir.Expr) -> ir.Expr | None:
     outside EPR. Asked for only where the witness itself closes such a cycle: the
     two forms send Houdini's queries different ways, and where both are decidable the
     plain one is what earlier proofs were found with."""
-    if not (isinstance(f, ir.Quant) and f.kind == "forall"):
+    got = _flag_witness(f)
+    if got is None:
         return None
-    imp = f.body
-    if not (isinstance(imp, ir.BinOp) and imp.op == "implies"):
-        return None
-    ex = imp.right
-    if not (isinstance(ex, ir.Quant) and ex.kind == "exists"):
-        return None
+    f, imp, ex = got
     read = ir.free_vars(ex.body)
     outer = tuple(v for v in f.vars if v in read)
     inner = tuple(v for v in f.vars if v not in read)
@@ -129,6 +125,17 @@ def hoisted(f: ir.Expr) -> ir.Expr | None:
     its ``exists`` is outermost, so it Skolemises a constant, not a function from the
     flag's index, and adds no edge to the sort graph: asked for when the witness itself
     would close a cycle of sorts (a quorum per node, a node per two quorums)."""
+    got = _flag_witness(f)
+    if got is None:
+        return None
+    f, imp, ex = got
+    inner = ir.Quant("forall", f.vars, ir.BinOp("implies", imp.left, ex.body, ir.BOOL))
+    return ir.Quant("exists", ex.vars, inner)
+
+
+def _flag_witness(f: ir.Expr) -> tuple[ir.Quant, ir.BinOp, ir.Quant] | None:
+    """A witness's parts, ``forall vs. flag -> exists ws. body``: the forall, the
+    implication and the exists (None for a formula not of that shape)."""
     if not (isinstance(f, ir.Quant) and f.kind == "forall"):
         return None
     imp = f.body
@@ -137,17 +144,17 @@ def hoisted(f: ir.Expr) -> ir.Expr | None:
     ex = imp.right
     if not (isinstance(ex, ir.Quant) and ex.kind == "exists"):
         return None
-    inner = ir.Quant("forall", f.vars, ir.BinOp("implies", imp.left, ex.body, ir.BOOL))
-    return ir.Quant("exists", ex.vars, inner)
+    return f, imp, ex
 
 
 def _read(st: ir.Assign) -> ir.Expr:
     return ir.Select(st.target, st.indices) if st.indices else st.target
 
 
-def _conjuncts(e: ir.Expr) -> list[ir.Expr]:
+def conjuncts(e: ir.Expr) -> list[ir.Expr]:
+    """The top-level conjuncts of a guard (``a && (b && c)``: a, b, c)."""
     if isinstance(e, ir.BinOp) and e.op == "and":
-        return _conjuncts(e.left) + _conjuncts(e.right)
+        return conjuncts(e.left) + conjuncts(e.right)
     return [e]
 
 
